@@ -1,0 +1,156 @@
+"""Convert one source file into a page: read it, find its title, metadata and sections, write Markdown.
+
+This is the work a worker process does for each source; `pipeline` decides which sources need it
+and writes what comes back.
+
+Message codes:
+  - unsupported-format: no reader handles the file's extension (.doc, .pdf, .odt, …).
+  - truncated: the source ends mid-sentence; the page says so too.
+  - too-large: converting the source needed more memory than the per-source limit.
+  - failed: an unexpected error in the converter itself (a bug: please report it with the file).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import __version__, safety
+from .markdown import speech_text, write_page
+from .metadata import build_metadata, split_title
+from .model import ConversionError, Document, Media, Message, Speech, warning
+from .readers import FORMAT_NAMES, reader_for
+from .sections import HAN_RE, find_sections
+from .typography import find_round_trip_damage, repair_block, repair_text
+
+READING_SPEED = {"characters": 400, "words": 200}  # per minute: Chinese characters, English words
+SUPPORTED = "a Word .docx file, a saved web page (.html) or plain text (.txt)"
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to convert one source."""
+
+    path: Path
+    rel: str  # path relative to SOURCES, with forward slashes
+    slug: str
+    overrides: dict = field(default_factory=dict)
+    time_limit: float = safety.MAX_SECONDS_PER_SOURCE
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A converted page and the files that go with it, or the error that stopped it."""
+
+    rel: str
+    slug: str
+    page: str | None = None
+    media: tuple[Media, ...] = ()
+    messages: tuple[Message, ...] = ()
+    repairs: dict = field(default_factory=dict)
+    failed: bool = False
+
+
+def original_name(slug: str, source: Path) -> str:
+    """The published name of the original file. HTML is published as text so that a saved page
+    can never run its scripts on the archive's own domain."""
+    suffix = source.suffix.lower()
+    return f"{slug}{suffix}.txt" if suffix in (".html", ".htm") else f"{slug}{suffix}"
+
+
+def convert_task(task: Task) -> Converted:
+    """Convert one source; never raises: a problem becomes a failed result with a message."""
+    try:
+        with safety.time_limit(task.time_limit):
+            return _convert(task)
+    except ConversionError as exc:
+        return Converted(task.rel, task.slug, messages=(exc.message,), failed=True)
+    except MemoryError:
+        text = (f"{task.rel}: converting this file needed more memory than the limit of "
+                f"{safety.MAX_ADDRESS_SPACE // 2**20} MiB per source. Split it into smaller files.")
+        return Converted(task.rel, task.slug, failed=True, messages=(Message("error", "too-large", text),))
+    except Exception as exc:  # a bug in a reader must not stop the batch
+        text = (f"The converter failed on this file ({type(exc).__name__}: {str(exc)[:200]}). "
+                "This is a bug in speech-archive: please report it with the file.")
+        return Converted(task.rel, task.slug, failed=True, messages=(Message("error", "failed", text),))
+
+
+def _convert(task: Task) -> Converted:
+    safety.check_source(task.path)
+    reader = reader_for(task.path)
+    if reader is None:
+        suffix = task.path.suffix or "(no extension)"
+        raise ConversionError(
+            "unsupported-format",
+            f"{task.rel}: {suffix} files are not supported. Save it as {SUPPORTED} and convert again.",
+        )
+    doc = reader(task.path)
+    speech, messages, repairs = build_speech(doc, task.path, task.overrides)
+    page = write_page(speech, page_extra(speech, task), media_prefix=f"../media/{task.slug}/")
+    return Converted(task.rel, task.slug, page, speech.media, tuple(messages), repairs)
+
+
+def build_speech(doc: Document, source: Path, overrides: dict) -> tuple[Speech, list[Message], dict]:
+    """Turn what a reader found into a Speech: title, typography, metadata, sections, checks."""
+    messages = list(doc.messages)
+    split = split_title(doc)
+    language_hint = overrides.get("language") or doc.metadata.get("language")
+    body, title = split.blocks, split.title
+    repairs: Counter = Counter()
+    if _is_chinese(language_hint, body, title):
+        body = tuple(repair_block(b, repairs) for b in body)
+        title = repair_text(title, repairs) if title else title
+    metadata = build_metadata(doc, title, body, source, overrides)
+    root, section_messages = find_sections(body, metadata.language)
+    messages.extend(section_messages)
+    notes = doc.notes
+    if metadata.language == "zh":
+        notes = {k: tuple(repair_block(b, repairs) for b in v) for k, v in notes.items()}
+    speech = Speech(metadata, root, notes, doc.media, doc.truncated)
+    if metadata.language == "zh":
+        damage = find_round_trip_damage(speech_text(speech))
+        if damage:
+            messages.append(damage)
+    if doc.truncated and not any(m.code == "truncated" for m in messages):
+        messages.append(warning("truncated", "The source ends mid-sentence: the page is marked as incomplete."))
+    return speech, messages, {k: v for k, v in repairs.items() if v}
+
+
+def _is_chinese(language: str | None, body, title: str | None) -> bool:
+    if language:
+        return language == "zh"
+    sample = (title or "") + "".join(getattr(b, "text", "") for b in body[:40])
+    letters = sum(ch.isalpha() for ch in sample)
+    return bool(letters) and len(HAN_RE.findall(sample)) / letters > 0.3
+
+
+def measure_length(text: str, language: str | None) -> tuple[int, str]:
+    """Length as Chinese characters (plus any Latin words) for Chinese, words otherwise."""
+    if language == "zh":
+        han = len(HAN_RE.findall(text))
+        latin_words = len(re.findall(r"[A-Za-z0-9]+", text))
+        return han + latin_words, "characters"
+    return len(re.findall(r"\w+", text)), "words"
+
+
+def page_extra(speech: Speech, task: Task) -> dict:
+    """Front-matter fields the pipeline adds to the speech's own metadata."""
+    length, unit = measure_length(speech_text(speech), speech.metadata.language)
+    return {
+        "source_file": task.rel,
+        "source_format": FORMAT_NAMES.get(task.path.suffix.lower(), task.path.suffix.lower().lstrip(".")),
+        "original": f"../originals/{original_name(task.slug, task.path)}",
+        "length": length,
+        "length_unit": unit,
+        "reading_minutes": max(1, math.ceil(length / READING_SPEED[unit])),
+        "truncated": speech.truncated,
+        "slug": task.slug,
+        "converter": f"speech-archive {__version__}",
+    }
+
+
+def with_overrides(task: Task, overrides: dict) -> Task:
+    return replace(task, overrides=overrides)

@@ -1,0 +1,281 @@
+"""Write a `Speech` as a Markdown page: YAML front matter, one `#` title, a heading per section.
+
+Source text never becomes markup by accident: every character that Markdown, raw HTML or an
+extension of the site could read as syntax is escaped, so `1. `, `#`, `<script>`, `{{ }}`,
+`[x](javascript:…)` all stay text on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+
+import yaml
+
+from .model import Block, CodeBlock, ListItem, Paragraph, Section, Span, Speech, Table, plain_text
+
+# Characters Python-Markdown lets a backslash escape (its ESCAPED_CHARS); others go as entities.
+BACKSLASH = set("\\`*_{}[]()#+-.!")
+ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;", "^": "&#94;",
+            "=": "&#61;", "$": "&#36;", ":": "&#58;", '"': "&quot;"}
+# Only these need escaping everywhere; the rest of BACKSLASH only where they could start syntax.
+ALWAYS = set("\\`*_[]<>&|~^{}")
+LINE_START = re.compile(r"^(\s*)(#{1,6}|[-+*]|\d+[.)]|>|=+|-{3,}|_{3,}|\*{3,}|!!!|\?\?\?|:::)(?=\s|$)")
+FRONT_MATTER_KEYS = ("title", "date", "speaker", "event", "location", "language", "tags", "summary",
+                     "source_name", "source_url")
+
+
+def escape_text(text: str) -> str:
+    """Escape plain text for the inside of a Markdown paragraph, heading or table cell."""
+    out = []
+    for ch in text:
+        if ch in ALWAYS:
+            out.append("\\" + ch if ch in BACKSLASH else ENTITIES[ch])
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    # ![ or ]( cannot form links once [ ] are escaped; :emoji: and {: attr} stay inert as well.
+    return escaped
+
+
+def escape_line_start(line: str) -> str:
+    """Escape what would make a line a heading, list item, quote, rule or admonition."""
+    m = LINE_START.match(line)
+    if not m:
+        return line
+    lead, marker = m.group(1), m.group(2)
+    if marker[0].isdigit():
+        digits = marker[:-1]
+        return f"{lead}{digits}\\{marker[-1]}{line[m.end():]}"
+    first = marker[0]
+    escaped_first = "\\" + first if first in BACKSLASH else ENTITIES.get(first, first)
+    return f"{lead}{escaped_first}{marker[1:]}{line[m.end():]}"
+
+
+def render_spans(spans: tuple[Span, ...], media_prefix: str, media_names: set[str]) -> str:
+    """Inline Markdown for some spans. Adjacent spans with the same formatting are merged first."""
+    parts = []
+    for span in _merge_runs(spans):
+        if span.kind == "break":
+            parts.append("<br>\n")
+        elif span.kind == "note":
+            parts.append(f"[^{_note_label(span.text)}]")
+        elif span.kind == "image":
+            parts.append(_render_image(span, media_prefix, media_names))
+        else:
+            parts.append(_render_text_span(span))
+    text = "".join(parts).strip()
+    return "\n".join(escape_line_start(line.strip()) for line in text.split("\n"))
+
+
+def _merge_runs(spans: tuple[Span, ...]) -> list[Span]:
+    merged: list[Span] = []
+    for span in spans:
+        prev = merged[-1] if merged else None
+        same = prev and prev.kind == span.kind == "text" and (prev.bold, prev.italic, prev.strike, prev.href) == (
+            span.bold, span.italic, span.strike, span.href)
+        if same:
+            merged[-1] = Span(prev.text + span.text, prev.bold, prev.italic, prev.strike, prev.href)
+        else:
+            merged.append(span)
+    return merged
+
+
+def _render_text_span(span: Span) -> str:
+    text = span.text.replace("\n", " ")
+    core = text.strip()
+    if not core:
+        return text
+    inner = escape_text(core)
+    if span.strike:
+        inner = f"<del>{inner}</del>"
+    if span.italic:
+        inner = f"*{inner}*"
+    if span.bold:
+        inner = f"**{inner}**"
+    if span.href and safe_href(span.href):
+        inner = f"[{inner}](<{_escape_url(span.href)}>)"
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()):]
+    return f"{lead}{inner}{trail}"
+
+
+def safe_href(href: str) -> bool:
+    """Only web, mail and in-page links are written as links; anything else stays text."""
+    return bool(re.match(r"(?i)^(https?://|mailto:|#)[^\s<>]*$", href.strip()))
+
+
+def _escape_url(url: str) -> str:
+    return url.strip().replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
+def _render_image(span: Span, media_prefix: str, media_names: set[str]) -> str:
+    alt = escape_text(span.text or "")
+    if span.src in media_names:
+        return f"![{alt}]({media_prefix}{span.src})"
+    return alt  # never link an image from another host: the site makes no outside requests
+
+
+def _note_label(note_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", note_id) or "note"
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def render_block(block: Block, ctx: _Context) -> str:
+    if isinstance(block, Paragraph):
+        text = render_spans(block.spans, ctx.media_prefix, ctx.media_names)
+        if not text:
+            return ""
+        return "\n".join("> " + line for line in text.split("\n")) if block.quote else text
+    if isinstance(block, ListItem):
+        return render_list_item(block, ctx)
+    if isinstance(block, Table):
+        return render_table(block, ctx)
+    if isinstance(block, CodeBlock):
+        fence = "`" * max(3, _longest_run(block.text, "`") + 1)
+        return f"{fence}text\n{block.text}\n{fence}"
+    return ""
+
+
+def render_list_item(item: ListItem, ctx: _Context) -> str:
+    indent = "    " * item.level
+    marker = "1." if item.ordered else "-"
+    text = render_spans(item.spans, ctx.media_prefix, ctx.media_names) or "&nbsp;"
+    lines = text.split("\n")
+    rest = "".join(f"\n{indent}    {line}" for line in lines[1:])
+    return f"{indent}{marker} {lines[0]}{rest}"
+
+
+def render_table(table: Table, ctx: _Context) -> str:
+    """A pipe table. A merged cell's text stands in its first position; the cells it covers are empty."""
+    grid = _expand_merged(table)
+    if not grid:
+        return ""
+    width = max(len(r) for r in grid)
+    rows = [r + [""] * (width - len(r)) for r in grid]
+    header = rows[0] if table.header_rows else [""] * width
+    body = rows[1:] if table.header_rows else rows
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * width]
+    lines += ["| " + " | ".join(r) + " |" for r in body]
+    return "\n".join(lines)
+
+
+def _expand_merged(table: Table) -> list[list[str]]:
+    grid: list[list[str | None]] = []
+    for r, row in enumerate(table.rows):
+        while len(grid) <= r:
+            grid.append([])
+        col = 0
+        for cell in row:
+            while col < len(grid[r]) and grid[r][col] is not None:
+                col += 1
+            text = render_spans(cell.spans, "", set()).replace("\n", " ").replace("<br> ", " ")
+            for dr in range(cell.rowspan):
+                while len(grid) <= r + dr:
+                    grid.append([])
+                line = grid[r + dr]
+                while len(line) < col + cell.colspan:
+                    line.append(None)
+                for dc in range(cell.colspan):
+                    line[col + dc] = text if (dr, dc) == (0, 0) else ""
+            col += cell.colspan
+    return [[c or "" for c in row] for row in grid]
+
+
+def _longest_run(text: str, ch: str) -> int:
+    return max((len(m) for m in re.findall(re.escape(ch) + "+", text)), default=0)
+
+
+# --------------------------------------------------------------------------- page
+
+
+class _Context:
+    def __init__(self, speech: Speech, media_prefix: str):
+        self.media_prefix = media_prefix
+        self.media_names = {m.name for m in speech.media}
+
+
+def render_blocks(blocks: tuple[Block, ...], ctx: _Context) -> list[str]:
+    """Blocks as Markdown chunks; consecutive list items stay in one list."""
+    chunks: list[str] = []
+    for block in blocks:
+        text = render_block(block, ctx)
+        if not text:
+            continue
+        if isinstance(block, ListItem) and chunks and chunks[-1].endswith(("\x00list",)):
+            chunks[-1] = chunks[-1][: -len("\x00list")] + "\n" + text + "\x00list"
+        else:
+            chunks.append(text + ("\x00list" if isinstance(block, ListItem) else ""))
+    return [c.removesuffix("\x00list") for c in chunks]
+
+
+def render_section(section: Section, ctx: _Context, out: list[str]) -> None:
+    if section.level:
+        heading = render_spans(section.heading, ctx.media_prefix, ctx.media_names).replace("\n", " ")
+        heading = heading.replace("<br> ", " ")
+        out.append("#" * (section.level + 1) + " " + (heading.lstrip("\\#").strip() and heading))
+    out.extend(render_blocks(section.blocks, ctx))
+    for child in section.children:
+        render_section(child, ctx, out)
+
+
+def front_matter(fields: dict) -> str:
+    """YAML front matter; values are plain data so `yaml.safe_load` gives back exactly what was written."""
+    data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, "", ())}
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=10_000)
+    return f"---\n{text}---"
+
+
+def page_fields(speech: Speech, extra: dict) -> dict:
+    meta = asdict(speech.metadata)
+    fields = {k: meta[k] for k in FRONT_MATTER_KEYS}
+    fields["tags"] = list(speech.metadata.tags)
+    fields.update(extra)
+    return fields
+
+
+def write_page(speech: Speech, extra: dict, media_prefix: str) -> str:
+    """The whole page for a speech. `extra` holds the front-matter fields the pipeline adds
+    (source_file, original, length, …); `media_prefix` is the relative path to its media folder."""
+    ctx = _Context(speech, media_prefix)
+    out = [front_matter(page_fields(speech, extra)), "# " + escape_text(speech.metadata.title.replace("\n", " "))]
+    if speech.truncated:
+        out.append(truncation_notice(speech.metadata.language))
+    render_section(speech.body, ctx, out)
+    out.extend(render_notes(speech, ctx))
+    return "\n\n".join(chunk for chunk in out if chunk) + "\n"
+
+
+def truncation_notice(language: str | None) -> str:
+    if language == "zh":
+        return '!!! warning "原文不完整"\n    来源文本在句中截断，以下内容不是讲话全文。'
+    return '!!! warning "Incomplete source"\n    The source text ends mid-sentence; what follows is not the whole speech.'
+
+
+def render_notes(speech: Speech, ctx: _Context) -> list[str]:
+    notes = []
+    for note_id, blocks in speech.notes.items():
+        chunks = render_blocks(blocks, ctx) or [""]
+        body = "\n\n".join(chunks).replace("\n", "\n    ")
+        notes.append(f"[^{_note_label(note_id)}]: {body}")
+    return notes
+
+
+def speech_text(speech: Speech) -> str:
+    """All visible text of the body, for counting its length."""
+    parts: list[str] = []
+
+    def walk(section: Section) -> None:
+        parts.append(plain_text(section.heading))
+        for block in section.blocks:
+            if isinstance(block, (Paragraph, ListItem)):
+                parts.append(block.text)
+            elif isinstance(block, Table):
+                parts.extend(plain_text(c.spans) for row in block.rows for c in row)
+        for child in section.children:
+            walk(child)
+
+    walk(speech.body)
+    return "\n".join(parts)

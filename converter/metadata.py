@@ -1,0 +1,178 @@
+"""Work out a speech's title and metadata from everything that knows something about it.
+
+Evidence, strongest first: the user's overrides (sidecar NAME.yml, catalog.csv), what the file
+itself declares (Word properties, HTML meta tags, a scraped page's metadata lines), the text (a
+title line, a ——在…上的讲话 subtitle, a date line, a speaker line), and the file name
+(2023-04-19, 20230419, 2023年4月19日). A Word file's creation date is not used as the speech's
+date: it records when somebody saved the file, not when the speech was given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .model import Block, Document, Metadata, Paragraph
+from .sections import HAN_RE
+
+TITLE_FONTS = ("小标宋", "标宋", "小标")
+SPEECH_WORDS = "讲话|致辞|发言|报告|主旨讲话|主旨演讲|演讲|致词|贺词|讲演"
+SUBTITLE_RE = re.compile(rf"^[—－\-]{{1,2}}\s*在(.+?)(?:上|中)?的(?:{SPEECH_WORDS})")
+EVENT_IN_TITLE_RE = re.compile(rf"^(?:.*?在)?(.+?(?:会议|大会|会|典礼|论坛|仪式|峰会|座谈会|年会|开幕式|闭幕式))(?:上的?)?(?:{SPEECH_WORDS})")
+DATE_PATTERNS = (
+    re.compile(r"(?<!\d)((?:19|20)\d{2})[-年./](\d{1,2})[-月./](\d{1,2})日?(?!\d)"),
+    re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)"),
+)
+PAREN_DATE_LINE = re.compile(r"^[（(]\s*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)[\s\u3000,，]*([^）)]*)[）)]$")
+SPEAKER_LINE = re.compile(r"^(?:([\u4e00-\u9fff（）()·]{2,20})[\s\u3000]+)?([\u4e00-\u9fff]{2,4})$")
+
+
+@dataclass(frozen=True)
+class TitleAndBody:
+    title: str | None
+    blocks: tuple[Block, ...]
+
+
+def find_date(text: str) -> str | None:
+    """The first plausible calendar date in `text`, as YYYY-MM-DD."""
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            year, month, day = (int(g) for g in m.groups())
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def date_from_file_name(path: Path) -> str | None:
+    """A date in the file name, or just its year ("2023年工业经济…" → "2023")."""
+    full = find_date(path.stem)
+    if full:
+        return full
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})(?:年|(?!\d))", path.stem)
+    return m.group(1) if m else None
+
+
+def split_title(doc: Document) -> TitleAndBody:
+    """Take the title off the top of the body. The source's own title mark wins; otherwise a short
+    first line that looks like a title (centred, bold, in a title font, or the declared title)."""
+    blocks = list(doc.blocks)
+    declared = (doc.metadata.get("title") or "").strip()
+    for i, block in enumerate(blocks[:5]):
+        if isinstance(block, Paragraph) and block.heading_level == 0 and block.text.strip():
+            return TitleAndBody(_join_title(blocks, i), tuple(blocks[:i] + blocks[i + _title_lines(blocks, i):]))
+    first = next((i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and b.text.strip()), None)
+    if first is None or first > 3:
+        return TitleAndBody(declared or None, tuple(blocks))
+    para = blocks[first]
+    text = para.text.strip()
+    if _looks_like_title(para, declared):
+        return TitleAndBody(text, tuple(blocks[:first] + blocks[first + 1:]))
+    return TitleAndBody(declared or None, tuple(blocks))
+
+
+def _title_lines(blocks: list[Block], i: int) -> int:
+    """A title may run over two lines, both marked as title."""
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    return 2 if isinstance(nxt, Paragraph) and nxt.heading_level == 0 else 1
+
+
+def _join_title(blocks: list[Block], i: int) -> str:
+    return "".join(b.text.strip() for b in blocks[i:i + _title_lines(blocks, i)])
+
+
+def _looks_like_title(para: Paragraph, declared: str) -> bool:
+    text = para.text.strip()
+    if not text or len(text) > 60 or text[-1] in "。.；;，,：:":
+        return False
+    if declared and _same(text, declared):
+        return True
+    if any(f in (para.font or "") for f in TITLE_FONTS) or para.centered:
+        return True
+    return para.all_bold and len(text) <= 40 and para.heading_level is None
+
+
+def _same(a: str, b: str) -> bool:
+    squash = lambda s: re.sub(r"\W", "", s)  # noqa: E731 - a one-line normaliser
+    return squash(a) == squash(b) or squash(a) in squash(b) or squash(b) in squash(a)
+
+
+def language_of(text: str) -> str:
+    """"zh" when Chinese characters make up a good share of the letters, else "en"."""
+    sample = text[:20000]
+    letters = sum(ch.isalpha() for ch in sample)
+    return "zh" if letters and len(HAN_RE.findall(sample)) / letters > 0.3 else "en"
+
+
+def read_front_lines(blocks: tuple[Block, ...]) -> dict:
+    """Metadata in the lines under the title: a ——在…上的讲话 subtitle, a （date place） line, a speaker."""
+    found: dict = {}
+    paragraphs = [b.text.strip() for b in blocks[:8] if isinstance(b, Paragraph) and b.text.strip()]
+    for text in paragraphs[:6]:
+        if len(text) > 80:
+            break
+        m = SUBTITLE_RE.match(text)
+        if m:
+            found.setdefault("event", m.group(1).strip())
+            continue
+        m = PAREN_DATE_LINE.match(text)
+        if m:
+            found.setdefault("date", find_date(m.group(1)))
+            if m.group(2).strip():
+                found.setdefault("location", m.group(2).strip())
+            continue
+        m = SPEAKER_LINE.match(text.replace("\u3000", " "))
+        if m and "speaker" not in found and len(text) <= 25:
+            found["speaker"] = m.group(2)
+    return found
+
+
+def event_from_title(title: str) -> str | None:
+    """"在中非合作论坛北京峰会开幕式上的主旨讲话" → "中非合作论坛北京峰会开幕式"."""
+    m = EVENT_IN_TITLE_RE.match(title)
+    return m.group(1).strip("“”\"《》 ") if m else None
+
+
+def summary_of(blocks: tuple[Block, ...], limit: int = 120) -> str | None:
+    text = " ".join(b.text.strip() for b in blocks if isinstance(b, Paragraph) and len(b.text.strip()) > 20)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        return None
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def tags_from(value) -> tuple[str, ...]:
+    """Keywords as a tuple of tags: from a list, or a string separated by , ; 、 or spaces."""
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[,;，；、\s]+", str(value or ""))
+    tags = []
+    for item in items:
+        item = str(item).strip()
+        if item and not item.isdigit() and item not in tags:
+            tags.append(item)
+    return tuple(tags)
+
+
+METADATA_FIELDS = {f.name for f in fields(Metadata)}
+
+
+def build_metadata(doc: Document, title: str | None, body: tuple[Block, ...], source: Path,
+                   overrides: dict) -> Metadata:
+    """Merge every source of metadata; overrides win, then the file, then the text, then the file name."""
+    declared = {k: v for k, v in doc.metadata.items() if k in METADATA_FIELDS and v not in (None, "", [])}
+    text_meta = read_front_lines(body)
+    body_text = "\n".join(b.text for b in body if isinstance(b, Paragraph))
+    values: dict = {}
+    values["title"] = title or declared.get("title") or source.stem
+    values["date"] = declared.get("date") or text_meta.get("date") or date_from_file_name(source)
+    values["event"] = declared.get("event") or text_meta.get("event") or event_from_title(values["title"])
+    values["speaker"] = declared.get("speaker") or text_meta.get("speaker")
+    values["location"] = declared.get("location") or text_meta.get("location")
+    values["language"] = declared.get("language") or language_of(values["title"] + body_text)
+    values["tags"] = tags_from(declared.get("tags") or doc.metadata.get("keywords") or ())
+    values["summary"] = declared.get("summary") or doc.metadata.get("description") or summary_of(body)
+    values["source_name"] = declared.get("source_name")
+    values["source_url"] = declared.get("source_url")
+    for key, value in overrides.items():
+        if key in METADATA_FIELDS:
+            values[key] = tuple(value) if key == "tags" else value
+    return Metadata(**values)

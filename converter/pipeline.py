@@ -1,0 +1,323 @@
+"""Convert a folder of sources into a folder of pages, incrementally, safely, in parallel.
+
+- Every source ends in the report: converted, unchanged (skipped because neither it, its overrides
+  nor the converter changed) or failed, with its messages. One bad file never stops the others.
+- Pages, originals and media are written atomically (a temporary file renamed into place), so a run
+  killed part-way leaves each file either old or new; the next run finishes the work.
+- Only files the converter wrote itself (recorded in DOCS/.speech-archive.json) are ever removed:
+  the pages of deleted sources, and files a source no longer produces.
+- Slugs are stable: a source keeps the slug it was first given.
+
+Message codes:
+  - slug-changed: an override asked for a slug another source already has; a suffix was added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from slugify import slugify
+
+from . import __version__, safety
+from .convert import Converted, Task, convert_task, original_name
+from .model import Message, warning
+from .overrides import load_overrides
+
+STATE_FILE = ".speech-archive.json"
+STATE_VERSION = 1
+SAVE_STATE_EVERY = 50  # documents; bounds the work a killed run has to redo
+SKIPPED_DIRS_SUFFIX = "_files"  # the folder of images a browser saves beside NAME.html
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run a conversion; the CLI's flags with their defaults."""
+
+    jobs: int = 1
+    force: bool = False
+    strict: bool = False
+    progress: bool = False
+
+
+@dataclass
+class Entry:
+    """One source's line in the report."""
+
+    source: str
+    status: str  # converted | unchanged | failed
+    output: str | None = None
+    messages: list[Message] = field(default_factory=list)
+    repairs: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"source": self.source, "status": self.status, "output": self.output,
+                "messages": [m.as_dict() for m in self.messages], "repairs": self.repairs}
+
+
+@dataclass
+class Report:
+    documents: list[Entry]
+    messages: list[Message]  # problems not tied to one source (e.g. a catalog row naming no file)
+    removed: list[str]
+    seconds: float
+
+    def summary(self) -> dict:
+        counts = {s: sum(e.status == s for e in self.documents) for s in ("converted", "unchanged", "failed")}
+        warnings = sum(m.level == "warning" for e in self.documents for m in e.messages)
+        warnings += sum(m.level == "warning" for m in self.messages)
+        return {"sources": len(self.documents), **counts, "warnings": warnings, "removed": len(self.removed),
+                "seconds": round(self.seconds, 3), "converter": f"speech-archive {__version__}"}
+
+    def as_dict(self) -> dict:
+        return {"documents": [e.as_dict() for e in self.documents],
+                "messages": [m.as_dict() for m in self.messages],
+                "removed": self.removed, "summary": self.summary()}
+
+    def exit_status(self, strict: bool) -> int:
+        summary = self.summary()
+        if summary["failed"]:
+            return 1
+        return 1 if strict and summary["warnings"] else 0
+
+
+# --------------------------------------------------------------------------- files
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write a file so that readers (and a crash) only ever see the old or the new content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with open(tmp, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def find_sources(sources: Path, docs: Path, is_override_file) -> list[tuple[str, Path]]:
+    """Every file under SOURCES that is a source, as (relative posix path, path), sorted.
+
+    Hidden files, sidecars and catalog.csv, the NAME_files folders browsers save beside a page,
+    and DOCS itself (if it lies inside SOURCES) are not sources."""
+    found = []
+    docs = docs.resolve()
+    for root, dirs, files in os.walk(sources):
+        root_path = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (root_path / d).resolve() != docs
+                         and not _is_saved_page_assets(root_path, d, files))
+        for name in sorted(files):
+            path = root_path / name
+            rel = path.relative_to(sources).as_posix()
+            if name.startswith(".") or is_override_file(rel) or not path.is_file():
+                continue
+            found.append((rel, path))
+    return sorted(found)
+
+
+def _is_saved_page_assets(root: Path, dirname: str, files: list[str]) -> bool:
+    if not dirname.endswith(SKIPPED_DIRS_SUFFIX):
+        return False
+    stem = dirname[: -len(SKIPPED_DIRS_SUFFIX)]
+    return any(f in files for f in (f"{stem}.html", f"{stem}.htm"))
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- state
+
+
+def load_state(docs: Path) -> dict:
+    try:
+        state = json.loads((docs / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"version": STATE_VERSION, "sources": {}}
+    if state.get("version") != STATE_VERSION or not isinstance(state.get("sources"), dict):
+        return {"version": STATE_VERSION, "sources": {}}
+    return state
+
+
+def save_state(docs: Path, state: dict) -> None:
+    atomic_write(docs / STATE_FILE, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def remove_outputs(docs: Path, outputs: list[str]) -> list[str]:
+    """Remove files the converter wrote earlier; never anything outside DOCS."""
+    removed = []
+    root = docs.resolve()
+    for rel in outputs:
+        path = (docs / rel).resolve()
+        if root not in path.parents or not path.is_file():
+            continue
+        path.unlink()
+        removed.append(rel)
+        parent = path.parent
+        while parent != root and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    return removed
+
+
+# --------------------------------------------------------------------------- slugs
+
+
+def base_slug(rel: str) -> str:
+    stem = Path(rel).stem
+    slug = slugify(stem, max_length=80, word_boundary=True, lowercase=True)
+    return slug or "speech-" + hashlib.sha1(rel.encode("utf-8")).hexdigest()[:8]
+
+
+def assign_slugs(rels: list[str], wanted: dict[str, str], previous: dict[str, str]) -> dict[str, str]:
+    """A unique slug per source. Kept from the last run where possible, so URLs do not move;
+    otherwise the override's or the file name's slug, with a short hash of the path on a clash."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for rel in rels:  # sources that keep last run's slug go first
+        prev = previous.get(rel)
+        if prev and (rel not in wanted or wanted[rel] == prev) and prev not in taken:
+            slugs[rel] = prev
+            taken.add(prev)
+    for rel in rels:
+        if rel in slugs:
+            continue
+        slug = wanted.get(rel) or base_slug(rel)
+        if slug in taken:
+            slug = f"{slug}-{hashlib.sha1(rel.encode('utf-8')).hexdigest()[:6]}"
+        slugs[rel] = slug
+        taken.add(slug)
+    return slugs
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run_tasks(tasks: list[Task], jobs: int) -> Iterator[Converted]:
+    """Convert in worker processes (resource limits apply there, never to the caller)."""
+    if not tasks:
+        return
+    workers = max(1, min(jobs, len(tasks)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=safety.limit_resources) as pool:
+        futures = [pool.submit(convert_task, t) for t in tasks]
+        for task, future in zip(tasks, futures, strict=True):
+            try:
+                yield future.result()
+            except Exception as exc:  # the worker died (killed by a limit, crashed)
+                text = (f"The conversion process stopped on this file ({type(exc).__name__}); it is probably "
+                        "too large or too complex. Split it or save it in a simpler form.")
+                yield Converted(task.rel, task.slug, failed=True, messages=(Message("error", "worker-died", text),))
+
+
+def write_outputs(docs: Path, task: Task, result: Converted) -> list[str]:
+    """Write a converted page, its original and its media; return their paths relative to DOCS."""
+    written = []
+    page_rel = f"speeches/{task.slug}.md"
+    atomic_write(docs / page_rel, result.page)
+    written.append(page_rel)
+    original_rel = f"originals/{original_name(task.slug, task.path)}"
+    atomic_write(docs / original_rel, task.path.read_bytes())
+    written.append(original_rel)
+    for media in result.media:
+        media_rel = f"media/{task.slug}/{Path(media.name).name}"
+        atomic_write(docs / media_rel, media.data)
+        written.append(media_rel)
+    return written
+
+
+def convert_folder(sources: Path, docs: Path, options: Options, progress=None) -> Report:
+    """Convert every source under SOURCES into DOCS and return the report (also written by the CLI)."""
+    started = time.monotonic()
+    docs.mkdir(parents=True, exist_ok=True)
+    overrides = load_overrides(sources)
+    state = load_state(docs)
+    known = state["sources"]
+    found = find_sources(sources, docs, overrides.is_override_file)
+    rels = [rel for rel, _ in found]
+
+    per_source = {rel: overrides.for_source(rel) for rel in rels}
+    wanted = {rel: ov["slug"] for rel, (ov, _) in per_source.items() if ov.get("slug")}
+    slugs = assign_slugs(rels, wanted, {rel: s["slug"] for rel, s in known.items() if "slug" in s})
+
+    entries: dict[str, Entry] = {}
+    tasks: list[Task] = []
+    fingerprints: dict[str, str] = {}
+    for rel, path in found:
+        ov, ov_messages = per_source[rel]
+        fingerprints[rel] = _fingerprint(path, overrides.fingerprint(rel), slugs[rel])
+        prev = known.get(rel)
+        if (not options.force and prev and prev.get("fingerprint") == fingerprints[rel]
+                and all((docs / o).is_file() for o in prev.get("outputs", []))):
+            entries[rel] = Entry(rel, "unchanged", prev.get("output"),
+                                 [Message(**m) for m in prev.get("messages", [])], prev.get("repairs", {}))
+            continue
+        slug_messages = []
+        if rel in wanted and slugs[rel] != wanted[rel]:
+            slug_messages.append(warning("slug-changed", f"{rel}: the slug {wanted[rel]!r} is taken by another "
+                                                         f"source; this page uses {slugs[rel]!r}."))
+        entries[rel] = Entry(rel, "failed", None, list(ov_messages) + slug_messages)
+        tasks.append(Task(path, rel, slugs[rel], ov))
+
+    removed = _remove_deleted_sources(docs, known, set(rels))
+    tasks_by_rel = {t.rel: t for t in tasks}
+    done = 0
+    for result in run_tasks(tasks, options.jobs):
+        task = tasks_by_rel[result.rel]
+        entry = entries[result.rel]
+        entry.messages.extend(result.messages)
+        entry.repairs = result.repairs
+        if not result.failed:
+            try:
+                outputs = write_outputs(docs, task, result)
+            except OSError as exc:
+                entry.messages.append(Message("error", "write-failed", _write_error_text(docs, exc)))
+            else:
+                stale = [o for o in known.get(result.rel, {}).get("outputs", []) if o not in outputs]
+                removed += remove_outputs(docs, stale)
+                entry.status, entry.output = "converted", outputs[0]
+                known[result.rel] = {"fingerprint": fingerprints[result.rel], "slug": task.slug,
+                                     "output": outputs[0], "outputs": outputs,
+                                     "messages": [m.as_dict() for m in entry.messages], "repairs": entry.repairs}
+        # A source that fails keeps its record (and last good page) so a later deletion still cleans up;
+        # its fingerprint no longer matches, so the next run tries it again.
+        done += 1
+        if progress:
+            progress(result.rel)
+        if done % SAVE_STATE_EVERY == 0:
+            save_state(docs, state)
+    save_state(docs, state)
+    return Report([entries[rel] for rel in rels], list(overrides.messages), removed, time.monotonic() - started)
+
+
+def _fingerprint(path: Path, overrides_fingerprint: str, slug: str) -> str:
+    h = hashlib.sha256()
+    for part in (file_digest(path), overrides_fingerprint, slug, __version__):
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def _remove_deleted_sources(docs: Path, known: dict, present: set[str]) -> list[str]:
+    removed = []
+    for rel in [r for r in known if r not in present]:
+        removed += remove_outputs(docs, known.pop(rel).get("outputs", []))
+    return removed
+
+
+def _write_error_text(docs: Path, exc: OSError) -> str:
+    return (f"Could not write into {docs} ({exc.strerror or exc}). Check that the folder is writable and the "
+            "disk is not full, then run the conversion again.")

@@ -1,0 +1,391 @@
+"""Find a speech's sections in a flat run of blocks and build the `Section` tree.
+
+Where headings come from, in order of trust:
+  1. headings the source marks itself (Word heading styles, HTML <h2>…), when they really are
+     headings: a heading style on a paragraph of several sentences is body text;
+  2. otherwise, in Chinese text, the official-document numbering hierarchy
+     第一部分/第一章 > 一、 > （一） > 1. / 1、 > （1）, the shallowest level present becoming level 1;
+     unnumbered part titles (结束语, or short lines set in 黑体/楷体) join it;
+  3. in other languages, short standalone bold lines.
+Enumerated points (首先/其次/第三/最后, 一是/二是, 一要/二要, 第一，/第二，) become the level below
+the section they sit in, but only when they form a sequence starting at one.
+
+A heading that starts a paragraph ("（一）大力推进…建设。充分发挥…") is split: its lead sentence
+becomes the heading and the rest stays body text.
+
+Message codes:
+  - heading-style-on-body-text: a paragraph styled as a heading reads as body text and was kept as text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .model import Block, Message, Paragraph, Section, Span, warning
+
+HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CN_DIGITS = "零〇一二三四五六七八九十百两"
+_NUM = f"[{CN_DIGITS}]{{1,4}}"
+LAST = 1000  # the ordinal of 最后: it closes any sequence
+
+# Numbering families, shallowest first. Each pattern matches the marker at the start of a paragraph.
+FAMILIES: dict[str, re.Pattern] = {
+    "part": re.compile(rf"第({_NUM})(?:部分|章|篇|编)[\s、：:．.]*"),
+    "cn": re.compile(rf"({_NUM})(?:、|[．.](?!\d))\s*"),
+    "paren_cn": re.compile(rf"[（(]({_NUM})[）)]\s*"),
+    "arabic": re.compile(r"(\d{1,2})(?:[、．]|\.(?!\d))\s*"),
+    "paren_arabic": re.compile(r"[（(](\d{1,2})[）)]\s*"),
+}
+# Enumerated points: (sequence kind, pattern). 首先/其次/第N are one kind, N是/N要 another.
+POINTS: tuple[tuple[str, re.Pattern], ...] = (
+    ("ordinal", re.compile(r"(首先|其次|再次|最后)(?=[，,、：:])")),
+    ("ordinal", re.compile(rf"第({_NUM})(?=[，,、：:])")),
+    ("shi", re.compile(rf"({_NUM})(?:是|要)(?![的])")),
+)
+GLUED_MARKERS = (POINTS[0][1], POINTS[1][1], FAMILIES["paren_cn"])
+WORD_ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "最后": LAST}
+UNNUMBERED_PARTS = {"结束语", "结语", "前言", "引言", "总结", "小结", "后记", "序言", "导言", "开场白"}
+HEADING_FONTS = {"黑体": "cn", "方正黑体": "cn", "方正黑体简体": "cn", "楷体": "paren_cn", "楷体_GB2312": "paren_cn",
+                 "方正楷体简体": "paren_cn", "华文楷体": "paren_cn"}
+SENTENCE_END = "。！？!?；;"
+MAX_LEAD = 100  # a "lead sentence" longer than this is body text, not a heading
+MAX_STANDALONE = 60  # a standalone heading line is at most this long
+
+
+def chinese_numeral(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20, 一百零五 → 105; digits pass through."""
+    if text.isdigit():
+        return int(text)
+    values = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    values.update({"〇": 0, "两": 2})
+    total, current = 0, 0
+    for ch in text:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = values.get(ch, 0)
+    return total + current
+
+
+# --------------------------------------------------------------------------- splitting spans
+
+
+def split_spans(spans: tuple[Span, ...], offset: int) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Split spans at a character offset of their plain text (breaks count as one character)."""
+    left: list[Span] = []
+    right: list[Span] = []
+    pos = 0
+    for span in spans:
+        length = len(span.text) if span.kind == "text" else 1 if span.kind == "break" else 0
+        if pos + length <= offset and not (length == 0 and pos >= offset):
+            left.append(span)
+        elif pos >= offset:
+            right.append(span)
+        else:
+            cut = offset - pos
+            left.append(replace(span, text=span.text[:cut]))
+            right.append(replace(span, text=span.text[cut:]))
+        pos += length
+    return tuple(left), _strip_leading(tuple(right))
+
+
+def _strip_leading(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """Drop leading whitespace and breaks, so a split-off body does not start with a space."""
+    spans = list(spans)
+    while spans and spans[0].kind in ("text", "break") and not spans[0].text.strip():
+        spans.pop(0)
+    if spans and spans[0].kind == "text":
+        spans[0] = replace(spans[0], text=spans[0].text.lstrip(" \t\u3000"))
+    return tuple(spans)
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass
+class Candidate:
+    """A paragraph that may start a section: its marker and where its heading text ends."""
+
+    index: int
+    family: str  # a FAMILIES key, "point:<kind>", "font:<family>" or "unnumbered"
+    number: int
+    lead_end: int  # characters of the paragraph's text that form the heading
+    level: int = 0
+
+
+def lead_length(text: str, marker_end: int) -> int | None:
+    """How many characters of a numbered paragraph form its heading, or None if it is not one.
+
+    A short line is a heading whole. Otherwise the heading is the lead sentence (up to the first
+    。！？), or, for a heading glued straight onto the next sentence, the text up to the next marker.
+    """
+    body = text.rstrip()
+    if len(body) <= MAX_STANDALONE and not any(c in body[marker_end:-1] for c in "。！？!?"):
+        if body[-1:] in "；;":
+            return None  # a numbered list item, not a heading
+        return len(body)
+    ends = [i for i in (body.find(c, marker_end) for c in "。！？!?") if i != -1]
+    glued = _glued_marker(body, marker_end)
+    if glued is not None and (not ends or glued < min(ends)):
+        return glued
+    if not ends or min(ends) + 1 > MAX_LEAD:
+        return None
+    lead = min(ends) + 1
+    semicolon = body.find("；", marker_end)
+    if 0 <= semicolon < lead:
+        return None  # "1.加强…；2.…" reads as a list, not a heading
+    return lead
+
+
+def _glued_marker(text: str, start: int) -> int | None:
+    """The offset of an enumeration marker glued into a heading line ("…坚决信心首先，实现…").
+
+    Only distinctive markers count (首先，/其次，/第N，/（N）): 一是 or 一要 occur inside ordinary
+    words (统一要求) too often to split on."""
+    for pattern in GLUED_MARKERS:
+        m = pattern.search(text, start + 2)
+        if m and m.start() <= MAX_STANDALONE:
+            return m.start()
+    return None
+
+
+def find_marker(text: str) -> tuple[str, int, int] | None:
+    """(family, number, marker length) of a numbered paragraph, or None."""
+    for family, pattern in FAMILIES.items():
+        m = pattern.match(text)
+        if m:
+            return family, chinese_numeral(m.group(1)), m.end()
+    for kind, pattern in POINTS:
+        m = pattern.match(text)
+        if m:
+            word = m.group(1)
+            number = WORD_ORDINALS.get(word) or chinese_numeral(word)
+            return f"point:{kind}", number, m.end()
+    return None
+
+
+def numbered_candidate(index: int, para: Paragraph) -> Candidate | None:
+    text = para.text.lstrip(" \t\u3000")
+    offset = len(para.text) - len(text)
+    found = find_marker(text)
+    if found:
+        family, number, marker_end = found
+        lead = lead_length(text, marker_end)
+        if lead is None or (family.startswith("point") and lead > MAX_STANDALONE + 20):
+            return None
+        return Candidate(index, family, number, offset + lead)
+    return _unnumbered_candidate(index, para, text, offset)
+
+
+def _unnumbered_candidate(index: int, para: Paragraph, text: str, offset: int) -> Candidate | None:
+    stripped = text.strip().rstrip("：:")
+    if stripped in UNNUMBERED_PARTS:
+        return Candidate(index, "unnumbered", 0, len(para.text.rstrip()))
+    font_family = HEADING_FONTS.get((para.font or "").strip())
+    short = 0 < len(stripped) <= 30 and not any(c in stripped for c in "。！？；，,")
+    if font_family and short:
+        return Candidate(index, f"font:{font_family}", 0, len(para.text.rstrip()))
+    return None
+
+
+# --------------------------------------------------------------------------- sequences
+
+
+def keep_sequences(cands: list[Candidate]) -> list[Candidate]:
+    """Keep numbered candidates that continue a sequence (1, 2, 3…, restarting under a new parent).
+
+    Families are checked from the shallowest down, so that a deeper family's count restarts under
+    each heading of a shallower one. Points must form a run of at least two.
+    """
+    order = [*FAMILIES, "point:ordinal", "point:shi"]
+    kept: list[Candidate] = [c for c in cands if c.family.startswith(("font:", "unnumbered"))]
+    for rank, family in enumerate(order):
+        shallower = {c.index for c in kept if _rank(c.family, order) < rank}
+        mine = [c for c in cands if c.family == family]
+        for run in _runs(mine, shallower):
+            if family.startswith("point") and len(run) < 2:
+                continue
+            if len(run) == 1 and run[0].number == 1 and family != "part":
+                continue  # a lone "一、" is more often prose than a heading
+            kept.extend(run)
+    return sorted(kept, key=lambda c: c.index)
+
+
+def _rank(family: str, order: list[str]) -> int:
+    if family.startswith("font:"):
+        return order.index(family[5:])
+    if family == "unnumbered":
+        return 0
+    return order.index(family)
+
+
+def _runs(cands: list[Candidate], boundaries: set[int]) -> list[list[Candidate]]:
+    """Split candidates into runs numbered 1, 2, 3… (最后 may close a run); a boundary restarts."""
+    runs: list[list[Candidate]] = []
+    current: list[Candidate] = []
+    sorted_bounds = sorted(boundaries)
+    for cand in cands:
+        if current and any(current[-1].index < b < cand.index for b in sorted_bounds):
+            runs.append(current)
+            current = []
+        expected = current[-1].number + 1 if current else 1
+        if cand.number == expected or (cand.number == LAST and current):
+            current.append(cand)
+        elif cand.number == 1:
+            runs.append(current)
+            current = [cand]
+        if current and current[-1].number == LAST:
+            runs.append(current)
+            current = []
+    runs.append(current)
+    return [r for r in runs if r]
+
+
+def assign_levels(cands: list[Candidate]) -> None:
+    """Level 1 for the shallowest numbering family present, and so on down; points go one level
+    below the heading they sit under."""
+    order = list(FAMILIES)
+    present = sorted({_rank(c.family, order) for c in cands if not c.family.startswith("point")})
+    stack_level = 0
+    for cand in cands:
+        if cand.family.startswith("point"):
+            cand.level = stack_level + 1
+            continue
+        cand.level = present.index(_rank(cand.family, order)) + 1
+        stack_level = cand.level
+
+
+# --------------------------------------------------------------------------- explicit headings
+
+
+def explicit_headings(blocks: list[Block]) -> tuple[list[Candidate], list[Message]]:
+    """Headings the source marks itself, minus styled body text (which gets a message)."""
+    cands: list[Candidate] = []
+    messages: list[Message] = []
+    for i, block in enumerate(blocks):
+        if not isinstance(block, Paragraph) or not block.heading_level:
+            continue
+        text = block.text.strip()
+        if not text:
+            continue
+        if _reads_as_body(text):
+            messages.append(warning("heading-style-on-body-text",
+                                    f"A paragraph styled as a heading reads as body text and was kept as text: "
+                                    f"{text[:40]!r}…"))
+            continue
+        cands.append(Candidate(i, f"h{block.heading_level}", block.heading_level, len(block.text.rstrip())))
+    levels = sorted({c.number for c in cands})
+    for cand in cands:
+        cand.level = levels.index(cand.number) + 1
+    return cands, messages
+
+
+def _reads_as_body(text: str) -> bool:
+    sentences = len(re.findall(r"[。！？]|[.!?](?:\s|$)", text.rstrip("。.!?！？")))
+    return len(text) > 200 or sentences >= 2
+
+
+def bold_line_headings(blocks: list[Block]) -> list[Candidate]:
+    """In text without heading styles or numbering: short standalone bold lines followed by body text."""
+    cands = []
+    for i, block in enumerate(blocks):
+        if not isinstance(block, Paragraph) or not block.all_bold or i + 1 >= len(blocks):
+            continue
+        text = block.text.strip()
+        nxt = blocks[i + 1]
+        if 0 < len(text) <= 80 and text[-1:] not in ".。,，;；" and not (isinstance(nxt, Paragraph) and nxt.all_bold):
+            cands.append(Candidate(i, "bold", 1, len(block.text.rstrip()), level=1))
+    return cands
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tuple[Section, list[Message]]:
+    """Build the section tree of a speech body (title already removed). Returns (root, messages)."""
+    blocks = list(blocks)
+    cands, messages = explicit_headings(blocks)
+    chinese = language == "zh" or (language is None and _mostly_chinese(blocks))
+    if chinese:
+        numbered = [c for i, b in enumerate(blocks) if isinstance(b, Paragraph) and not b.heading_level
+                    for c in [numbered_candidate(i, b)] if c]
+        if cands:
+            numbered = [c for c in numbered if c.family.startswith("point")]
+        numbered = keep_sequences(numbered)
+        if cands:
+            cands = _merge_points(cands, numbered)
+        else:
+            assign_levels(numbered)
+            cands = numbered
+    if not cands:
+        cands = bold_line_headings(blocks)
+    return build_tree(blocks, cands), messages
+
+
+def _merge_points(explicit: list[Candidate], points: list[Candidate]) -> list[Candidate]:
+    merged = sorted(explicit + points, key=lambda c: c.index)
+    level = 0
+    for cand in merged:
+        if cand.family.startswith("point"):
+            cand.level = level + 1
+        else:
+            level = cand.level
+    return merged
+
+
+def _mostly_chinese(blocks: list[Block]) -> bool:
+    sample = "".join(b.text for b in blocks[:50] if isinstance(b, Paragraph))[:4000]
+    han = len(HAN_RE.findall(sample))
+    letters = sum(ch.isalpha() for ch in sample)
+    return bool(letters) and han / letters > 0.3
+
+
+def build_tree(blocks: list[Block], cands: list[Candidate]) -> Section:
+    """Nest blocks under their headings. Levels deeper than 5 are folded into 5 (Markdown ends at ######)."""
+    by_index = {c.index: c for c in cands}
+    root = _Open(level=0, heading=())
+    stack = [root]
+    for i, block in enumerate(blocks):
+        cand = by_index.get(i)
+        if cand is None:
+            stack[-1].blocks.append(block)
+            continue
+        heading, rest = split_spans(block.spans, cand.lead_end)
+        level = min(cand.level, 5)
+        while stack[-1].level >= level:
+            stack.pop()
+        section = _Open(level=level, heading=_strip_trailing(heading))
+        stack[-1].children.append(section)
+        stack.append(section)
+        if rest and "".join(s.text for s in rest).strip() or any(s.kind != "text" for s in rest):
+            section.blocks.append(replace(block, spans=rest, heading_level=None))
+    return root.freeze()
+
+
+def _strip_trailing(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    spans = list(spans)
+    while spans and spans[-1].kind == "break":
+        spans.pop()
+    if spans and spans[-1].kind == "text":
+        spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip())
+    return tuple(s for s in spans if s.kind != "text" or s.text)
+
+
+@dataclass
+class _Open:
+    """A section while the tree is being built."""
+
+    level: int
+    heading: tuple[Span, ...]
+
+    def __post_init__(self):
+        self.blocks: list[Block] = []
+        self.children: list[_Open] = []
+
+    def freeze(self) -> Section:
+        return Section(self.heading, self.level, tuple(self.blocks), tuple(c.freeze() for c in self.children))

@@ -1,0 +1,138 @@
+"""Shared fixtures: building a site from a folder of sources, serving it, and a real browser.
+
+Browser tests drive Debian's chromium through Playwright. Outside CI they skip when chromium is
+missing; with CI=true they fail, so a CI machine without a browser can never pass silently.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def run_converter(sources: Path, docs: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `python -m converter convert SOURCES DOCS ...` as a user would, and return the process."""
+    return subprocess.run(
+        [sys.executable, "-m", "converter", "convert", str(sources), str(docs), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+
+
+def build_site(sources: Path, workdir: Path) -> Path:
+    """Convert `sources` and build the site with `mkdocs build --strict` in a copy of the project's site
+    configuration under `workdir`. Returns the built site folder; raises AssertionError with the
+    converter's or MkDocs' output when either fails."""
+    for name in ("mkdocs.yml", "hooks", "overrides"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, workdir / name, dirs_exist_ok=True)
+        elif src.exists():
+            shutil.copy2(src, workdir / name)
+    docs = workdir / "docs"
+    converted = run_converter(sources, docs, "--report", str(workdir / "report.json"))
+    assert converted.returncode == 0, converted.stdout + converted.stderr
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(workdir / "mkdocs.yml"),
+         "-d", str(workdir / "site")],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        timeout=900,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    return workdir / "site"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature is the standard library's
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """A function that serves a folder on 127.0.0.1 and returns its base URL ("http://127.0.0.1:PORT/")."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+def _browser_missing_reason() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """A headless Debian chromium driven by Playwright. Fails (never skips) when CI=true."""
+    reason = _browser_missing_reason()
+    if reason:
+        if IN_CI:
+            pytest.fail(f"browser tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    args = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-gpu"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page that records console errors and every request to a host but 127.0.0.1.
+
+    After the test, `page.console_errors` and `page.foreign_requests` are checked by tests that care;
+    foreign requests are aborted so the test never touches the network.
+    """
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.foreign_requests = []
+    pg.on("console", lambda msg: msg.type == "error" and pg.console_errors.append(msg.text))
+    pg.on("pageerror", lambda exc: pg.console_errors.append(str(exc)))
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            pg.foreign_requests.append(url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    yield pg
+    context.close()
