@@ -8,7 +8,7 @@ extension of the site could read as syntax is escaped, so `1. `, `#`, `<script>`
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import yaml
 
@@ -213,9 +213,10 @@ def render_blocks(blocks: tuple[Block, ...], ctx: _Context) -> list[str]:
 
 def render_section(section: Section, ctx: _Context, out: list[str]) -> None:
     if section.level:
-        heading = render_spans(section.heading, ctx.media_prefix, ctx.media_names).replace("\n", " ")
-        heading = heading.replace("<br> ", " ")
-        out.append("#" * (section.level + 1) + " " + (heading.lstrip("\\#").strip() and heading))
+        # Headings are bold already: a bold run in one is the heading style showing through.
+        spans = tuple(replace(s, bold=False) for s in section.heading)
+        heading = render_spans(spans, ctx.media_prefix, ctx.media_names).replace("<br>\n", " ")
+        out.append("#" * (section.level + 1) + " " + heading.replace("\n", " "))
     out.extend(render_blocks(section.blocks, ctx))
     for child in section.children:
         render_section(child, ctx, out)

@@ -66,9 +66,17 @@ def split_title(doc: Document) -> TitleAndBody:
         return TitleAndBody(declared or None, tuple(blocks))
     para = blocks[first]
     text = para.text.strip()
-    if _looks_like_title(para, declared):
+    if _looks_like_title(para, declared) or _is_lone_top_heading(blocks, first):
         return TitleAndBody(text, tuple(blocks[:first] + blocks[first + 1:]))
     return TitleAndBody(declared or None, tuple(blocks))
+
+
+def _is_lone_top_heading(blocks: list[Block], first: int) -> bool:
+    """A document that opens with its only top-level heading uses it as its title (pandoc's view too)."""
+    para = blocks[first]
+    if not isinstance(para, Paragraph) or para.heading_level != 1 or len(para.text.strip()) > 120:
+        return False
+    return not any(isinstance(b, Paragraph) and b.heading_level == 1 for b in blocks[first + 1:])
 
 
 def _title_lines(blocks: list[Block], i: int) -> int:

@@ -28,6 +28,7 @@ HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CN_DIGITS = "零〇一二三四五六七八九十百两"
 _NUM = f"[{CN_DIGITS}]{{1,4}}"
 LAST = 1000  # the ordinal of 最后: it closes any sequence
+MAX_GAP = 3  # numbers a sequence may skip (一、 then 四、) and still be one sequence
 
 # Numbering families, shallowest first. Each pattern matches the marker at the start of a paragraph.
 FAMILIES: dict[str, re.Pattern] = {
@@ -49,6 +50,7 @@ UNNUMBERED_PARTS = {"结束语", "结语", "前言", "引言", "总结", "小结
 HEADING_FONTS = {"黑体": "cn", "方正黑体": "cn", "方正黑体简体": "cn", "楷体": "paren_cn", "楷体_GB2312": "paren_cn",
                  "方正楷体简体": "paren_cn", "华文楷体": "paren_cn"}
 SENTENCE_END = "。！？!?；;"
+LIST_LIKE = ("arabic", "paren_arabic")  # families that number list items as often as headings
 MAX_LEAD = 100  # a "lead sentence" longer than this is body text, not a heading
 MAX_STANDALONE = 60  # a standalone heading line is at most this long
 
@@ -178,6 +180,8 @@ def numbered_candidate(index: int, para: Paragraph) -> Candidate | None:
         lead = lead_length(text, marker_end)
         if lead is None or (family.startswith("point") and lead > MAX_STANDALONE + 20):
             return None
+        if family in LIST_LIKE and lead >= len(text.rstrip()) and text.rstrip()[-1] in SENTENCE_END:
+            return None  # "1、及时清理垃圾。" is a numbered list item: a heading has no full stop or runs on
         return Candidate(index, family, number, offset + lead)
     return _unnumbered_candidate(index, para, text, offset)
 
@@ -233,8 +237,10 @@ def _runs(cands: list[Candidate], boundaries: set[int]) -> list[list[Candidate]]
         if current and any(current[-1].index < b < cand.index for b in sorted_bounds):
             runs.append(current)
             current = []
-        expected = current[-1].number + 1 if current else 1
-        if cand.number == expected or (cand.number == LAST and current):
+        # A gap of a few numbers is tolerated: a missed heading (one too long to be a heading, say)
+        # should not cost the sequence all the headings after it.
+        follows = bool(current) and 0 < cand.number - current[-1].number <= MAX_GAP
+        if follows or (not current and cand.number == 1) or (cand.number == LAST and current):
             current.append(cand)
         elif cand.number == 1:
             runs.append(current)
@@ -247,17 +253,21 @@ def _runs(cands: list[Candidate], boundaries: set[int]) -> list[list[Candidate]]
 
 
 def assign_levels(cands: list[Candidate]) -> None:
-    """Level 1 for the shallowest numbering family present, and so on down; points go one level
+    """Nest headings by their numbering family: a heading goes one level below the nearest heading
+    of a shallower family before it, so a document that skips a level (第一章 then 1、) still gets
+    consecutive levels. Unnumbered part titles (结束语) stand at level 1; points go one level
     below the heading they sit under."""
     order = list(FAMILIES)
-    present = sorted({_rank(c.family, order) for c in cands if not c.family.startswith("point")})
-    stack_level = 0
+    stack: list[tuple[int, int]] = []  # (family rank, level) of the open headings
     for cand in cands:
         if cand.family.startswith("point"):
-            cand.level = stack_level + 1
+            cand.level = (stack[-1][1] if stack else 0) + 1
             continue
-        cand.level = present.index(_rank(cand.family, order)) + 1
-        stack_level = cand.level
+        rank = -1 if cand.family == "unnumbered" else _rank(cand.family, order)
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        cand.level = 1 if rank < 0 else (stack[-1][1] if stack else 0) + 1
+        stack.append((rank, cand.level))
 
 
 # --------------------------------------------------------------------------- explicit headings
@@ -287,7 +297,7 @@ def explicit_headings(blocks: list[Block]) -> tuple[list[Candidate], list[Messag
 
 def _reads_as_body(text: str) -> bool:
     sentences = len(re.findall(r"[。！？]|[.!?](?:\s|$)", text.rstrip("。.!?！？")))
-    return len(text) > 200 or sentences >= 2
+    return len(text) > 120 or sentences >= 2
 
 
 def bold_line_headings(blocks: list[Block]) -> list[Candidate]:
@@ -312,14 +322,15 @@ def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tup
     cands, messages = explicit_headings(blocks)
     chinese = language == "zh" or (language is None and _mostly_chinese(blocks))
     if chinese:
-        numbered = [c for i, b in enumerate(blocks) if isinstance(b, Paragraph) and not b.heading_level
-                    for c in [numbered_candidate(i, b)] if c]
-        if cands:
-            numbered = [c for c in numbered if c.family.startswith("point")]
-        numbered = keep_sequences(numbered)
-        if cands:
-            cands = _merge_points(cands, numbered)
+        numbered = keep_sequences([c for i, b in enumerate(blocks) if isinstance(b, Paragraph)
+                                   for c in [numbered_candidate(i, b)] if c])
+        structural = [c for c in numbered if not c.family.startswith("point")]
+        if cands and len(structural) <= len(cands):
+            # The heading styles are the outline; numbered points still nest under them.
+            points = [c for c in numbered if c.family.startswith("point") and not blocks[c.index].heading_level]
+            cands = _merge_points(cands, points)
         else:
+            # The typed numbering is the outline (styled lines outside it are usually stray styles).
             assign_levels(numbered)
             cands = numbered
     if not cands:
