@@ -22,16 +22,25 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="speech-archive", description="Publish a folder of speeches as a "
-                                     "static archive site: convert sources into Markdown pages for MkDocs.")
+    parser = argparse.ArgumentParser(
+        prog="speech-archive",
+        description="Publish a folder of speeches as a "
+        "static archive site: convert sources into Markdown pages for MkDocs.",
+    )
     parser.add_argument("--version", action="version", version=f"speech-archive {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     convert = commands.add_parser("convert", help="convert SOURCES (.docx, .html, .txt) into pages in DOCS")
-    convert.add_argument("sources", type=Path, help="folder of source files (sidecars and catalog.csv beside)")
+    convert.add_argument(
+        "sources", type=Path, help="folder of source files (sidecars and catalog.csv beside)"
+    )
     convert.add_argument("docs", type=Path, help="MkDocs docs folder to write pages into")
     convert.add_argument("--report", type=Path, help="write a JSON report of every source to this file")
-    convert.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                         help="conversions to run in parallel (default: number of CPUs)")
+    convert.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="conversions to run in parallel (default: number of CPUs)",
+    )
     convert.add_argument("--strict", action="store_true", help="exit with status 1 if there is any warning")
     convert.add_argument("--force", action="store_true", help="convert every source, even unchanged ones")
     convert.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -59,9 +68,11 @@ def progress_bar(total_hint: bool):
 
 def summary_line(report: Report, docs: Path) -> str:
     s = report.summary()
-    line = (f"{s['sources']} sources: {s['converted']} converted, {s['unchanged']} unchanged, "
-            f"{s['failed']} failed, {s['warnings']} warnings, {s['removed']} files removed "
-            f"in {s['seconds']:.1f} s -> {docs}")
+    line = (
+        f"{s['sources']} sources: {s['converted']} converted, {s['unchanged']} unchanged, "
+        f"{s['failed']} failed, {s['warnings']} warnings, {s['removed']} files removed "
+        f"in {s['seconds']:.1f} s -> {docs}"
+    )
     return line
 
 
@@ -103,10 +114,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"speech-archive: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"speech-archive: error: {exc.strerror or exc}: {exc.filename or ''}. Check that the folders "
-              "exist and are writable.", file=sys.stderr)
+        print(
+            f"speech-archive: error: {exc.strerror or exc}: {exc.filename or ''}. Check that the folders "
+            "exist and are writable.",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
-        print("speech-archive: interrupted; pages written so far are complete, run again to finish.",
-              file=sys.stderr)
+        print(
+            "speech-archive: interrupted; pages written so far are complete, run again to finish.",
+            file=sys.stderr,
+        )
         return 130

@@ -69,12 +69,16 @@ def convert_task(task: Task) -> Converted:
     except ConversionError as exc:
         return Converted(task.rel, task.slug, messages=(exc.message,), failed=True)
     except MemoryError:
-        text = (f"{task.rel}: converting this file needed more memory than the limit of "
-                f"{safety.MAX_ADDRESS_SPACE // 2**20} MiB per source. Split it into smaller files.")
+        text = (
+            f"{task.rel}: converting this file needed more memory than the limit of "
+            f"{safety.MAX_ADDRESS_SPACE // 2**20} MiB per source. Split it into smaller files."
+        )
         return Converted(task.rel, task.slug, failed=True, messages=(Message("error", "too-large", text),))
     except Exception as exc:  # a bug in a reader must not stop the batch
-        text = (f"The converter failed on this file ({type(exc).__name__}: {str(exc)[:200]}). "
-                "This is a bug in speech-archive: please report it with the file.")
+        text = (
+            f"The converter failed on this file ({type(exc).__name__}: {str(exc)[:200]}). "
+            "This is a bug in speech-archive: please report it with the file."
+        )
         return Converted(task.rel, task.slug, failed=True, messages=(Message("error", "failed", text),))
 
 
@@ -115,7 +119,9 @@ def build_speech(doc: Document, source: Path, overrides: dict) -> tuple[Speech, 
         if damage:
             messages.append(damage)
     if doc.truncated and not any(m.code == "truncated" for m in messages):
-        messages.append(warning("truncated", "The source ends mid-sentence: the page is marked as incomplete."))
+        messages.append(
+            warning("truncated", "The source ends mid-sentence: the page is marked as incomplete.")
+        )
     return speech, messages, {k: v for k, v in repairs.items() if v}
 
 

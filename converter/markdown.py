@@ -16,13 +16,33 @@ from .model import Block, CodeBlock, ListItem, Paragraph, Section, Span, Speech,
 
 # Characters Python-Markdown lets a backslash escape (its ESCAPED_CHARS); others go as entities.
 BACKSLASH = set("\\`*_{}[]()#+-.!")
-ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;", "^": "&#94;",
-            "=": "&#61;", "$": "&#36;", ":": "&#58;", '"': "&quot;"}
+ENTITIES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "|": "&#124;",
+    "~": "&#126;",
+    "^": "&#94;",
+    "=": "&#61;",
+    "$": "&#36;",
+    ":": "&#58;",
+    '"': "&quot;",
+}
 # Only these need escaping everywhere; the rest of BACKSLASH only where they could start syntax.
 ALWAYS = set("\\`*_[]<>&|~^{}")
 LINE_START = re.compile(r"^(\s*)(#{1,6}|[-+*]|\d+[.)]|>|=+|-{3,}|_{3,}|\*{3,}|!!!|\?\?\?|:::)(?=\s|$)")
-FRONT_MATTER_KEYS = ("title", "date", "speaker", "event", "location", "language", "tags", "summary",
-                     "source_name", "source_url")
+FRONT_MATTER_KEYS = (
+    "title",
+    "date",
+    "speaker",
+    "event",
+    "location",
+    "language",
+    "tags",
+    "summary",
+    "source_name",
+    "source_url",
+)
 
 
 def escape_text(text: str) -> str:
@@ -46,10 +66,10 @@ def escape_line_start(line: str) -> str:
     lead, marker = m.group(1), m.group(2)
     if marker[0].isdigit():
         digits = marker[:-1]
-        return f"{lead}{digits}\\{marker[-1]}{line[m.end():]}"
+        return f"{lead}{digits}\\{marker[-1]}{line[m.end() :]}"
     first = marker[0]
     escaped_first = "\\" + first if first in BACKSLASH else ENTITIES.get(first, first)
-    return f"{lead}{escaped_first}{marker[1:]}{line[m.end():]}"
+    return f"{lead}{escaped_first}{marker[1:]}{line[m.end() :]}"
 
 
 def render_spans(spans: tuple[Span, ...], media_prefix: str, media_names: set[str]) -> str:
@@ -72,8 +92,12 @@ def _merge_runs(spans: tuple[Span, ...]) -> list[Span]:
     merged: list[Span] = []
     for span in spans:
         prev = merged[-1] if merged else None
-        same = prev and prev.kind == span.kind == "text" and (prev.bold, prev.italic, prev.strike, prev.href) == (
-            span.bold, span.italic, span.strike, span.href)
+        same = (
+            prev
+            and prev.kind == span.kind == "text"
+            and (prev.bold, prev.italic, prev.strike, prev.href)
+            == (span.bold, span.italic, span.strike, span.href)
+        )
         if same:
             merged[-1] = Span(prev.text + span.text, prev.bold, prev.italic, prev.strike, prev.href)
         else:
@@ -96,7 +120,7 @@ def _render_text_span(span: Span) -> str:
     if span.href and safe_href(span.href):
         inner = f"[{inner}](<{_escape_url(span.href)}>)"
     lead = text[: len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()):]
+    trail = text[len(text.rstrip()) :]
     return f"{lead}{inner}{trail}"
 
 
@@ -241,7 +265,10 @@ def write_page(speech: Speech, extra: dict, media_prefix: str) -> str:
     """The whole page for a speech. `extra` holds the front-matter fields the pipeline adds
     (source_file, original, length, …); `media_prefix` is the relative path to its media folder."""
     ctx = _Context(speech, media_prefix)
-    out = [front_matter(page_fields(speech, extra)), "# " + escape_text(speech.metadata.title.replace("\n", " "))]
+    out = [
+        front_matter(page_fields(speech, extra)),
+        "# " + escape_text(speech.metadata.title.replace("\n", " ")),
+    ]
     if speech.truncated:
         out.append(truncation_notice(speech.metadata.language))
     render_section(speech.body, ctx, out)

@@ -19,7 +19,9 @@ from .sections import HAN_RE
 TITLE_FONTS = ("小标宋", "标宋", "小标")
 SPEECH_WORDS = "讲话|致辞|发言|报告|主旨讲话|主旨演讲|演讲|致词|贺词|讲演"
 SUBTITLE_RE = re.compile(rf"^[—－\-]{{1,2}}\s*在(.+?)(?:上|中)?的(?:{SPEECH_WORDS})")
-EVENT_IN_TITLE_RE = re.compile(rf"^(?:.*?在)?(.+?(?:会议|大会|会|典礼|论坛|仪式|峰会|座谈会|年会|开幕式|闭幕式))(?:上的?)?(?:{SPEECH_WORDS})")
+EVENT_IN_TITLE_RE = re.compile(
+    rf"^(?:.*?在)?(.+?(?:会议|大会|会|典礼|论坛|仪式|峰会|座谈会|年会|开幕式|闭幕式))(?:上的?)?(?:{SPEECH_WORDS})"
+)
 DATE_PATTERNS = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})[-年./](\d{1,2})[-月./](\d{1,2})日?(?!\d)"),
     re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)"),
@@ -60,14 +62,16 @@ def split_title(doc: Document) -> TitleAndBody:
     declared = (doc.metadata.get("title") or "").strip()
     for i, block in enumerate(blocks[:5]):
         if isinstance(block, Paragraph) and block.heading_level == 0 and block.text.strip():
-            return TitleAndBody(_join_title(blocks, i), tuple(blocks[:i] + blocks[i + _title_lines(blocks, i):]))
+            return TitleAndBody(
+                _join_title(blocks, i), tuple(blocks[:i] + blocks[i + _title_lines(blocks, i) :])
+            )
     first = next((i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and b.text.strip()), None)
     if first is None or first > 3:
         return TitleAndBody(declared or None, tuple(blocks))
     para = blocks[first]
     text = para.text.strip()
     if _looks_like_title(para, declared) or _is_lone_top_heading(blocks, first):
-        return TitleAndBody(text, tuple(blocks[:first] + blocks[first + 1:]))
+        return TitleAndBody(text, tuple(blocks[:first] + blocks[first + 1 :]))
     return TitleAndBody(declared or None, tuple(blocks))
 
 
@@ -76,7 +80,7 @@ def _is_lone_top_heading(blocks: list[Block], first: int) -> bool:
     para = blocks[first]
     if not isinstance(para, Paragraph) or para.heading_level != 1 or len(para.text.strip()) > 120:
         return False
-    return not any(isinstance(b, Paragraph) and b.heading_level == 1 for b in blocks[first + 1:])
+    return not any(isinstance(b, Paragraph) and b.heading_level == 1 for b in blocks[first + 1 :])
 
 
 def _title_lines(blocks: list[Block], i: int) -> int:
@@ -86,7 +90,7 @@ def _title_lines(blocks: list[Block], i: int) -> int:
 
 
 def _join_title(blocks: list[Block], i: int) -> str:
-    return "".join(b.text.strip() for b in blocks[i:i + _title_lines(blocks, i)])
+    return "".join(b.text.strip() for b in blocks[i : i + _title_lines(blocks, i)])
 
 
 def _looks_like_title(para: Paragraph, declared: str) -> bool:
@@ -106,7 +110,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def language_of(text: str) -> str:
-    """"zh" when Chinese characters make up a good share of the letters, else "en"."""
+    """Return "zh" when Chinese characters make up a good share of the letters, else "en"."""
     sample = text[:20000]
     letters = sum(ch.isalpha() for ch in sample)
     return "zh" if letters and len(HAN_RE.findall(sample)) / letters > 0.3 else "en"
@@ -136,9 +140,9 @@ def read_front_lines(blocks: tuple[Block, ...]) -> dict:
 
 
 def event_from_title(title: str) -> str | None:
-    """"在中非合作论坛北京峰会开幕式上的主旨讲话" → "中非合作论坛北京峰会开幕式"."""
+    """The event a title names: 在中非合作论坛北京峰会开幕式上的主旨讲话 → 中非合作论坛北京峰会开幕式."""
     m = EVENT_IN_TITLE_RE.match(title)
-    return m.group(1).strip("“”\"《》 ") if m else None
+    return m.group(1).strip('“”"《》 ') if m else None
 
 
 def summary_of(blocks: tuple[Block, ...], limit: int = 120) -> str | None:
@@ -163,8 +167,9 @@ def tags_from(value) -> tuple[str, ...]:
 METADATA_FIELDS = {f.name for f in fields(Metadata)}
 
 
-def build_metadata(doc: Document, title: str | None, body: tuple[Block, ...], source: Path,
-                   overrides: dict) -> Metadata:
+def build_metadata(
+    doc: Document, title: str | None, body: tuple[Block, ...], source: Path, overrides: dict
+) -> Metadata:
     """Merge every source of metadata; overrides win, then the file, then the text, then the file name."""
     declared = {k: v for k, v in doc.metadata.items() if k in METADATA_FIELDS and v not in (None, "", [])}
     text_meta = read_front_lines(body)

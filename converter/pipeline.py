@@ -57,8 +57,13 @@ class Entry:
     repairs: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"source": self.source, "status": self.status, "output": self.output,
-                "messages": [m.as_dict() for m in self.messages], "repairs": self.repairs}
+        return {
+            "source": self.source,
+            "status": self.status,
+            "output": self.output,
+            "messages": [m.as_dict() for m in self.messages],
+            "repairs": self.repairs,
+        }
 
 
 @dataclass
@@ -72,13 +77,22 @@ class Report:
         counts = {s: sum(e.status == s for e in self.documents) for s in ("converted", "unchanged", "failed")}
         warnings = sum(m.level == "warning" for e in self.documents for m in e.messages)
         warnings += sum(m.level == "warning" for m in self.messages)
-        return {"sources": len(self.documents), **counts, "warnings": warnings, "removed": len(self.removed),
-                "seconds": round(self.seconds, 3), "converter": f"speech-archive {__version__}"}
+        return {
+            "sources": len(self.documents),
+            **counts,
+            "warnings": warnings,
+            "removed": len(self.removed),
+            "seconds": round(self.seconds, 3),
+            "converter": f"speech-archive {__version__}",
+        }
 
     def as_dict(self) -> dict:
-        return {"documents": [e.as_dict() for e in self.documents],
-                "messages": [m.as_dict() for m in self.messages],
-                "removed": self.removed, "summary": self.summary()}
+        return {
+            "documents": [e.as_dict() for e in self.documents],
+            "messages": [m.as_dict() for m in self.messages],
+            "removed": self.removed,
+            "summary": self.summary(),
+        }
 
     def exit_status(self, strict: bool) -> int:
         summary = self.summary()
@@ -115,8 +129,13 @@ def find_sources(sources: Path, docs: Path, is_override_file) -> list[tuple[str,
     docs = docs.resolve()
     for root, dirs, files in os.walk(sources):
         root_path = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (root_path / d).resolve() != docs
-                         and not _is_saved_page_assets(root_path, d, files))
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and (root_path / d).resolve() != docs
+            and not _is_saved_page_assets(root_path, d, files)
+        )
         for name in sorted(files):
             path = root_path / name
             rel = path.relative_to(sources).as_posix()
@@ -219,9 +238,13 @@ def run_tasks(tasks: list[Task], jobs: int) -> Iterator[Converted]:
             try:
                 yield future.result()
             except Exception as exc:  # the worker died (killed by a limit, crashed)
-                text = (f"The conversion process stopped on this file ({type(exc).__name__}); it is probably "
-                        "too large or too complex. Split it or save it in a simpler form.")
-                yield Converted(task.rel, task.slug, failed=True, messages=(Message("error", "worker-died", text),))
+                text = (
+                    f"The conversion process stopped on this file ({type(exc).__name__}); it is probably "
+                    "too large or too complex. Split it or save it in a simpler form."
+                )
+                yield Converted(
+                    task.rel, task.slug, failed=True, messages=(Message("error", "worker-died", text),)
+                )
 
 
 def write_outputs(docs: Path, task: Task, result: Converted) -> list[str]:
@@ -261,22 +284,35 @@ def convert_folder(sources: Path, docs: Path, options: Options, progress=None) -
         ov, ov_messages = per_source[rel]
         fingerprints[rel] = _fingerprint(path, overrides.fingerprint(rel), slugs[rel])
         prev = known.get(rel)
-        if (not options.force and prev and prev.get("fingerprint") == fingerprints[rel]
-                and all((docs / o).is_file() for o in prev.get("outputs", []))):
-            entries[rel] = Entry(rel, "unchanged", prev.get("output"),
-                                 [Message(**m) for m in prev.get("messages", [])], prev.get("repairs", {}))
+        if (
+            not options.force
+            and prev
+            and prev.get("fingerprint") == fingerprints[rel]
+            and all((docs / o).is_file() for o in prev.get("outputs", []))
+        ):
+            entries[rel] = Entry(
+                rel,
+                "unchanged",
+                prev.get("output"),
+                [Message(**m) for m in prev.get("messages", [])],
+                prev.get("repairs", {}),
+            )
             continue
         slug_messages = []
         if rel in wanted and slugs[rel] != wanted[rel]:
-            slug_messages.append(warning("slug-changed", f"{rel}: the slug {wanted[rel]!r} is taken by another "
-                                                         f"source; this page uses {slugs[rel]!r}."))
+            slug_messages.append(
+                warning(
+                    "slug-changed",
+                    f"{rel}: the slug {wanted[rel]!r} is taken by another "
+                    f"source; this page uses {slugs[rel]!r}.",
+                )
+            )
         entries[rel] = Entry(rel, "failed", None, list(ov_messages) + slug_messages)
         tasks.append(Task(path, rel, slugs[rel], ov))
 
     removed = _remove_deleted_sources(docs, known, set(rels))
     tasks_by_rel = {t.rel: t for t in tasks}
-    done = 0
-    for result in run_tasks(tasks, options.jobs):
+    for done, result in enumerate(run_tasks(tasks, options.jobs), start=1):
         task = tasks_by_rel[result.rel]
         entry = entries[result.rel]
         entry.messages.extend(result.messages)
@@ -290,18 +326,24 @@ def convert_folder(sources: Path, docs: Path, options: Options, progress=None) -
                 stale = [o for o in known.get(result.rel, {}).get("outputs", []) if o not in outputs]
                 removed += remove_outputs(docs, stale)
                 entry.status, entry.output = "converted", outputs[0]
-                known[result.rel] = {"fingerprint": fingerprints[result.rel], "slug": task.slug,
-                                     "output": outputs[0], "outputs": outputs,
-                                     "messages": [m.as_dict() for m in entry.messages], "repairs": entry.repairs}
+                known[result.rel] = {
+                    "fingerprint": fingerprints[result.rel],
+                    "slug": task.slug,
+                    "output": outputs[0],
+                    "outputs": outputs,
+                    "messages": [m.as_dict() for m in entry.messages],
+                    "repairs": entry.repairs,
+                }
         # A source that fails keeps its record (and last good page) so a later deletion still cleans up;
         # its fingerprint no longer matches, so the next run tries it again.
-        done += 1
         if progress:
             progress(result.rel)
         if done % SAVE_STATE_EVERY == 0:
             save_state(docs, state)
     save_state(docs, state)
-    return Report([entries[rel] for rel in rels], list(overrides.messages), removed, time.monotonic() - started)
+    return Report(
+        [entries[rel] for rel in rels], list(overrides.messages), removed, time.monotonic() - started
+    )
 
 
 def _fingerprint(path: Path, overrides_fingerprint: str, slug: str) -> str:
@@ -319,5 +361,7 @@ def _remove_deleted_sources(docs: Path, known: dict, present: set[str]) -> list[
 
 
 def _write_error_text(docs: Path, exc: OSError) -> str:
-    return (f"Could not write into {docs} ({exc.strerror or exc}). Check that the folder is writable and the "
-            "disk is not full, then run the conversion again.")
+    return (
+        f"Could not write into {docs} ({exc.strerror or exc}). Check that the folder is writable and the "
+        "disk is not full, then run the conversion again."
+    )

@@ -47,8 +47,15 @@ POINTS: tuple[tuple[str, re.Pattern], ...] = (
 GLUED_MARKERS = (POINTS[0][1], POINTS[1][1], FAMILIES["paren_cn"])
 WORD_ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "最后": LAST}
 UNNUMBERED_PARTS = {"结束语", "结语", "前言", "引言", "总结", "小结", "后记", "序言", "导言", "开场白"}
-HEADING_FONTS = {"黑体": "cn", "方正黑体": "cn", "方正黑体简体": "cn", "楷体": "paren_cn", "楷体_GB2312": "paren_cn",
-                 "方正楷体简体": "paren_cn", "华文楷体": "paren_cn"}
+HEADING_FONTS = {
+    "黑体": "cn",
+    "方正黑体": "cn",
+    "方正黑体简体": "cn",
+    "楷体": "paren_cn",
+    "楷体_GB2312": "paren_cn",
+    "方正楷体简体": "paren_cn",
+    "华文楷体": "paren_cn",
+}
 SENTENCE_END = "。！？!?；;"
 LIST_LIKE = ("arabic", "paren_arabic")  # families that number list items as often as headings
 MAX_LEAD = 100  # a "lead sentence" longer than this is body text, not a heading
@@ -284,9 +291,13 @@ def explicit_headings(blocks: list[Block]) -> tuple[list[Candidate], list[Messag
         if not text:
             continue
         if _reads_as_body(text):
-            messages.append(warning("heading-style-on-body-text",
-                                    f"A paragraph styled as a heading reads as body text and was kept as text: "
-                                    f"{text[:40]!r}…"))
+            messages.append(
+                warning(
+                    "heading-style-on-body-text",
+                    f"A paragraph styled as a heading reads as body text and was kept as text: "
+                    f"{text[:40]!r}…",
+                )
+            )
             continue
         cands.append(Candidate(i, f"h{block.heading_level}", block.heading_level, len(block.text.rstrip())))
     levels = sorted({c.number for c in cands})
@@ -308,7 +319,11 @@ def bold_line_headings(blocks: list[Block]) -> list[Candidate]:
             continue
         text = block.text.strip()
         nxt = blocks[i + 1]
-        if 0 < len(text) <= 80 and text[-1:] not in ".。,，;；" and not (isinstance(nxt, Paragraph) and nxt.all_bold):
+        if (
+            0 < len(text) <= 80
+            and text[-1:] not in ".。,，;；"
+            and not (isinstance(nxt, Paragraph) and nxt.all_bold)
+        ):
             cands.append(Candidate(i, "bold", 1, len(block.text.rstrip()), level=1))
     return cands
 
@@ -322,12 +337,21 @@ def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tup
     cands, messages = explicit_headings(blocks)
     chinese = language == "zh" or (language is None and _mostly_chinese(blocks))
     if chinese:
-        numbered = keep_sequences([c for i, b in enumerate(blocks) if isinstance(b, Paragraph)
-                                   for c in [numbered_candidate(i, b)] if c])
+        numbered = keep_sequences(
+            [
+                c
+                for i, b in enumerate(blocks)
+                if isinstance(b, Paragraph)
+                for c in [numbered_candidate(i, b)]
+                if c
+            ]
+        )
         structural = [c for c in numbered if not c.family.startswith("point")]
         if cands and len(structural) <= len(cands):
             # The heading styles are the outline; numbered points still nest under them.
-            points = [c for c in numbered if c.family.startswith("point") and not blocks[c.index].heading_level]
+            points = [
+                c for c in numbered if c.family.startswith("point") and not blocks[c.index].heading_level
+            ]
             cands = _merge_points(cands, points)
         else:
             # The typed numbering is the outline (styled lines outside it are usually stray styles).

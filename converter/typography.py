@@ -29,8 +29,14 @@ _OPEN_PAREN = re.compile(rf"(?<=[{HAN}])\(|\((?=[{HAN}])")
 _CLOSE_PAREN = re.compile(rf"(?<=[{HAN}])\)|\)(?=[{HAN}])")
 
 # Words that a Simplified→Traditional→Simplified round trip produces in place of common ones.
-ROUND_TRIP_WORDS = {"效劳": "服务", "根底": "基础", "坚决信心": "坚定信心", "开展后劲": "发展后劲",
-                    "工业开展": "工业发展", "经济开展": "经济发展"}
+ROUND_TRIP_WORDS = {
+    "效劳": "服务",
+    "根底": "基础",
+    "坚决信心": "坚定信心",
+    "开展后劲": "发展后劲",
+    "工业开展": "工业发展",
+    "经济开展": "经济发展",
+}
 
 
 def repair_text(text: str, counts: Counter) -> str:
@@ -56,7 +62,8 @@ def repair_block(block: Block, counts: Counter) -> Block:
         return replace(block, spans=_repair_spans(block.spans, counts))
     if isinstance(block, Table):
         rows = tuple(
-            tuple(Cell(_repair_spans(c.spans, counts), c.colspan, c.rowspan) for c in row) for row in block.rows
+            tuple(Cell(_repair_spans(c.spans, counts), c.colspan, c.rowspan) for c in row)
+            for row in block.rows
         )
         return replace(block, rows=rows)
     return block
@@ -67,7 +74,9 @@ def find_round_trip_damage(text: str) -> Message | None:
     found = {w: text.count(w) for w in ROUND_TRIP_WORDS if w in text}
     if sum(found.values()) < 2:
         return None
-    examples = "、".join(f"{w}（应为{ROUND_TRIP_WORDS[w]}？）" for w in sorted(found, key=found.get, reverse=True)[:4])
+    examples = "、".join(
+        f"{w}（应为{ROUND_TRIP_WORDS[w]}？）" for w in sorted(found, key=found.get, reverse=True)[:4]
+    )
     return warning(
         "round-trip-damage",
         f"The text looks damaged by a Traditional↔Simplified Chinese round trip: {examples}. "
