@@ -1,0 +1,398 @@
+"""Reader for web pages saved from a portal or news site (.html, .htm).
+
+The page is decoded (BOM, declared charset, UTF-8, then charset-normalizer), parsed with lxml and made safe
+before anything else looks at it: active and embedded content (script, style, iframe, object, embed, svg,
+noscript, template, form controls, …) is removed, so none of it can become text. The article is then found:
+an element whose class or id names the content (TRS_Editor, article-content, zoom, …) when the page has one,
+otherwise the element readability-lxml chooses (walked in the original page, not readability's pruned copy),
+or, when readability gives up and returns the whole page, the parent of the most paragraph text. Info lines, share bars and print/close links inside it are
+dropped, and the element is walked to blocks (see `htmlblocks`). Metadata comes from the meta tags, the
+info line (发布时间：… 来源：…) and the <title> minus its site-name suffix.
+
+Message codes:
+  - not-html (error): the file does not decode or parse as HTML.
+  - empty (error): the file holds nothing but whitespace.
+  - no-article (error): the page holds no text that could be the article.
+  - unsafe-link-removed: a javascript:/vbscript:/data:/other non-web link was dropped, its text kept.
+  - relative-link-removed: a link relative to the original site (which the archive does not have) was dropped.
+  - remote-image-not-embedded: an http(s) image is kept as a link (the site must not load other hosts).
+  - image-not-embedded: a local or data: image was missing, outside the page's folder or not an image.
+  - embedded-content-removed: an iframe, video, audio or object inside the article was dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+from lxml import etree
+from lxml import html as lxml_html
+from readability import Document as Readability
+
+from ..model import ConversionError, Document, Paragraph, Table
+from . import htmlblocks
+from .scraped import parse_date
+
+EXTENSIONS = (".html", ".htm")
+
+# Removed with their content before the article is looked for.
+ACTIVE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "canvas",
+    "link",
+    "meta",
+    "base",
+    "title",
+    "input",
+    "button",
+    "select",
+    "textarea",
+    "option",
+    "datalist",
+    "param",
+    "applet",
+    "frameset",
+    "frame",
+    "area",
+    "map",
+)
+VOID_TAGS = ("embed", "source", "track", "wbr", "keygen")
+# Replaced by a marker, so a warning can say that the article had one.
+EMBED_TAGS = ("iframe", "embed", "object", "video", "audio")
+CONTENT_NAME = re.compile(
+    r"TRS_Editor|TRS_UEDITOR|article[-_]?(?:body|content|text|con)|(?:^|[\s_-])(?:content|zoom|main[-_]?text|"
+    r"detail|text|article|con_?txt|news_?content|wz_?content|info_?content|pages_?content|zw)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - | – | — |-{2})\s*")
+INFO_KEYS = re.compile(
+    r"(发布时间|发布日期|发文日期|成文日期|时间|日期|来源|信息来源|文章来源|作者|浏览次数|点击数|点击量|阅读次数|字体)\s*[:：]"
+)
+INFO_DATE = re.compile(
+    r"(?:发布时间|发布日期|发文日期|成文日期|时间|日期)\s*[:：]\s*([0-9]{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+)
+INFO_SOURCE = re.compile(
+    r"(?:信息来源|文章来源|来源)\s*[:：]\s*([^\s\u3000\xa0|]{2,40}?)(?=[\s\u3000\xa0|]|浏览|点击|作者|$)"
+)
+INFO_AUTHOR = re.compile(r"作者\s*[:：]\s*([^\s\u3000\xa0|]{2,20}?)(?=[\s\u3000\xa0|]|浏览|点击|来源|$)")
+# A short element inside the article that is only page chrome.
+CHROME_TEXT = re.compile(
+    r"^(?:分享到|分享至|责任编辑|编辑\s*[:：]|上一篇|下一篇|【?\s*(?:打印|关闭|字体)|扫一扫|相关(?:文章|新闻|链接|阅读)|"
+    r"当前位置|您现在的位置|浏览次数|点击数)"
+)
+META_NAMES = {
+    "og:title": "title",
+    "articletitle": "title",
+    "twitter:title": "title",
+    "pubdate": "date",
+    "article:published_time": "date",
+    "publishdate": "date",
+    "firstpublishedtime": "date",
+    "dc.date": "date",
+    "date": "date",
+    "contentsource": "source_name",
+    "og:site_name": "site_name",
+    "sitename": "site_name",
+    "description": "description",
+    "og:description": "description",
+    "keywords": "keywords",
+    "author": "author",
+    "og:url": "source_url",
+}
+
+
+def read(path: Path) -> Document:
+    """Read a saved web page: the article's blocks, media beside the page, metadata; raise ConversionError."""
+    text = decode(path.read_bytes(), path.name)
+    # lxml refuses a str that starts with an XML declaration naming an encoding (XHTML pages do).
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    if not text.strip():
+        raise ConversionError("empty", f"{path.name} holds no text.")
+    try:
+        root = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ConversionError("not-html", f"{path.name} does not parse as HTML: {exc}") from exc
+    metadata = read_metadata(root)
+    make_safe(root)
+    info = read_info_line(root)
+    for key, value in info.items():
+        metadata.setdefault(key, value)
+    site_name = metadata.pop("site_name", None)
+    if site_name:
+        metadata.setdefault("source_name", site_name)
+    article = find_article(root)
+    if article is None:
+        raise ConversionError("no-article", f"{path.name}: no article text found in the page.")
+    remove_chrome(article)
+    walker = htmlblocks.Walker(source=path, base_url=metadata.get("source_url"))
+    blocks = walker.walk(article)
+    blocks = mark_title(blocks, metadata.get("title"))
+    if not any(getattr(b, "text", "").strip() or isinstance(b, Table) for b in blocks):
+        raise ConversionError("no-article", f"{path.name}: no article text found in the page.")
+    return Document(
+        blocks=tuple(blocks), metadata=metadata, media=tuple(walker.media), messages=tuple(walker.messages)
+    )
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode(data: bytes, name: str = "the page") -> str:
+    """The page's text: BOM, then the declared charset, then UTF-8, then a detected encoding."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    declared = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", data[:4096], re.IGNORECASE)
+    candidates = []
+    if declared:
+        candidates.append(_encoding_name(declared.group(1).decode("ascii", "replace")))
+    candidates.append("utf-8")
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise ConversionError("not-html", f"{name}: no text encoding decodes it. Is it really a web page?")
+    return str(best)
+
+
+def _encoding_name(name: str) -> str:
+    # Pages that declare GB2312 or GBK routinely use characters only GB18030 (their superset) has.
+    return (
+        "gb18030"
+        if name.lower().replace("-", "").replace("_", "") in {"gb2312", "gbk", "gb18030", "cp936"}
+        else name
+    )
+
+
+# --------------------------------------------------------------------------- safety
+
+
+def make_safe(root) -> None:
+    """Remove everything that is not static content, so it can never become text: see ACTIVE_TAGS.
+    Embedded content becomes a marker element; comments and processing instructions go too."""
+    for node in root.xpath("//comment() | //processing-instruction()"):
+        _remove(node)
+    for node in root.iter(*ACTIVE_TAGS):
+        node.set("data-remove", "1")
+    for node in root.xpath("//*[@data-remove]"):
+        _remove(node)
+    for node in list(root.iter(*VOID_TAGS)):
+        # libxml2 does not know these HTML5 void elements and nests what follows inside them.
+        if node.tag in EMBED_TAGS:
+            node.addprevious(etree.Element("embedded-content", kind=node.tag))
+        node.drop_tag()
+    for node in list(root.iter(*EMBED_TAGS)):
+        marker = etree.Element("embedded-content", kind=node.tag)
+        marker.tail = node.tail
+        node.getparent().replace(node, marker)
+    for node in list(root.iter("form")):
+        if len(node.findall(".//p")) >= 2 or _text_length(node) >= 200:
+            node.drop_tag()  # an ASP.NET page wraps the whole body in one form: keep its content
+        else:
+            _remove(node)
+
+
+def _remove(node) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    if isinstance(node.tag, str):
+        node.drop_tree()
+    else:
+        tail = node.tail
+        previous = node.getprevious()
+        parent.remove(node)
+        if tail:
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+
+
+def _text_length(node) -> int:
+    return len(re.sub(r"\s+", "", node.text_content()))
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def read_metadata(root) -> dict:
+    """Title, date, source, description, keywords, author and URL from meta tags and <title>."""
+    found: dict = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
+        value = " ".join((meta.get("content") or "").split())
+        field = META_NAMES.get(key)
+        if field and value:
+            found.setdefault(field, value)
+    canonical = root.xpath("//link[@rel='canonical']/@href")
+    if canonical:
+        found.setdefault("source_url", canonical[0].strip())
+    metadata: dict = {}
+    page_title, site_from_title = split_page_title(root.findtext(".//title") or "")
+    title = found.get("title") or _first_h1(root) or page_title
+    if title:
+        metadata["title"] = title
+    if "date" in found and parse_date(found["date"]):
+        metadata["date"] = parse_date(found["date"])
+    if found.get("source_name"):
+        metadata["source_name"] = found["source_name"]
+    site_name = found.get("site_name") or site_from_title
+    if site_name:
+        metadata["site_name"] = site_name
+    for key in ("description", "keywords", "author"):
+        if key in found:
+            metadata[key] = found[key]
+    if re.match(r"^https?://", found.get("source_url", ""), re.IGNORECASE):
+        metadata["source_url"] = found["source_url"]
+    return metadata
+
+
+def split_page_title(title: str) -> tuple[str, str | None]:
+    """'工业经济开展推进会讲话_领导讲话_县人民政府门户网站' -> ('工业经济开展推进会讲话', '县人民政府门户网站')."""
+    parts = [part for part in TITLE_SEPARATORS.split(" ".join(title.split())) if part]
+    if not parts:
+        return "", None
+    return parts[0], parts[-1] if len(parts) > 1 else None
+
+
+def _first_h1(root) -> str | None:
+    for h1 in root.iter("h1"):
+        text = " ".join(h1.text_content().split())
+        if text:
+            return text
+    return None
+
+
+def read_info_line(root) -> dict:
+    """Date, source and author from the article's info line ('发布时间：2023-04-19 来源：县政府办公室 …')."""
+    for node in root.iter("div", "p", "span", "td", "li", "section", "header"):
+        text = " ".join(node.text_content().split())
+        if len(text) > 200 or len(INFO_KEYS.findall(text)) < 1 or not INFO_DATE.search(text):
+            continue
+        found = {"date": parse_date(INFO_DATE.search(text).group(1))}
+        source, author = INFO_SOURCE.search(text), INFO_AUTHOR.search(text)
+        if source:
+            found["source_name"] = source.group(1)
+        if author:
+            found["author"] = author.group(1)
+        return {k: v for k, v in found.items() if v}
+    return {}
+
+
+# --------------------------------------------------------------------------- the article
+
+
+def find_article(root):
+    """The element that holds the article: a content-named element when the page has one, otherwise
+    readability's choice. None when the page has no text."""
+    body = root.find("body")
+    if body is None or _text_length(body) == 0:
+        return None
+    named = _content_named(body)
+    if named is not None:
+        return named
+    summary = Readability(etree.tostring(root, encoding="unicode"), min_text_length=10).summary(
+        html_partial=True
+    )
+    element = lxml_html.fragment_fromstring(summary, create_parent="div")
+    if "readabilityBody" in summary or not _text_length(element):
+        # readability gave up and returned the whole page (its scores count ASCII commas, which Chinese
+        # text lacks, and it retries below 250 characters): take the parent of the most paragraph text.
+        return _densest(body)
+    original = _original_of(body, element)
+    return original if original is not None else element
+
+
+def _densest(body):
+    """The element whose child paragraphs hold the most non-link text (half of it counts for the grandparent)."""
+    scores: dict = {}
+    for paragraph in body.iter("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote"):
+        parent = paragraph.getparent()
+        if parent is None:
+            continue
+        length = _own_text(paragraph)
+        scores[parent] = scores.get(parent, 0) + length
+        grandparent = parent.getparent()
+        if grandparent is not None and paragraph.tag != "li":
+            scores[grandparent] = scores.get(grandparent, 0) + length / 2
+    if not scores:
+        return body
+    return max(scores, key=lambda node: scores[node])
+
+
+def _original_of(body, summary):
+    """The page's own element that readability chose (readability returns a pruned copy that loses nested
+    lists and more), found by its tag, id and class; None when it cannot be told apart."""
+    chosen = next((node for node in summary.iter() if node.get("id") or node.get("class")), None)
+    if chosen is None:
+        return None
+    matches = [
+        node
+        for node in body.iter(chosen.tag)
+        if node.get("id") == chosen.get("id") and node.get("class") == chosen.get("class")
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _content_named(body):
+    """The content-named element with the most non-link text (at least a third of the page's), narrowed to a
+    content-named descendant that holds nearly all of it."""
+    candidates = [
+        node
+        for node in body.iter()
+        if isinstance(node.tag, str) and CONTENT_NAME.search(f"{node.get('class', '')} {node.get('id', '')}")
+    ]
+    scored = [(node, _own_text(node)) for node in candidates]
+    scored = [(node, score) for node, score in scored if score >= 0.7 * _text_length(node) and score > 0]
+    if not scored:
+        return None
+    best, score = max(scored, key=lambda pair: pair[1])
+    if score < max(20, _own_text(body) / 3):
+        return None
+    for node, inner in scored:
+        if node is not best and inner >= 0.9 * score and any(a is best for a in node.iterancestors()):
+            best, score = node, inner
+    return best
+
+
+def _own_text(node) -> int:
+    """Length of the text outside links (navigation and related-link lists are mostly links)."""
+    linked = sum(_text_length(a) for a in node.iter("a"))
+    return _text_length(node) - linked
+
+
+def remove_chrome(article) -> None:
+    """Drop info lines, share bars, print/close links, editor lines and the like inside the article."""
+    for node in list(article.iter("div", "p", "span", "td", "li", "section", "ul", "h3", "h4", "h5", "h6")):
+        if node.getparent() is None or node is article:
+            continue
+        text = " ".join(node.text_content().split())
+        if not text or len(text) > 200:
+            continue
+        if CHROME_TEXT.match(text) or len(set(INFO_KEYS.findall(text))) >= 2:
+            node.drop_tree()
+
+
+def mark_title(blocks: list, title: str | None) -> list:
+    """The article's first block repeating the page title is the title (heading level 0)."""
+    if not blocks or not title or not isinstance(blocks[0], Paragraph):
+        return blocks
+    first = blocks[0]
+    if first.heading_level is None and " ".join(first.text.split()) == " ".join(title.split()):
+        blocks[0] = Paragraph(first.spans, heading_level=0, font=first.font, centered=first.centered)
+    return blocks

@@ -1,0 +1,190 @@
+"""Recover paragraphs from text lines: merged lines split, a press header glued to the text separated.
+
+In Chinese text that was flattened to one line, paragraphs are separated by two ideographic spaces
+(U+3000 U+3000, or em/no-break spaces) or, when a line holds sentences separated by single spaces, by
+those spaces. A press release's head (photo caption, '新华社北京9月5日电', title, '——在…上的讲话',
+'（2024年9月5日　北京）', the speaker) glued to the first paragraph is split into its own paragraphs and
+read as metadata. Text is only split and trimmed, never reworded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Paragraph, Span
+from .scraped import parse_date
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LETTER = re.compile(r"[^\W\d_]")
+EDGE_SPACE = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
+# Two or more wide/no-break spaces (or mixed with ASCII spaces) separate paragraphs in CJK text.
+WIDE_BREAK = re.compile(r"[ \u3000\u00a0\u2002\u2003]*[\u3000\u00a0\u2002\u2003][ \u3000\u00a0\u2002\u2003]+")
+# A single space between two non-ASCII, non-space characters separates paragraphs in a merged line.
+NARROW_BREAK = re.compile(r"(?<=[^\x00-\x7f\s])([ \u3000])(?=[^\x00-\x7f\s])")
+# A shorter piece without an end mark between single spaces is a name or a word ('记者 李明 摄'), not a paragraph.
+MIN_PIECE = 5
+SENTENCE_END_SPACE = re.compile(r"[。！？!?…][ \u3000](?=\S)")
+TERMINAL = set("。！？!?…」』”’\"'）)》】.；;〞")
+SENTENCE_STOP = re.compile(r"[。！？；!?;]")
+TITLE_PUNCTUATION = re.compile(r"[。！？；，,;!?：:]")
+NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
+MIN_TRUNCATED_LENGTH = 20
+
+CAPTION = re.compile(
+    r"(?:记者|摄影|图)[\s\u3000]*[\u4e00-\u9fff·]{2,5}(?:[\s\u3000/、]+[\u4e00-\u9fff·]{2,5})*[\s\u3000]*/?\s*摄$"
+)
+DATELINE = re.compile(r"^([^\s\u3000，。：]{2,16}?\d{1,2}月\d{1,2}日电)[\s\u3000]*")
+DATE_PAREN = re.compile(r"[（(]\s*(\d{4}年\d{1,2}月\d{1,2}日)(?:[\s\u3000]*([^）)\d]{1,20}))?\s*[）)]")
+SPEAKER = re.compile(
+    r"^((?:[^\s\u3000，。：！？、]{2,20}[\s\u3000]+)?[\u4e00-\u9fff·]{2,4}?)"
+    r"(?=尊敬的|各位|同志们|女士们|亲爱的|朋友们|大家好|老师们|同学们)"
+)
+SALUTATION_FREE = re.compile(r"^[^\s，。：！？；]{1,25}(?:[\s\u3000][^\s，。：！？；]{1,10})?$")
+
+
+def recover(lines: list[str], *, titles: list[str] | None = None) -> tuple[list[Paragraph], dict]:
+    """Paragraphs from cleaned lines, plus the metadata a press header gave (title, date, speaker, …)."""
+    segments = [segment for line in lines for segment in split_line(line)]
+    head, metadata = split_press_header(segments[:3])
+    texts = head + [(segment, None) for segment in segments[3:]]
+    if (
+        "title" not in metadata
+        and texts
+        and _looks_like_title(texts, titles or [], _blank_after_first(lines))
+    ):
+        metadata["title"] = texts[0][0]
+        texts[0] = (texts[0][0], 0)
+    blocks = [Paragraph(spans=(Span(text),), heading_level=level) for text, level in texts if text]
+    return blocks, metadata
+
+
+def split_line(line: str) -> list[str]:
+    """One line's paragraphs: split on wide double spaces, or on single spaces in a merged CJK line."""
+    line = line.strip(EDGE_SPACE)
+    if not line:
+        return []
+    if not _is_cjk(line):
+        return [line]
+    if WIDE_BREAK.search(line):
+        parts = WIDE_BREAK.split(line)
+    elif SENTENCE_END_SPACE.search(line):
+        parts = _split_narrow(line)
+    else:
+        parts = [line]
+    return [part.strip(EDGE_SPACE) for part in parts if part.strip(EDGE_SPACE)]
+
+
+def _split_narrow(line: str) -> list[str]:
+    """Split a merged line at single spaces between CJK characters, keeping short pieces joined."""
+    pieces = NARROW_BREAK.split(line)  # text, separator, text, separator, …
+    parts = [pieces[0]]
+    for separator, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        if _is_fragment(piece) or _is_fragment(parts[-1]):
+            parts[-1] += separator + piece
+        else:
+            parts.append(piece)
+    return parts
+
+
+def _is_fragment(piece: str) -> bool:
+    return len(piece) < MIN_PIECE and piece[-1] not in TERMINAL and not NUMBERED_HEADING.match(piece)
+
+
+def _is_cjk(text: str) -> bool:
+    """Mostly Chinese/Japanese letters (judged on the first 5,000 characters)."""
+    sample = text[:5000]
+    letters = len(LETTER.findall(sample))
+    return bool(letters) and len(CJK.findall(sample)) >= 0.5 * letters
+
+
+def _blank_after_first(lines: list[str]) -> bool:
+    """True when the first non-blank line is followed by a blank line (a title set apart from the text)."""
+    filled = [i for i, line in enumerate(lines) if line.strip(EDGE_SPACE)]
+    return bool(filled) and filled[0] + 1 < len(lines) and not lines[filled[0] + 1].strip(EDGE_SPACE)
+
+
+def _looks_like_title(texts: list[tuple[str, int | None]], titles: list[str], set_apart: bool) -> bool:
+    """A short first paragraph without sentence punctuation or numbering, known as a title, set apart by a
+    blank line, or followed by a longer paragraph."""
+    first = texts[0][0]
+    if first in titles:
+        return True
+    return (
+        len(texts) > 1
+        and len(first) <= 40
+        and not TITLE_PUNCTUATION.search(first)
+        and not NUMBERED_HEADING.match(first)
+        and (set_apart or len(texts[1][0]) > len(first))
+    )
+
+
+# --------------------------------------------------------------------------- press header
+
+
+def split_press_header(segments: list[str]) -> tuple[list[tuple[str, int | None]], dict]:
+    """Split the first segments of a press release into caption, dateline, title, subtitle, date and speaker
+    paragraphs (title with heading level 0). Segments without such a head come back unchanged."""
+    out: list[tuple[str, int | None]] = []
+    metadata: dict = {}
+    for segment in segments:
+        if metadata or CAPTION.search(segment):
+            out.append((segment, None))
+            continue
+        head, found = _split_head(segment)
+        metadata.update(found)
+        out.extend(head)
+    return out, metadata
+
+
+def _split_head(segment: str) -> tuple[list[tuple[str, int | None]], dict]:
+    parts: list[tuple[str, int | None]] = []
+    rest = segment
+    dateline = DATELINE.match(rest)
+    date = DATE_PAREN.search(rest[:200])
+    if not date or SENTENCE_STOP.search(rest[: date.start()]):
+        return [(segment, None)], {}
+    if dateline and dateline.end() <= date.start():
+        parts.append((dateline.group(1), None))
+        rest = rest[dateline.end() :]
+        date = DATE_PAREN.search(rest)
+    head = rest[: date.start()].strip(EDGE_SPACE)
+    if not head:
+        return [(segment, None)], {}
+    metadata: dict = {}
+    dash = head.find("——")
+    if dash > 0:
+        parts += [(head[:dash], 0), (head[dash:], None)]
+        metadata["title"], metadata["subtitle"] = head[:dash], head[dash:].lstrip("—")
+    else:
+        parts.append((head, 0))
+        metadata["title"] = head
+    parts.append((date.group(0), None))
+    metadata["date"] = parse_date(date.group(1))
+    if date.group(2) and date.group(2).strip(EDGE_SPACE):
+        metadata["location"] = date.group(2).strip(EDGE_SPACE)
+    parts += _split_speaker(rest[date.end() :].strip(EDGE_SPACE), metadata)
+    return parts, {k: v for k, v in metadata.items() if v}
+
+
+def _split_speaker(tail: str, metadata: dict) -> list[tuple[str, int | None]]:
+    if not tail:
+        return []
+    if SALUTATION_FREE.match(tail):
+        metadata["speaker"] = re.split(r"[\s\u3000]+", tail)[-1]
+        return [(tail, None)]
+    match = SPEAKER.match(tail)
+    if not match:
+        return [(tail, None)]
+    metadata["speaker"] = re.split(r"[\s\u3000]+", match.group(1))[-1]
+    return [(match.group(1), None), (tail[match.end() :], None)]
+
+
+# --------------------------------------------------------------------------- truncation
+
+
+def ends_mid_sentence(blocks: list[Paragraph]) -> bool:
+    """True when the last paragraph is a sentence (not a short signature or date line) cut off before its end."""
+    if not blocks:
+        return False
+    last = blocks[-1].text.rstrip(EDGE_SPACE + "\n")
+    return len(last) >= MIN_TRUNCATED_LENGTH and last[-1] not in TERMINAL

@@ -1,0 +1,349 @@
+"""Tests of the .txt reader: encodings, document-sharing site cleaning, paragraph recovery, truncation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from converter.model import ConversionError, Paragraph, Span
+from converter.readers import paragraphs, scraped, text
+
+FIXTURES = Path(__file__).parent / "text_fixtures"
+SPEECH = [
+    "在全县工作会议上的讲话",
+    "同志们：",
+    "今天我们召开全县工作会议，主要任务是总结去年工作，部署今年任务。",
+]
+
+
+def read(name: str):
+    return text.read(FIXTURES / name)
+
+
+def texts(document) -> list[str]:
+    return [block.text for block in document.blocks]
+
+
+def codes(document) -> list[str]:
+    return [message.code for message in document.messages]
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "encoding_utf8_bom.txt",
+        "encoding_gb18030.txt",
+        "encoding_utf16le_no_bom.txt",
+        "encoding_utf16be_no_bom.txt",
+        "encoding_utf16_bom.txt",
+    ],
+)
+def test_encodings_decode_to_the_same_paragraphs(name):
+    document = read(name)
+    assert texts(document) == SPEECH
+    assert document.messages == ()
+    assert not document.truncated
+
+
+def test_a_text_title_set_apart_by_a_blank_line_is_the_title():
+    document = read("encoding_utf8_bom.txt")
+    assert document.blocks[0].heading_level == 0
+    assert document.metadata == {"title": "在全县工作会议上的讲话"}
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("binary_garbage.txt", "not-text"), ("binary_no_nul.txt", "not-text"), ("whitespace_only.txt", "empty")],
+)
+def test_unreadable_files_raise_with_a_code_and_hint(name, code):
+    with pytest.raises(ConversionError) as raised:
+        read(name)
+    assert raised.value.message.code == code
+    assert raised.value.message.level == "error"
+    assert name in raised.value.message.text
+
+
+def test_not_text_error_carries_a_hint():
+    with pytest.raises(ConversionError) as raised:
+        read("binary_garbage.txt")
+    assert "UTF-8" in raised.value.message.text
+
+
+def test_mixed_line_endings_give_one_paragraph_per_line():
+    document = read("mixed_line_endings.txt")
+    assert texts(document) == ["第一段文字。", "第二段文字。", "第三段文字。", "第四段文字。"]
+    assert document.messages == ()
+
+
+# --------------------------------------------------------------------------- plain text
+
+
+def test_plain_text_is_one_paragraph_per_line_and_blank_lines_separate():
+    document = read("plain_lines.txt")
+    assert texts(document) == [
+        "各位代表：",
+        "现在，我向大会报告工作，请予审议。",
+        "一、过去一年工作回顾",
+        "过去一年，我们坚持稳中求进，经济运行总体平稳。",
+        "谢谢大家！",
+    ]
+    assert all(isinstance(b, Paragraph) and b.heading_level is None for b in document.blocks)
+    assert document.messages == ()
+    assert document.metadata == {}
+
+
+def test_numbered_headings_are_left_to_the_section_finder():
+    document = read("plain_lines.txt")
+    assert document.blocks[2].heading_level is None
+
+
+# --------------------------------------------------------------------------- document-sharing sites
+
+
+def test_sharing_site_chrome_is_removed_and_metadata_read():
+    document = read("sharing_site_page.txt")
+    body = "\n".join(texts(document))
+    for chrome in (
+        "首页",
+        "下载本文档",
+        "文档ID",
+        "88123",
+        "特别提醒",
+        "本站文档",
+        "收藏",
+        "举报",
+        "还剩3页未读",
+        "立即下载",
+        "相关推荐",
+        "最新文档",
+        "教育局长在全市",
+        "2022年教育工作总结",
+        ".doc",
+    ):
+        assert chrome not in body
+    assert document.metadata["date"] == "2022-09-10"
+    assert document.metadata["keywords"] == "教育,大会,讲话,全市"
+    assert document.metadata["title"] == "在全市教育大会上的讲话"
+    assert texts(document)[:2] == ["在全市教育大会上的讲话", "同志们："]
+    assert texts(document)[-1].startswith("教育是国之大计")
+
+
+def test_sharing_site_preview_is_flagged_truncated():
+    document = read("sharing_site_page.txt")
+    assert document.truncated
+    assert codes(document) == ["site-chrome-removed", "truncated"]
+    assert "还剩3页未读" in document.messages[-1].text
+
+
+def test_page_footer_is_removed_and_the_split_word_rejoined():
+    document = read("page_footer_split_word.txt")
+    assert texts(document) == [
+        "水利工作会议讲话",
+        "今年以来，全县水利建设扎实推进，新建的水库已经蓄水，群众的饮水问题得到了解决。",
+        "下一步，要继续加大投入，确保工程质量。",
+    ]
+    assert codes(document) == ["page-footer-removed"]
+
+
+def test_merged_line_is_split_on_single_spaces():
+    document = read("merged_single_space.txt")
+    assert texts(document) == [
+        "工作会议讲话",
+        "同志们，今天我们召开全县工作会议。",
+        "一、认清形势",
+        "今年以来，全县经济运行总体平稳，主要指标好于预期，这是全县上下共同努力的结果。",
+        "二、明确任务",
+        "今年要重点抓好三件事：一是招商引资，二是项目建设，三是民生改善。",
+    ]
+    assert document.metadata == {"title": "工作会议讲话"}
+    assert document.messages == ()
+
+
+def test_text_ending_mid_sentence_is_truncated():
+    document = read("truncated_mid_sentence.txt")
+    assert document.truncated
+    assert codes(document) == ["truncated"]
+    assert "同时" in document.messages[0].text
+
+
+def test_trailing_license_notice_is_removed():
+    document = read("license_notice.txt")
+    assert texts(document) == ["各位代表：", "现在，我代表政府向大会报告工作，请予审议。", "谢谢大家！"]
+    assert codes(document) == ["license-notice-removed"]
+    assert not document.truncated
+
+
+# --------------------------------------------------------------------------- press releases in one line
+
+
+def test_oneline_press_release_head_is_split_into_paragraphs_and_metadata():
+    document = read("oneline_press_release.txt")
+    assert texts(document) == [
+        "5月8日，全国科技工作会议在北京召开。新华社记者 李明 摄",
+        "新华社北京5月8日电",
+        "奋力建设科技强国",
+        "——在全国科技工作会议上的讲话",
+        "（2024年5月8日\u3000北京）",
+        "国务院总理\u3000王某某",
+        "各位代表，同志们：",
+        "这次会议的主要任务是总结工作、部署任务。",
+        "一、过去一年的工作",
+        "过去一年，科技创新取得新的重大成果。",
+        "谢谢大家。",
+    ]
+    assert document.blocks[2].heading_level == 0
+    assert document.metadata == {
+        "title": "奋力建设科技强国",
+        "subtitle": "在全国科技工作会议上的讲话",
+        "date": "2024-05-08",
+        "location": "北京",
+        "speaker": "王某某",
+    }
+    assert document.messages == ()
+
+
+def test_oneline_title_date_speaker_prefix():
+    document = read("oneline_title_date_speaker.txt")
+    assert texts(document)[:4] == [
+        "在全省文化工作会议上的讲话",
+        "（2023年6月1日）",
+        "张三",
+        "同志们，今天召开全省文化工作会议。",
+    ]
+    assert document.metadata == {
+        "title": "在全省文化工作会议上的讲话",
+        "date": "2023-06-01",
+        "speaker": "张三",
+    }
+
+
+# --------------------------------------------------------------------------- the rules, table-driven
+
+SPLIT_LINE_CASES = [
+    # (line, expected paragraphs)
+    ("一段没有空格的文字。", ["一段没有空格的文字。"]),
+    ("\u3000\u3000缩进的段落。", ["缩进的段落。"]),
+    ("第一段。\u3000\u3000第二段。", ["第一段。", "第二段。"]),
+    ("第一段。\u2003\u2003第二段。", ["第一段。", "第二段。"]),
+    (
+        "记者 张三 摄\u3000\u3000正文开始。",
+        ["记者 张三 摄", "正文开始。"],
+    ),  # wide breaks win over single spaces
+    ("第一句。 第二句。 三、标题 正文。", ["第一句。", "第二句。", "三、标题", "正文。"]),
+    ("没有句末标点的 空格不拆", ["没有句末标点的 空格不拆"]),
+    ("会议开幕。 新华社记者 李明 摄 下一段正文。", ["会议开幕。", "新华社记者 李明 摄", "下一段正文。"]),
+    ("最后一段正文。 谢谢。", ["最后一段正文。", "谢谢。"]),
+    ("2023 年的数字。 下一段。", ["2023 年的数字。", "下一段。"]),  # a space beside ASCII is not a break
+    ("An English line. Next sentence.", ["An English line. Next sentence."]),
+    ("   ", []),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), SPLIT_LINE_CASES)
+def test_split_line(line, expected):
+    assert paragraphs.split_line(line) == expected
+
+
+PARSE_DATE_CASES = [
+    ("2023-04-19 09:30", "2023-04-19"),
+    ("2023年4月9日", "2023-04-09"),
+    ("2023/4/19", "2023-04-19"),
+    ("时间:2023.04.19", "2023-04-19"),
+    ("2023-13-01", None),
+    ("昨天", None),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), PARSE_DATE_CASES)
+def test_parse_date(value, expected):
+    assert scraped.parse_date(value) == expected
+
+
+TRUNCATION_CASES = [
+    ("这是一个完整的句子，以句号结束，长度足够判断。", False),
+    ("这是一个没有结束的句子，长度足够判断，但是同时", True),
+    ("引号结束的句子也算完整，长度足够判断“是的。”", False),
+    ("二〇二三年四月十九日", False),  # a short closing date or signature line is not evidence
+    ("谢谢大家", False),
+]
+
+
+@pytest.mark.parametrize(("last", "truncated"), TRUNCATION_CASES)
+def test_ends_mid_sentence(last, truncated):
+    blocks = [Paragraph((Span(last),))]
+    assert paragraphs.ends_mid_sentence(blocks) is truncated
+
+
+IS_SCRAPED_CASES = [
+    (["下载文档", "正文", "猜你喜欢"], True),
+    (["温馨提示:", "1. 文件下载后无此问题", "网站客服:123"], True),
+    (["各位代表：", "收藏家协会成立十周年了。"], False),  # one marker is not enough
+    (["今天召开会议。"], False),
+]
+
+
+@pytest.mark.parametrize(("lines", "expected"), IS_SCRAPED_CASES)
+def test_is_scraped(lines, expected):
+    assert scraped.is_scraped(lines) is expected
+
+
+CLEAN_CASES = [
+    # (lines, kept lines, metadata)
+    (
+        [
+            "分享",
+            "讲话稿.docx",
+            "下载文档",
+            "时间:2021-05-06",
+            "温馨提示:",
+            "1. 请放心下载。",
+            "网站客服:1",
+            "讲话 会议 稿",
+            "同志们，今天召开会议，主要任务是总结工作、部署任务，希望大家认真抓好落实，确保取得实效。",
+            "下载文档",
+            "猜你喜欢",
+            "另一篇文档",
+        ],
+        ["同志们，今天召开会议，主要任务是总结工作、部署任务，希望大家认真抓好落实，确保取得实效。"],
+        {"date": "2021-05-06", "keywords": "讲话,会议,稿"},
+    ),
+    (
+        [
+            "第一页的文字写在这里，内容很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。",
+            "- 2 -",
+            "第二页。",
+        ],
+        [
+            "第一页的文字写在这里，内容很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。",
+            "第二页。",
+        ],
+        {},
+    ),
+    (
+        [
+            "会议讲话第1页 开头",
+            "中间会议讲话第2页 继续",
+            "结尾。",
+        ],  # the footer's title found as the common suffix
+        ["开头", "中间继续", "结尾。"],
+        {},
+    ),
+    (["详见第2页 的表格。"], ["详见第2页 的表格。"], {}),  # '第2页' without a footer title stays
+]
+
+
+@pytest.mark.parametrize(("lines", "kept", "metadata"), CLEAN_CASES)
+def test_clean(lines, kept, metadata):
+    cleaned = scraped.clean(lines)
+    assert [line for line in cleaned.lines if line.strip()] == kept
+    assert cleaned.metadata == metadata
+
+
+def test_read_text_never_changes_words():
+    source = "同志们：\n今天我们召开会议，研究部署工作。\n"
+    document = text.read_text(source)
+    assert "".join(texts(document)) == source.replace("\n", "")
