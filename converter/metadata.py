@@ -97,8 +97,9 @@ def _looks_like_title(para: Paragraph, declared: str) -> bool:
     text = para.text.strip()
     if not text or len(text) > 60 or text[-1] in "。.；;，,：:":
         return False
-    if declared and _same(text, declared):
-        return True
+    if declared:
+        # The file names its title: the first line is the title only if it says the same.
+        return _same(text, declared)
     if any(f in (para.font or "") for f in TITLE_FONTS) or para.centered:
         return True
     return para.all_bold and len(text) <= 40 and para.heading_level is None
@@ -176,7 +177,9 @@ def build_metadata(
     body_text = "\n".join(b.text for b in body if isinstance(b, Paragraph))
     values: dict = {}
     values["title"] = title or declared.get("title") or source.stem
-    values["date"] = declared.get("date") or text_meta.get("date") or date_from_file_name(source)
+    # The date under the title is when the speech was given; a page's or file's date is often when
+    # it was published or uploaded, so it comes second.
+    values["date"] = text_meta.get("date") or declared.get("date") or date_from_file_name(source)
     values["event"] = declared.get("event") or text_meta.get("event") or event_from_title(values["title"])
     values["speaker"] = declared.get("speaker") or text_meta.get("speaker")
     values["location"] = declared.get("location") or text_meta.get("location")

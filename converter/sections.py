@@ -199,9 +199,20 @@ def _unnumbered_candidate(index: int, para: Paragraph, text: str, offset: int) -
         return Candidate(index, "unnumbered", 0, len(para.text.rstrip()))
     font_family = HEADING_FONTS.get((para.font or "").strip())
     short = 0 < len(stripped) <= 30 and not any(c in stripped for c in "。！？；，,")
-    if font_family and short:
+    if font_family and short and not _is_front_line(stripped):
         return Candidate(index, f"font:{font_family}", 0, len(para.text.rstrip()))
     return None
+
+
+def _is_front_line(text: str) -> bool:
+    """Lines under a title that are set in 楷体 but are not headings: （2023年4月19日）, ——在…上的讲话,
+    a speaker's name, a salutation (同志们：)."""
+    return bool(
+        re.fullmatch(r"[（(].*[）)]", text)
+        or text.startswith(("—", "－", "-"))
+        or re.fullmatch(r"\S{1,12}[\s\u3000]+[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{2,3}", text)
+        or text.endswith(("：", ":"))
+    )
 
 
 # --------------------------------------------------------------------------- sequences
