@@ -1,0 +1,186 @@
+"""MkDocs hook that turns the converter's speech pages into an archive site.
+
+- on_config: reads `extra.archive` and sets the navigation to the browse pages only.
+- on_files: reads every speech page's front matter once (archive_catalog), checks the originals, and adds
+  the generated browse pages (archive_browse) as `File.generated` pages.
+- on_page_markdown: gives speech pages the `speech.html` template (and a description and author).
+- on_page_context: HTML-escapes every front matter string (Material prints `page.meta.title` and friends
+  without escaping) and passes the speech template its `speech` variable (archive_speech).
+- on_post_build: writes feed.xml, speeches.json and speeches.csv (archive_data).
+
+Configuration (mkdocs.yml):
+    extra:
+      archive:
+        sources: sources   # the converter's input folder (for the README's site command)
+        speeches: speeches # folder of speech pages inside docs_dir
+        latest: 12         # speeches on the home page
+        feed_size: 30      # entries in feed.xml
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from archive_browse import SECTIONS, Settings, browse_pages
+from archive_catalog import Catalog, make_record, read_front_matter
+from archive_data import atom_feed, catalog_csv, catalog_json
+from archive_labels import labels_for
+from archive_speech import resolve_original, speech_view, today
+from markupsafe import Markup, escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+log = get_plugin_logger("archive")
+
+# Originals the browser would run as active content if served from the archive's own domain.
+ACTIVE_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".xml", ".js", ".mjs")
+DEFAULTS = {"sources": "sources", "speeches": "speeches", "latest": 12, "feed_size": 30}
+
+
+class _State:
+    """What one build learns in on_files and uses in later events (reset on every build)."""
+
+    def __init__(self):
+        self.options: dict = dict(DEFAULTS)
+        self.labels: dict[str, str] = labels_for("en")
+        self.catalog = Catalog([])
+        self.records: dict = {}  # src_uri -> SpeechRecord
+        self.groups: dict = {}  # section -> name -> Group
+        self.originals: dict[str, dict] = {}  # slug -> {url, size, ext}
+
+
+state = _State()
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    options = dict(DEFAULTS)
+    options.update((config.extra or {}).get("archive") or {})
+    state.options = options
+    state.labels = labels_for(str(config.theme.get("language") or "en"))
+    if not config.site_url:
+        log.info("site_url is not set (SITE_URL): sitemap.xml, feed.xml and the catalog use relative URLs")
+    if not config.nav:
+        labels = state.labels
+        config.nav = [{labels["home"]: "index.md"}] + [{labels[s]: f"{s}/index.md"} for s in SECTIONS]
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    speeches_dir = str(state.options["speeches"]).strip("/")
+    records, originals = [], {}
+    for file in list(files):
+        if _is_active_original(file):
+            log.warning(
+                f"'{file.src_uri}' would be served as a live web page; originals of HTML sources "
+                "must be written as <slug>.html.txt. The file is left out of the site."
+            )
+            files.remove(file)
+    for file in files.documentation_pages():
+        if not file.src_uri.startswith(speeches_dir + "/") or file.src_uri.count("/") != 1:
+            continue
+        meta = read_front_matter(file.content_string)
+        record, problems = make_record(file.src_uri, file.url, meta)
+        for problem in problems:
+            log.warning(problem)
+        records.append(record)
+        original = _find_original(record, files)
+        if original:
+            originals[record.slug] = original
+    catalog = Catalog(sorted(records, key=lambda r: r.sort_key))
+    state.catalog = catalog
+    state.records = {r.src_uri: r for r in records}
+    state.originals = originals
+    groups = catalog.groups()
+    state.groups = {section: {g.name: g for g in items} for section, items in groups.items()}
+    settings = Settings(
+        site_name=config.site_name,
+        site_description=config.site_description or "",
+        labels=state.labels,
+        latest=int(state.options["latest"]),
+    )
+    nav_pages = {"index.md"} | {f"{s}/index.md" for s in SECTIONS}
+    for src_uri, markdown in browse_pages(catalog, settings, groups).items():
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            log.warning(f"'{src_uri}' in docs_dir is replaced by the generated browse page.")
+            files.remove(existing)
+        inclusion = InclusionLevel.UNDEFINED if src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, src_uri, content=markdown, inclusion=inclusion))
+    return files
+
+
+def _is_active_original(file: File) -> bool:
+    return file.src_uri.startswith(("originals/", "media/")) and file.src_uri.lower().endswith(
+        ACTIVE_EXTENSIONS
+    )
+
+
+def _find_original(record, files: Files) -> dict | None:
+    if not record.original:
+        return None
+    src_uri = resolve_original(record)
+    file = files.get_file_from_path(src_uri) if src_uri else None
+    if file is None or file.abs_src_path is None:
+        log.warning(f"{record.src_uri}: original '{record.original}' is not in docs_dir; no download link.")
+        return None
+    return {
+        "url": file.url,
+        "size": os.path.getsize(file.abs_src_path),
+        "ext": Path(src_uri).suffix.lstrip("."),
+    }
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    record = state.records.get(page.file.src_uri)
+    if record is not None:
+        page.meta.setdefault("template", "speech.html")
+        if record.summary:
+            page.meta.setdefault("description", record.summary)
+        if record.speaker:
+            page.meta.setdefault("author", record.speaker)
+    return markdown
+
+
+def _escaped(value):
+    """Front matter strings as escaped Markup (templates print them raw); lists and dicts likewise."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return escape(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+    # Escaped here, not earlier, so hooks that read page.meta in on_page_content (search) get plain text.
+    page.meta = {key: _escaped(value) for key, value in page.meta.items()}
+    record = state.records.get(page.file.src_uri)
+    if record is not None:
+        site = {"site_name": config.site_name, "site_url": config.site_url or "", "today": today()}
+        original = state.originals.get(record.slug)
+        context["speech"] = speech_view(
+            record, state.catalog, state.groups, state.labels, site, original, page.content or ""
+        )
+    context["archive_labels"] = {k: escape(v) for k, v in state.labels.items()}
+    return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    site_dir = Path(config.site_dir)
+    site_url = config.site_url or ""
+    originals = {slug: o["url"] for slug, o in state.originals.items()}
+    updated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    size = int(state.options["feed_size"])
+    outputs = {
+        "feed.xml": atom_feed(state.catalog, config.site_name, site_url, size, updated),
+        "speeches.json": catalog_json(state.catalog, config.site_name, site_url, originals),
+        "speeches.csv": catalog_csv(state.catalog, site_url, originals),
+    }
+    for name, text in outputs.items():
+        (site_dir / name).write_text(text, encoding="utf-8", newline="")
+    log.info(f"{len(state.catalog.speeches)} speeches; wrote {', '.join(outputs)}")

@@ -1,0 +1,245 @@
+"""The fixture archive in a real browser (Debian chromium through Playwright), served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from site_fixture import DOCX_ORIGINAL, NEWEST_FIRST, XSS_TITLE
+
+pytestmark = pytest.mark.browser
+
+TITLES = {
+    "jingji-2024-01-05": "在2024年全县经济工作会议上的讲话",
+    "trade-forum-2023-09-01": "Remarks at the County Trade Forum",
+    "gongye-2023-04-19": "在全县工业经济发展推进会上的讲话",
+    "nongye-2022-06": "在全县农业农村工作会议上的讲话",
+    "xss-2021": XSS_TITLE,
+    "anquan-undated": "关于做好安全生产工作的讲话",
+}
+GONGYE = "speeches/gongye-2023-04-19/"
+
+
+def listed(page) -> list[str]:
+    return page.locator(".sa-list .sa-item").evaluate_all("items => items.map(i => i.dataset.slug)")
+
+
+def open_page(page, url):
+    response = page.goto(url)
+    assert response.ok, url
+    return page
+
+
+def assert_clean(page):
+    assert page.console_errors == []
+    assert page.foreign_requests == []
+
+
+def test_home_lists_the_latest_speeches_newest_first(page, fixture_url):
+    open_page(page, fixture_url)
+    assert page.title() == "讲话档案"
+    assert listed(page) == NEWEST_FIRST
+    titles = page.locator(".sa-list .sa-title").all_inner_texts()
+    assert titles == [TITLES[s] for s in NEWEST_FIRST]
+    first = page.locator(".sa-list .sa-item").first
+    assert first.locator(".sa-date").inner_text() == "2024-01-05"
+    assert first.locator(".sa-speaker").inner_text() == "张三"
+    assert first.locator(".sa-event").inner_text() == "2024年全县经济工作会议"
+    assert "共收录 6 篇讲话" in page.locator(".sa-stats").inner_text()
+    tabs = page.locator(".md-tabs__link").all_inner_texts()
+    assert tabs == ["首页", "按年份", "按讲话人", "按活动", "按主题"]
+    assert_clean(page)
+
+
+def test_year_timeline_and_year_page(page, fixture_url):
+    open_page(page, fixture_url + "years/")
+    years = page.locator(".sa-year__name").all_inner_texts()
+    assert years == ["2024 年", "2023 年", "2022 年", "2021 年", "未注明日期"]
+    counts = page.locator(".sa-year__count").all_inner_texts()
+    assert counts == ["1 篇讲话", "2 篇讲话", "1 篇讲话", "1 篇讲话", "1 篇讲话"]
+    page.get_by_role("link", name="2023 年").click()
+    page.wait_for_url(fixture_url + "years/2023/")
+    assert listed(page) == ["trade-forum-2023-09-01", "gongye-2023-04-19"]
+    assert_clean(page)
+
+
+def test_speaker_event_and_tag_pages(page, fixture_url):
+    open_page(page, fixture_url + "speakers/")
+    names = page.locator(".sa-names a").all_inner_texts()
+    assert names == [
+        "<b>王五</b>",
+        "Jane Doe",
+        "李四",
+        "张三",
+    ]  # pinyin/latin order: b-wang-wu, jane, li, zhang
+    page.get_by_role("link", name="张三").click()
+    page.wait_for_url(fixture_url + "speakers/zhang-san/")
+    assert listed(page) == ["jingji-2024-01-05", "gongye-2023-04-19", "anquan-undated"]
+    open_page(page, fixture_url + "events/")
+    page.get_by_role("link", name="2023年工业经济发展推进会").click()
+    page.wait_for_url("**/events/*/")
+    assert listed(page) == ["gongye-2023-04-19"]
+    open_page(page, fixture_url + "tags/")
+    page.get_by_role("link", name="经济", exact=True).click()
+    page.wait_for_url(fixture_url + "tags/jing-ji/")
+    assert listed(page) == ["jingji-2024-01-05", "gongye-2023-04-19"]
+    page.locator(".sa-title").first.click()
+    page.wait_for_url(fixture_url + "speeches/jingji-2024-01-05/")
+    assert_clean(page)
+
+
+def meta_rows(page) -> dict[str, str]:
+    rows = {}
+    for row in page.locator(".sa-meta__row").all():
+        rows[row.locator("dt").inner_text()] = row.locator("dd").inner_text()
+    return rows
+
+
+def test_speech_page_shows_its_metadata(page, fixture_url):
+    open_page(page, fixture_url + GONGYE)
+    assert page.locator("h1").first.inner_text().startswith("在全县工业经济发展推进会上的讲话")
+    assert page.title() == "在全县工业经济发展推进会上的讲话 - 讲话档案"
+    assert meta_rows(page) == {
+        "日期": "2023-04-19",
+        "讲话人": "张三",
+        "活动": "2023年工业经济发展推进会",
+        "地点": "县会议中心",
+        "来源": "县人民政府门户网站",
+        "篇幅": "1,234 字",
+        "阅读时间": "约 3 分钟",
+        "主题": "工业 经济",
+    }
+    page.locator(".sa-meta__row--speaker a").click()
+    page.wait_for_url(fixture_url + "speakers/zhang-san/")
+    assert_clean(page)
+
+
+def test_table_of_contents_and_chinese_anchors(page, fixture_url):
+    open_page(page, fixture_url + GONGYE)
+    toc = page.locator(".md-sidebar--secondary .md-nav__link")
+    assert toc.all_inner_texts() == ["一、总体情况", "（一）主要指标", "（二）存在的问题", "二、下一步工作",
+                                     "首先，抓项目建设", "其次，抓企业服务", "三、工作要求"]  # fmt: skip
+    toc.filter(has_text="二、下一步工作").click()
+    page.wait_for_function("window.scrollY > 200")
+    assert unquote(page.url.split("#", 1)[1]) == "二下一步工作"
+    heading = page.locator("h2", has_text="二、下一步工作")
+    assert heading.get_attribute("id") == "二下一步工作"
+    box = heading.bounding_box()
+    assert 0 <= box["y"] < 250, box
+    assert_clean(page)
+
+
+def test_a_link_to_a_section_lands_on_it(page, fixture_url):
+    open_page(page, fixture_url + GONGYE + "#三工作要求")
+    page.wait_for_function("window.scrollY > 200")
+    box = page.locator("h2", has_text="三、工作要求").bounding_box()
+    assert 0 <= box["y"] < 250, box
+    assert_clean(page)
+
+
+def test_download_the_original(page, fixture_url, fixture_build):
+    open_page(page, fixture_url + GONGYE)
+    link = page.locator("a.sa-download")
+    assert "Word (.docx)" in link.inner_text()
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == "gongye-2023-04-19.docx"
+    expected = (fixture_build.workdir / "docs" / DOCX_ORIGINAL).read_bytes()
+    assert Path(download.path()).read_bytes() == expected
+    assert_clean(page)
+
+
+def test_html_original_downloads_as_text(page, fixture_url, fixture_build):
+    open_page(page, fixture_url + "speeches/nongye-2022-06/")
+    with page.expect_download() as info:
+        page.locator("a.sa-download").click()
+    expected = (fixture_build.workdir / "docs/originals/nongye-2022-06.html.txt").read_bytes()
+    assert Path(info.value.path()).read_bytes() == expected
+    assert_clean(page)
+
+
+def test_cite_this_and_copy(page, fixture_url):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_page(page, fixture_url + GONGYE)
+    items = page.locator(".sa-cite__item")
+    assert items.locator(".sa-cite__style").all_inner_texts() == ["GB/T 7714—2015", "Chicago"]
+    gbt = items.first.locator(".sa-cite__text").inner_text()
+    today = page.evaluate("new Date().toISOString().slice(0, 10)")
+    assert gbt == (f"张三. 在全县工业经济发展推进会上的讲话[EB/OL]. 讲话档案, (2023-04-19)[{today}]. "
+                   f"{fixture_url}{GONGYE}.")  # fmt: skip
+    chicago = items.nth(1).locator(".sa-cite__text").inner_text()
+    assert chicago.startswith(
+        "张三. “在全县工业经济发展推进会上的讲话.” Speech, 2023年工业经济发展推进会, 县会议中心, April 19, 2023."
+    )
+    items.first.locator(".sa-copy").click()
+    page.wait_for_function("document.querySelector('.sa-copy').textContent === '已复制'")
+    assert page.evaluate("navigator.clipboard.readText()") == gbt
+    assert_clean(page)
+
+
+def test_english_speech_cites_chicago_first(page, fixture_url):
+    open_page(page, fixture_url + "speeches/trade-forum-2023-09-01/")
+    styles = page.locator(".sa-cite__style").all_inner_texts()
+    assert styles == ["Chicago", "GB/T 7714—2015"]
+    text = page.locator(".sa-cite__text").first.inner_text()
+    assert text.startswith("Jane Doe. “Remarks at the County Trade Forum.” Speech, County Trade Forum, "
+                           "Exhibition Hall, September 1, 2023. 讲话档案.")  # fmt: skip
+    assert meta_rows(page)["篇幅"] == "120 词"
+    assert_clean(page)
+
+
+def test_previous_and_next_by_date(page, fixture_url):
+    open_page(page, fixture_url + GONGYE)
+    assert page.locator(".sa-pager__link--prev .sa-pager__title").inner_text() == TITLES["nongye-2022-06"]
+    assert (
+        page.locator(".sa-pager__link--next .sa-pager__title").inner_text()
+        == TITLES["trade-forum-2023-09-01"]
+    )
+    page.locator(".sa-pager__link--next").click()
+    page.wait_for_url(fixture_url + "speeches/trade-forum-2023-09-01/")
+    open_page(page, fixture_url + "speeches/xss-2021/")
+    assert page.locator(".sa-pager__link--prev").count() == 0  # the oldest speech
+    assert_clean(page)
+
+
+def test_hostile_metadata_stays_text(page, fixture_url):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for url in ("", "speeches/xss-2021/", "speakers/", "tags/", "events/", "years/2021/"):
+        open_page(page, fixture_url + url)
+    open_page(page, fixture_url + "speeches/xss-2021/")
+    assert dialogs == []
+    assert (
+        page.locator("h1").first.inner_text().startswith('<script>alert("t")</script> {{ config.site_name }}')
+    )
+    assert page.title().startswith(XSS_TITLE)
+    assert page.locator(".sa-meta__row--source a").count() == 0  # javascript: URL is not linked
+    data = json.loads(page.locator('script[type="application/ld+json"]').text_content())
+    assert data["name"] == XSS_TITLE
+    assert_clean(page)
+
+
+def test_truncated_and_undated_speech(page, fixture_url):
+    open_page(page, fixture_url + "speeches/anquan-undated/")
+    assert page.locator(".sa-truncated").is_visible()
+    assert "日期" not in meta_rows(page)
+    assert_clean(page)
+
+
+def test_print_style_shows_only_the_speech(page, fixture_url):
+    open_page(page, fixture_url + GONGYE)
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--secondary").is_visible()
+    assert not page.locator(".sa-copy").first.is_visible()
+    assert page.locator(".sa-meta").is_visible() and page.locator(".sa-cite").is_visible()
+    assert_clean(page)
+
+
+@pytest.mark.parametrize("url", ["", "years/", "speakers/", "events/", "tags/", "404.html"])
+def test_every_browse_page_is_clean(page, fixture_url, url):
+    page.goto(fixture_url + url)
+    assert_clean(page)

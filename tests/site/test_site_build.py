@@ -1,0 +1,176 @@
+"""The fixture archive built with `mkdocs build --strict`: generated pages, originals, data files, escaping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from site_fixture import (
+    DOCX_ORIGINAL,
+    FIXTURE_DOCS,
+    NEWEST_FIRST,
+    XSS_TITLE,
+    make_fixture_workdir,
+    mkdocs_build,
+)
+
+
+def html_pages(site):
+    return sorted(site.rglob("*.html"))
+
+
+def test_strict_build_prints_no_warning(fixture_build):
+    assert not re.search(r"^(WARNING|ERROR)\b", fixture_build.output, re.MULTILINE), fixture_build.output
+    assert "archive: 6 speeches" in fixture_build.output
+
+
+def test_browse_pages_are_generated(fixture_build):
+    site = fixture_build.site
+    for page in ["index.html", "years/index.html", "years/2023/index.html", "years/undated/index.html",
+                 "speakers/index.html", "speakers/zhang-san/index.html", "speakers/jane-doe/index.html",
+                 "events/index.html", "tags/index.html", "tags/jing-ji/index.html"]:  # fmt: skip
+        assert (site / page).is_file(), page
+
+
+def test_navigation_holds_only_browse_pages(fixture_build):
+    """A speech page links to its neighbours by date, never to every speech."""
+    html = (fixture_build.site / "speeches/gongye-2023-04-19/index.html").read_text()
+    primary = html.split("md-nav--primary", 1)[1].split("</nav>", 1)[0]
+    assert "speeches/" not in primary
+    for far in ("jingji-2024-01-05", "xss-2021", "anquan-undated"):
+        assert far not in html
+
+
+@pytest.mark.slow
+def test_speech_page_size_does_not_grow_with_the_archive(fixture_build, tmp_path):
+    """Add 300 older speeches: the page of a speech whose neighbours stay the same keeps its size."""
+    workdir = make_fixture_workdir(tmp_path / "big")
+    for i in range(300):
+        (workdir / "docs/speeches" / f"old-{i:03d}.md").write_text(
+            f"---\ntitle: 旧讲话{i}\ndate: '1990-01-{i % 28 + 1:02d}'\nspeaker: 讲话人{i % 40}\n"
+            f"event: 会议{i % 50}\ntags: [主题{i % 30}]\n---\n\n# 旧讲话{i}\n\n## 一、部分\n\n正文。\n",
+            encoding="utf-8",
+        )
+    big = mkdocs_build(workdir)
+    assert big.returncode == 0, big.output
+    page = "speeches/trade-forum-2023-09-01/index.html"
+    small_size = (fixture_build.site / page).stat().st_size
+    big_size = (big.site / page).stat().st_size
+    assert abs(big_size - small_size) / small_size < 0.02, (small_size, big_size)
+
+
+def test_originals_are_copied_verbatim(fixture_build):
+    site, docs = fixture_build.site, fixture_build.workdir / "docs"
+    originals = sorted(p.relative_to(docs).as_posix() for p in (docs / "originals").iterdir())
+    assert DOCX_ORIGINAL in originals and "originals/nongye-2022-06.html.txt" in originals
+    for name in originals:
+        assert (site / name).read_bytes() == (docs / name).read_bytes(), name
+    assert not list((site / "originals").glob("*.html")), "an HTML original must never be served as a page"
+    assert b"{{ config }}" in (site / "originals/nongye-2022-06.html.txt").read_bytes()  # not rendered
+
+
+@pytest.mark.slow
+def test_an_html_original_fails_the_strict_build(tmp_path):
+    workdir = make_fixture_workdir(tmp_path / "active")
+    shutil.copy(FIXTURE_DOCS / "originals/nongye-2022-06.html.txt", workdir / "docs/originals/evil.html")
+    build = mkdocs_build(workdir)
+    assert build.returncode != 0
+    assert "originals/evil.html" in build.output and "html.txt" in build.output
+
+
+@pytest.mark.slow
+def test_a_missing_original_or_bad_date_is_a_warning(tmp_path):
+    workdir = make_fixture_workdir(tmp_path / "broken")
+    (workdir / "docs/originals/jingji-2024-01-05.txt").unlink()
+    page = workdir / "docs/speeches/nongye-2022-06.md"
+    page.write_text(page.read_text().replace("date: '2022-06'", "date: '2022-13'"))
+    build = mkdocs_build(workdir)
+    assert build.returncode != 0
+    assert "jingji-2024-01-05" in build.output and "'2022-13'" in build.output
+
+
+def test_source_text_stays_text_everywhere(fixture_build):
+    """Titles with <script> and {{ }} are escaped in every page; Jinja never evaluates them."""
+    for page in html_pages(fixture_build.site):
+        html = page.read_text()
+        assert "<script>alert" not in html, page
+        assert "<b>王五" not in html and "<img src=x" not in html, page
+        assert "javascript:alert" not in html, page
+    speech = (fixture_build.site / "speeches/xss-2021/index.html").read_text()
+    assert "{{ config.site_name }}" in speech and "{% if true %}jinja{% endif %}" in speech
+
+
+def json_ld(html: str) -> dict:
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_json_ld_carries_the_metadata_and_cannot_break_out(fixture_build):
+    data = json_ld((fixture_build.site / "speeches/gongye-2023-04-19/index.html").read_text())
+    assert data["@context"] == "https://schema.org"
+    assert data["name"] == "在全县工业经济发展推进会上的讲话"
+    assert data["dateCreated"] == "2023-04-19"
+    assert data["author"] == {"@type": "Person", "name": "张三"}
+    assert data["recordedAt"]["name"] == "2023年工业经济发展推进会"
+    assert data["keywords"] == ["工业", "经济"]
+    assert data["isBasedOn"].startswith("https://www.example.gov.cn/")
+    xss = json_ld((fixture_build.site / "speeches/xss-2021/index.html").read_text())
+    assert xss["name"] == XSS_TITLE
+    assert xss["abstract"] == "</script><script>alert(2)</script>"
+    assert "isBasedOn" not in xss  # a javascript: URL is not a source
+
+
+def test_feed_lists_the_latest_speeches(fixture_build):
+    feed = ET.parse(fixture_build.site / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    links = [e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)]
+    assert links == [f"speeches/{slug}/" for slug in NEWEST_FIRST]
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert XSS_TITLE in titles
+
+
+def test_catalog_json_and_csv(fixture_build):
+    data = json.loads((fixture_build.site / "speeches.json").read_text(encoding="utf-8"))
+    assert data["count"] == 6
+    assert [s["slug"] for s in data["speeches"]] == NEWEST_FIRST
+    gongye = data["speeches"][2]
+    assert gongye["url"] == "speeches/gongye-2023-04-19/"
+    assert gongye["original_url"] == DOCX_ORIGINAL
+    assert gongye["tags"] == ["工业", "经济"] and gongye["length"] == 1234
+    raw = (fixture_build.site / "speeches.csv").read_text(encoding="utf-8")
+    assert raw.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(raw.lstrip("\ufeff"))))
+    assert [r["slug"] for r in rows] == NEWEST_FIRST
+    assert rows[2]["tags"] == "工业; 经济" and rows[2]["speaker"] == "张三"
+
+
+def test_sitemap_lists_every_speech(fixture_build):
+    sitemap = (fixture_build.site / "sitemap.xml").read_text()
+    for slug in NEWEST_FIRST:
+        assert f"speeches/{slug}/" in sitemap
+
+
+@pytest.mark.slow
+def test_site_url_makes_data_urls_absolute(tmp_path):
+    workdir = make_fixture_workdir(tmp_path / "abs")
+    build = mkdocs_build(workdir, env={"SITE_URL": "https://archive.example.org/talks/"})
+    assert build.returncode == 0, build.output
+    data = json.loads((build.site / "speeches.json").read_text(encoding="utf-8"))
+    assert data["speeches"][0]["url"] == "https://archive.example.org/talks/speeches/jingji-2024-01-05/"
+    page = (build.site / "speeches/gongye-2023-04-19/index.html").read_text()
+    assert json_ld(page)["url"] == "https://archive.example.org/talks/speeches/gongye-2023-04-19/"
+
+
+@pytest.mark.slow
+def test_english_archive_uses_english_labels(tmp_path):
+    workdir = make_fixture_workdir(tmp_path / "en")
+    build = mkdocs_build(workdir, env={"SITE_LANGUAGE": "en", "SITE_NAME": "Speech Archive"})
+    assert build.returncode == 0, build.output
+    home = (build.site / "index.html").read_text()
+    assert "Latest speeches" in home and "By speaker" in home and 'lang="en"' in home

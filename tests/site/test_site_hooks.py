@@ -1,0 +1,124 @@
+"""The hook's helper modules on their own: catalog order and grouping, escaping, citations, data files."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from site_fixture import ROOT
+
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from archive_browse import md_text, page_url, relative  # noqa: E402
+from archive_catalog import Catalog, make_record, read_front_matter  # noqa: E402
+from archive_data import _cell, catalog_csv  # noqa: E402
+from archive_speech import (  # noqa: E402
+    chicago_date,
+    gbt7714,
+    is_web_url,
+    resolve_original,
+    script_json,
+    split_title,
+)
+
+
+def record(slug, **meta):
+    rec, problems = make_record(f"speeches/{slug}.md", f"speeches/{slug}/", {"title": slug, **meta})
+    assert problems == []
+    return rec
+
+
+def test_front_matter_is_read_without_the_body():
+    text = "---\ntitle: 讲话\ndate: 2023-04-19\ntags: [a, b]\n---\n\n# 讲话\n\n---\n\nbody\n"
+    assert read_front_matter(text) == {"title": "讲话", "date": __import__("datetime").date(2023, 4, 19),
+                                       "tags": ["a", "b"]}  # fmt: skip
+    assert read_front_matter("# no front matter\n") == {}
+    assert make_record("speeches/x.md", "speeches/x/", read_front_matter(text))[0].date == "2023-04-19"
+
+
+@pytest.mark.parametrize(
+    ("date", "ok"),
+    [("2023-04-19", True), ("2023-04", True), ("2023", True), ("2023-02-30", False), ("2023-13", False),
+     ("23-04-19", False), ("2023/04/19", False)],
+)  # fmt: skip
+def test_dates(date, ok):
+    rec, problems = make_record("speeches/x.md", "speeches/x/", {"title": "t", "date": date})
+    assert (rec.date == date) is ok and (problems == []) is ok
+
+
+def test_order_newest_first_partial_dates_and_undated_last():
+    speeches = [record("a", date="2023"), record("b", date="2023-04"), record("c", date="2023-04-19"),
+                record("d"), record("e", date="2022-12-31")]  # fmt: skip
+    catalog = Catalog(sorted(speeches, key=lambda r: r.sort_key))
+    assert [s.slug for s in catalog.speeches] == ["e", "a", "b", "c", "d"]
+    assert [s.slug for s in catalog.newest_first()] == ["c", "b", "a", "e", "d"]
+    assert [g.name for g in catalog.by_year()] == ["2023", "2022", ""]
+    assert catalog.by_year()[-1].slug == "undated"
+    before, after = catalog.neighbours("a")
+    assert (before.slug, after.slug) == ("e", "b")
+
+
+def test_group_slugs_are_readable_stable_and_unique():
+    speeches = [record("a", speaker="张三"), record("b", speaker="章三"), record("c", speaker="Jane Doe"),
+                record("d", tags=["经济", "经济"]), record("e", speaker="Index")]  # fmt: skip
+    catalog = Catalog(speeches)
+    slugs = {g.name: g.slug for g in catalog.by_speaker()}
+    assert slugs["Jane Doe"] == "jane-doe"
+    assert slugs["张三"].startswith("zhang-san-") and slugs["章三"].startswith("zhang-san-")
+    assert slugs["张三"] != slugs["章三"]
+    assert slugs["Index"] != "index"  # never the section's own index page
+    assert [len(g.speeches) for g in catalog.by_tag()] == [1]  # a tag listed twice counts once
+
+
+def test_urls():
+    assert page_url("index.md") == ""
+    assert page_url("years/index.md") == "years/"
+    assert page_url("years/2023.md") == "years/2023/"
+    assert relative("speeches/x/", "years/2023/") == "../../speeches/x/"
+    assert relative("years/", "") == "years/"
+    assert relative("", "years/") == "../"
+
+
+def test_markdown_escaping_keeps_source_text_as_text():
+    assert md_text("<b>*x*</b> # [a](b) {: .c}") == r"&lt;b&gt;\*x\*&lt;/b&gt; \# \[a\]\(b\) \{: \.c\}"
+
+
+def test_json_for_a_script_element_cannot_close_it():
+    text = script_json({"name": "</script><script>alert(1)</script>&\u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text)["name"] == "</script><script>alert(1)</script>&\u2028"
+
+
+def test_only_web_urls_become_links():
+    assert is_web_url("https://example.org/a") and is_web_url("http://example.org")
+    for url in ("javascript:alert(1)", "data:text/html,x", "//example.org", "ftp://x", "http://"):
+        assert not is_web_url(url)
+
+
+def test_originals_must_stay_inside_docs():
+    assert resolve_original(record("x", original="../originals/x.docx")) == "originals/x.docx"
+    for bad in ("../../etc/passwd", "/etc/passwd", "https://example.org/x.docx", ""):
+        assert resolve_original(record("x", original=bad)) is None
+
+
+def test_split_title():
+    assert split_title('<h1 id="t">T</h1>\n<p>x</p>') == ('<h1 id="t">T</h1>', "\n<p>x</p>")
+    assert split_title("<p>x</p><h1>T</h1>") == ("", "<p>x</p><h1>T</h1>")
+
+
+def test_citation_formats():
+    rec = record("x", title="讲话<i>", speaker="张三", date="2023-04-19")
+    site = {"site_name": "档案", "site_url": "", "today": "2026-01-02"}
+    text = str(gbt7714(rec, site, "https://a.example/x/"))
+    assert text == ('张三. 讲话&lt;i&gt;[EB/OL]. 档案, (2023-04-19)[<span class="sa-cite-accessed">2026-01-02</span>]. '
+                    '<span class="sa-cite-url">https://a.example/x/</span>.')  # fmt: skip
+    assert chicago_date("2023-04-19") == "April 19, 2023"
+    assert chicago_date("2023-04") == "April 2023"
+    assert chicago_date("2023") == "2023"
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised():
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("@x") == "'@x" and _cell("张三") == "张三"
+    csv_text = catalog_csv(Catalog([record("x", speaker="=cmd")]), "", {})
+    assert ",'=cmd," in csv_text
