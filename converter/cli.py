@@ -80,7 +80,8 @@ def print_problems(report: Report) -> None:
     for entry in report.documents:
         for m in entry.messages:
             if m.level == "error":
-                print(f"error: {entry.source}: [{m.code}] {m.text}", file=sys.stderr)
+                text = m.text if m.text.startswith(entry.source) else f"{entry.source}: {m.text}"
+                print(f"error: {text} [{m.code}]", file=sys.stderr)
     for m in report.messages:
         print(f"{m.level}: [{m.code}] {m.text}", file=sys.stderr)
 

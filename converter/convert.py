@@ -6,6 +6,7 @@ and writes what comes back.
 Message codes:
   - unsupported-format: no reader handles the file's extension (.doc, .pdf, .odt, …).
   - truncated: the source ends mid-sentence; the page says so too.
+  - media-not-published: an embedded file that is not a plain image (e.g. SVG) was left out.
   - too-large: converting the source needed more memory than the per-source limit.
   - failed: an unexpected error in the converter itself (a bug: please report it with the file).
 """
@@ -27,6 +28,7 @@ from .sections import HAN_RE, find_sections
 from .typography import find_round_trip_damage, repair_block, repair_text
 
 READING_SPEED = {"characters": 400, "words": 200}  # per minute: Chinese characters, English words
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".emf", ".wmf"}
 SUPPORTED = "a Word .docx file, a saved web page (.html) or plain text (.txt)"
 
 
@@ -113,7 +115,9 @@ def build_speech(doc: Document, source: Path, overrides: dict) -> tuple[Speech, 
     notes = doc.notes
     if metadata.language == "zh":
         notes = {k: tuple(repair_block(b, repairs) for b in v) for k, v in notes.items()}
-    speech = Speech(metadata, root, notes, doc.media, doc.truncated)
+    media, dropped = publishable_media(doc.media)
+    messages.extend(dropped)
+    speech = Speech(metadata, root, notes, media, doc.truncated)
     if metadata.language == "zh":
         damage = find_round_trip_damage(speech_text(speech))
         if damage:
@@ -123,6 +127,24 @@ def build_speech(doc: Document, source: Path, overrides: dict) -> tuple[Speech, 
             warning("truncated", "The source ends mid-sentence: the page is marked as incomplete.")
         )
     return speech, messages, {k: v for k, v in repairs.items() if v}
+
+
+def publishable_media(media: tuple[Media, ...]) -> tuple[tuple[Media, ...], list[Message]]:
+    """Only plain image files are published beside a page: an SVG or HTML file could carry script
+    that would run on the archive's own domain."""
+    kept, messages = [], []
+    for item in media:
+        if Path(item.name).suffix.lower() in IMAGE_SUFFIXES:
+            kept.append(item)
+        else:
+            messages.append(
+                warning(
+                    "media-not-published",
+                    f"The embedded file {item.name!r} was not published: "
+                    "only PNG, JPEG, GIF, WebP, BMP, TIFF, EMF and WMF images are.",
+                )
+            )
+    return tuple(kept), messages
 
 
 def _is_chinese(language: str | None, body, title: str | None) -> bool:
