@@ -7,6 +7,7 @@ extension of the site could read as syntax is escaped, so `1. `, `#`, `<script>`
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import asdict, replace
 
@@ -29,7 +30,9 @@ ENTITIES = {
     '"': "&quot;",
 }
 # Only these need escaping everywhere; the rest of BACKSLASH only where they could start syntax.
-ALWAYS = set("\\`*_[]<>&|~^{}")
+ALWAYS = set("\\`*_[]<>&|~^{}#")
+# Characters that end a line for Markdown or YAML besides \n: inside a paragraph they are spaces.
+LINE_BREAKS = str.maketrans({c: " " for c in "\r\x0b\x0c\x85\u2028\u2029"})
 LINE_START = re.compile(r"^(\s*)(#{1,6}|[-+*]|\d+[.)]|>|=+|-{3,}|_{3,}|\*{3,}|!!!|\?\?\?|:::)(?=\s|$)")
 FRONT_MATTER_KEYS = (
     "title",
@@ -48,7 +51,7 @@ FRONT_MATTER_KEYS = (
 def escape_text(text: str) -> str:
     """Escape plain text for the inside of a Markdown paragraph, heading or table cell."""
     out = []
-    for ch in text:
+    for ch in text.translate(LINE_BREAKS):
         if ch in ALWAYS:
             out.append("\\" + ch if ch in BACKSLASH else ENTITIES[ch])
         else:
@@ -106,7 +109,7 @@ def _merge_runs(spans: tuple[Span, ...]) -> list[Span]:
 
 
 def _render_text_span(span: Span) -> str:
-    text = span.text.replace("\n", " ")
+    text = span.text.translate(LINE_BREAKS).replace("\n", " ")
     core = text.strip()
     if not core:
         return text
@@ -126,17 +129,31 @@ def _render_text_span(span: Span) -> str:
 
 def safe_href(href: str) -> bool:
     """Only web, mail and in-page links are written as links; anything else stays text."""
-    return bool(re.match(r"(?i)^(https?://|mailto:|#)[^\s<>]*$", href.strip()))
+    return bool(re.match(r"(?i)^(https?://|mailto:|#)[^<>\x00-\x1f]*$", href.strip()))
 
 
 def _escape_url(url: str) -> str:
     return url.strip().replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
 
 
+def media_file_name(name: str) -> str:
+    """The name a media file is published under: ASCII letters, digits, '.', '_' and '-' only, so it
+    can never break out of a Markdown link; a short hash of the original keeps renamed files apart."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, _, suffix = base.rpartition(".") if "." in base else (base, "", "")
+    safe_stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_-") or "file"
+    safe_suffix = re.sub(r"[^A-Za-z0-9]+", "", suffix).lower()
+    safe = f"{safe_stem}.{safe_suffix}" if safe_suffix else safe_stem
+    if safe != base:
+        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
+        safe = f"{safe_stem}-{digest}.{safe_suffix}" if safe_suffix else f"{safe_stem}-{digest}"
+    return safe
+
+
 def _render_image(span: Span, media_prefix: str, media_names: set[str]) -> str:
     alt = escape_text(span.text or "")
     if span.src in media_names:
-        return f"![{alt}]({media_prefix}{span.src})"
+        return f"![{alt}]({media_prefix}{media_file_name(span.src)})"
     return alt  # never link an image from another host: the site makes no outside requests
 
 
@@ -249,8 +266,17 @@ def render_section(section: Section, ctx: _Context, out: list[str]) -> None:
 def front_matter(fields: dict) -> str:
     """YAML front matter; values are plain data so `yaml.safe_load` gives back exactly what was written."""
     data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, "", ())}
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=10_000)
+    text = _dump(data, allow_unicode=True)
+    if yaml.safe_load(text) != data:
+        # A character YAML would fold (U+0085, U+2028, a form feed): write escapes instead.
+        text = _dump(data, allow_unicode=False)
     return f"---\n{text}---"
+
+
+def _dump(data: dict, allow_unicode: bool) -> str:
+    return yaml.safe_dump(
+        data, allow_unicode=allow_unicode, sort_keys=False, default_flow_style=None, width=10_000
+    )
 
 
 def page_fields(speech: Speech, extra: dict) -> dict:

@@ -9,6 +9,7 @@ date: it records when somebody saved the file, not when the speech was given.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -27,7 +28,24 @@ DATE_PATTERNS = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)"),
 )
 PAREN_DATE_LINE = re.compile(r"^[（(]\s*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)[\s\u3000,，]*([^）)]*)[）)]$")
-SPEAKER_LINE = re.compile(r"^(?:([\u4e00-\u9fff（）()·]{2,20})[\s\u3000]+)?([\u4e00-\u9fff]{2,4})$")
+# A speaker line: "县长 林晓峰", "中华人民共和国主席　习近平", or a bare 2-3 character name.
+SPEAKER_LINE = re.compile(
+    r"^(?:([\u4e00-\u9fff（）()·]{2,20})[\s\u3000]+([\u4e00-\u9fff]{2,4})|([\u4e00-\u9fff]{2,3}))$"
+)
+NOT_NAMES = {
+    "同志们",
+    "朋友们",
+    "各位",
+    "大家好",
+    "女士们",
+    "先生们",
+    "结束语",
+    "结语",
+    "前言",
+    "引言",
+    "总结",
+    "小结",
+}
 
 
 @dataclass(frozen=True)
@@ -37,12 +55,13 @@ class TitleAndBody:
 
 
 def find_date(text: str) -> str | None:
-    """The first plausible calendar date in `text`, as YYYY-MM-DD."""
+    """The first real calendar date in `text`, as YYYY-MM-DD (2023-02-30 is not one)."""
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
-            year, month, day = (int(g) for g in m.groups())
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                return f"{year:04d}-{month:02d}-{day:02d}"
+            try:
+                return datetime.date(*(int(g) for g in m.groups())).isoformat()
+            except ValueError:
+                continue
     return None
 
 
@@ -135,8 +154,9 @@ def read_front_lines(blocks: tuple[Block, ...]) -> dict:
                 found.setdefault("location", m.group(2).strip())
             continue
         m = SPEAKER_LINE.match(text.replace("\u3000", " "))
-        if m and "speaker" not in found and len(text) <= 25:
-            found["speaker"] = m.group(2)
+        name = m and (m.group(2) or m.group(3))
+        if name and name not in NOT_NAMES and "speaker" not in found:
+            found["speaker"] = name
     return found
 
 
@@ -147,11 +167,22 @@ def event_from_title(title: str) -> str | None:
 
 
 def summary_of(blocks: tuple[Block, ...], limit: int = 120) -> str | None:
-    text = " ".join(b.text.strip() for b in blocks if isinstance(b, Paragraph) and len(b.text.strip()) > 20)
+    """The opening of the speech itself: front lines (subtitle, date line, speaker) are skipped."""
+    texts = (b.text.strip() for b in blocks if isinstance(b, Paragraph))
+    text = " ".join(t for t in texts if not _is_front_text(t))
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         return None
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def _is_front_text(text: str) -> bool:
+    """A subtitle, date line, speaker line or short heading: not the opening of the speech."""
+    if len(text) <= 20 and text[-1:] not in "。！？.!?…":
+        return True
+    if SUBTITLE_RE.match(text) or PAREN_DATE_LINE.match(text):
+        return True
+    return len(text) <= 25 and bool(SPEAKER_LINE.match(text.replace("\u3000", " ")))
 
 
 def tags_from(value) -> tuple[str, ...]:

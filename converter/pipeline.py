@@ -27,6 +27,7 @@ from slugify import slugify
 
 from . import __version__, safety
 from .convert import Converted, Task, convert_task, original_name
+from .markdown import media_file_name
 from .model import Message, warning
 from .overrides import load_overrides
 
@@ -257,7 +258,7 @@ def write_outputs(docs: Path, task: Task, result: Converted) -> list[str]:
     atomic_write(docs / original_rel, task.path.read_bytes())
     written.append(original_rel)
     for media in result.media:
-        media_rel = f"media/{task.slug}/{Path(media.name).name}"
+        media_rel = f"media/{task.slug}/{media_file_name(media.name)}"
         atomic_write(docs / media_rel, media.data)
         written.append(media_rel)
     return written

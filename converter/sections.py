@@ -15,6 +15,7 @@ becomes the heading and the rest stays body text.
 
 Message codes:
   - heading-style-on-body-text: a paragraph styled as a heading reads as body text and was kept as text.
+  - heading-styles-ignored: the typed numbering gave a fuller outline than the Word heading styles.
 """
 
 from __future__ import annotations
@@ -130,8 +131,7 @@ class Candidate:
 def lead_length(text: str, marker_end: int) -> int | None:
     """How many characters of a numbered paragraph form its heading, or None if it is not one.
 
-    A short line is a heading whole. Otherwise the heading is the lead sentence (up to the first
-    。！？), or, for a heading glued straight onto the next sentence, the text up to the next marker.
+    A short line is a heading whole; otherwise the heading is the lead sentence (up to the first 。！？).
     """
     body = text.rstrip()
     if len(body) <= MAX_STANDALONE and not any(c in body[marker_end:-1] for c in "。！？!?"):
@@ -139,9 +139,6 @@ def lead_length(text: str, marker_end: int) -> int | None:
             return None  # a numbered list item, not a heading
         return len(body)
     ends = [i for i in (body.find(c, marker_end) for c in "。！？!?") if i != -1]
-    glued = _glued_marker(body, marker_end)
-    if glued is not None and (not ends or glued < min(ends)):
-        return glued
     if not ends or min(ends) + 1 > MAX_LEAD:
         return None
     lead = min(ends) + 1
@@ -160,6 +157,36 @@ def _glued_marker(text: str, start: int) -> int | None:
         m = pattern.search(text, start + 2)
         if m and m.start() <= MAX_STANDALONE:
             return m.start()
+    return None
+
+
+def split_glued_headings(blocks: list[Block]) -> list[Block]:
+    """Split a numbered heading glued straight onto what follows it ("一、总体要求（一）指导思想。…",
+    "一、正视困难更要坚决信心首先，实现…") into two paragraphs, so each part is seen for itself."""
+    out: list[Block] = []
+    for block in blocks:
+        while isinstance(block, Paragraph) and not block.heading_level:
+            cut = _glued_cut(block.text)
+            if cut is None:
+                break
+            head, rest = split_spans(block.spans, cut)
+            out.append(replace(block, spans=head))
+            block = replace(block, spans=rest)
+        out.append(block)
+    return out
+
+
+def _glued_cut(text: str) -> int | None:
+    body = text.lstrip(" \t\u3000")
+    offset = len(text) - len(body)
+    for pattern in FAMILIES.values():
+        m = pattern.match(body)
+        if m:
+            glued = _glued_marker(body, m.end())
+            ends = [i for i in (body.find(c, m.end()) for c in "。！？!?；;，,") if i != -1]
+            if glued is not None and (not ends or glued < min(ends)):
+                return offset + glued
+            return None
     return None
 
 
@@ -199,18 +226,20 @@ def _unnumbered_candidate(index: int, para: Paragraph, text: str, offset: int) -
         return Candidate(index, "unnumbered", 0, len(para.text.rstrip()))
     font_family = HEADING_FONTS.get((para.font or "").strip())
     short = 0 < len(stripped) <= 30 and not any(c in stripped for c in "。！？；，,")
-    if font_family and short and not _is_front_line(stripped):
+    if font_family and short:
         return Candidate(index, f"font:{font_family}", 0, len(para.text.rstrip()))
     return None
 
 
-def _is_front_line(text: str) -> bool:
+def _is_front_line(text: str, next_is_body: bool) -> bool:
     """Lines under a title that are set in 楷体 but are not headings: （2023年4月19日）, ——在…上的讲话,
-    a speaker's name, a salutation (同志们：)."""
+    a speaker ("县长 林晓峰"; a bare 2-3 character name only when no body text follows straight
+    after, since 背景 or 目标 followed by text is a section title), a salutation (同志们：)."""
     return bool(
         re.fullmatch(r"[（(].*[）)]", text)
         or text.startswith(("—", "－", "-"))
-        or re.fullmatch(r"\S{1,12}[\s\u3000]+[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{2,3}", text)
+        or re.fullmatch(r"\S{1,12}[\s\u3000]+[\u4e00-\u9fff]{2,4}", text)
+        or (re.fullmatch(r"[\u4e00-\u9fff]{2,3}", text) and not next_is_body)
         or text.endswith(("：", ":"))
     )
 
@@ -345,18 +374,12 @@ def bold_line_headings(blocks: list[Block]) -> list[Candidate]:
 def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tuple[Section, list[Message]]:
     """Build the section tree of a speech body (title already removed). Returns (root, messages)."""
     blocks = list(blocks)
-    cands, messages = explicit_headings(blocks)
     chinese = language == "zh" or (language is None and _mostly_chinese(blocks))
     if chinese:
-        numbered = keep_sequences(
-            [
-                c
-                for i, b in enumerate(blocks)
-                if isinstance(b, Paragraph)
-                for c in [numbered_candidate(i, b)]
-                if c
-            ]
-        )
+        blocks = split_glued_headings(blocks)
+    cands, messages = explicit_headings(blocks)
+    if chinese:
+        numbered = keep_sequences(drop_front_lines(blocks, chinese_candidates(blocks)))
         structural = [c for c in numbered if not c.family.startswith("point")]
         if cands and len(structural) <= len(cands):
             # The heading styles are the outline; numbered points still nest under them.
@@ -366,11 +389,43 @@ def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tup
             cands = _merge_points(cands, points)
         else:
             # The typed numbering is the outline (styled lines outside it are usually stray styles).
+            if cands:
+                messages.append(
+                    warning(
+                        "heading-styles-ignored",
+                        "The document's heading styles were not used "
+                        "for its outline: its typed numbering (一、（一）…) gives a fuller one.",
+                    )
+                )
             assign_levels(numbered)
             cands = numbered
     if not cands:
         cands = bold_line_headings(blocks)
     return build_tree(blocks, cands), messages
+
+
+def chinese_candidates(blocks: list[Block]) -> list[Candidate]:
+    return [
+        c for i, b in enumerate(blocks) if isinstance(b, Paragraph) for c in [numbered_candidate(i, b)] if c
+    ]
+
+
+def drop_front_lines(blocks: list[Block], cands: list[Candidate]) -> list[Candidate]:
+    """Short 楷体/黑体 lines above the first body paragraph are the speaker, date and salutation, not headings."""
+    body = [isinstance(b, Paragraph) and _is_body(b.text) for b in blocks] + [False]
+    first_body = body.index(True) if True in body else len(blocks)
+    return [c for c in cands if not _is_front_candidate(c, blocks, body, first_body)]
+
+
+def _is_front_candidate(cand: Candidate, blocks: list[Block], body: list[bool], first_body: int) -> bool:
+    if not cand.family.startswith("font:") or cand.index >= first_body:
+        return False
+    return _is_front_line(blocks[cand.index].text.strip(), next_is_body=body[cand.index + 1])
+
+
+def _is_body(text: str) -> bool:
+    text = text.strip()
+    return len(text) > 30 or text[-1:] in "。！？"
 
 
 def _merge_points(explicit: list[Candidate], points: list[Candidate]) -> list[Candidate]:

@@ -24,9 +24,10 @@ FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "
 QUOTES = {"〞": "”", "〝": "“"}
 
 _BETWEEN = re.compile(rf"(?<=[{CJK_CONTEXT}])[,;:?!](?=[{CJK_CONTEXT}])")
-# A parenthesis touching a Chinese character on either side: '(一)' becomes '（一）'.
-_OPEN_PAREN = re.compile(rf"(?<=[{HAN}])\(|\((?=[{HAN}])")
-_CLOSE_PAREN = re.compile(rf"(?<=[{HAN}])\)|\)(?=[{HAN}])")
+# A pair of ASCII parentheses with a Chinese character inside or just outside: '见附件(1)。'
+# becomes '见附件（1）。'. Both of a pair change together; a lone parenthesis is left alone.
+_PAREN_PAIR = re.compile(r"\(([^()\n]*)\)")
+_HAN_CHAR = re.compile(f"[{HAN}]")
 
 # Words that a Simplified→Traditional→Simplified round trip produces in place of common ones.
 ROUND_TRIP_WORDS = {
@@ -46,10 +47,18 @@ def repair_text(text: str, counts: Counter) -> str:
         if n:
             counts["quotes"] += n
             text = text.replace(wrong, right)
-    for pattern in (_BETWEEN, _OPEN_PAREN, _CLOSE_PAREN):
-        text, n = pattern.subn(lambda m: FULL_WIDTH[m.group(0)], text)
-        counts["punctuation"] += n
-    return text
+    text, n = _BETWEEN.subn(lambda m: FULL_WIDTH[m.group(0)], text)
+    counts["punctuation"] += n
+    return _PAREN_PAIR.sub(lambda m: _full_width_pair(m, text, counts), text)
+
+
+def _full_width_pair(m: re.Match, text: str, counts: Counter) -> str:
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    if _HAN_CHAR.search(before + m.group(1) + after):
+        counts["punctuation"] += 2
+        return f"（{m.group(1)}）"
+    return m.group(0)
 
 
 def _repair_spans(spans: tuple[Span, ...], counts: Counter) -> tuple[Span, ...]:

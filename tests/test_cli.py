@@ -1,0 +1,122 @@
+"""The command line as a user runs it: `python -m converter convert SOURCES DOCS [options]`.
+
+Exit status: 0 when nothing failed, 1 when a source failed (or a warning with --strict), 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_converter
+
+from converter import __version__
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "core"
+
+
+@pytest.fixture
+def sources(tmp_path) -> Path:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "speech.txt", folder)
+    return folder
+
+
+USAGE_ERRORS = {
+    "missing-sources": (["convert", "{tmp}/nowhere", "{tmp}/docs"], "SOURCES folder not found"),
+    "sources-is-a-file": (["convert", "{tmp}/sources/speech.txt", "{tmp}/docs"], "SOURCES folder not found"),
+    "docs-is-a-file": (["convert", "{tmp}/sources", "{tmp}/sources/speech.txt"], "DOCS is not a folder"),
+    "same-folder": (["convert", "{tmp}/sources", "{tmp}/sources"], "must be different folders"),
+    "jobs-zero": (["convert", "{tmp}/sources", "{tmp}/docs", "--jobs", "0"], "--jobs must be at least 1"),
+    "jobs-negative": (
+        ["convert", "{tmp}/sources", "{tmp}/docs", "--jobs", "-2"],
+        "--jobs must be at least 1",
+    ),
+    "jobs-not-a-number": (["convert", "{tmp}/sources", "{tmp}/docs", "--jobs", "two"], "invalid int value"),
+    "unknown-option": (["convert", "{tmp}/sources", "{tmp}/docs", "--fast"], "unrecognized arguments"),
+    "no-docs": (["convert", "{tmp}/sources"], "the following arguments are required"),
+    "no-command": ([], "the following arguments are required"),
+    "unknown-command": (["build"], "invalid choice"),
+}
+
+
+@pytest.mark.parametrize("argv, hint", USAGE_ERRORS.values(), ids=USAGE_ERRORS.keys())
+def test_usage_errors_exit_2(sources, tmp_path, argv, hint):
+    args = [a.format(tmp=tmp_path) for a in argv]
+    proc = subprocess.run(
+        [sys.executable, "-m", "converter", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert hint in proc.stderr
+    assert "usage:" in proc.stderr
+    assert not (tmp_path / "docs").exists()
+
+
+def test_success_prints_a_one_line_summary(sources, tmp_path):
+    proc = run_converter(sources, tmp_path / "docs", "--jobs", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "1 sources: 1 converted, 0 unchanged, 0 failed, 0 warnings, 0 files removed in "
+    )
+    assert lines[0].endswith(f"-> {tmp_path / 'docs'}")
+
+
+def test_quiet_prints_nothing_on_success(sources, tmp_path):
+    proc = run_converter(sources, tmp_path / "docs", "--jobs", "1", "--quiet")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    assert (tmp_path / "docs" / "speeches" / "speech.md").is_file()
+
+
+def test_failure_exits_1_names_the_file_and_still_writes_the_report(sources, tmp_path):
+    (sources / "scan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    report = tmp_path / "out" / "report.json"
+    proc = run_converter(sources, tmp_path / "docs", "--jobs", "1", "--quiet", "--report", str(report))
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1
+    assert proc.stderr.startswith("error: scan.pdf: ") and "[unsupported-format]" in proc.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert [(d["source"], d["status"]) for d in data["documents"]] == [
+        ("scan.pdf", "failed"),
+        ("speech.txt", "converted"),
+    ]
+
+
+@pytest.mark.parametrize("strict, status", [(False, 0), (True, 1)], ids=["default", "strict"])
+def test_strict_turns_warnings_into_failure(tmp_path, strict, status):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(FIXTURES / "truncated.txt", sources)
+    args = ["--jobs", "1", "--report", str(tmp_path / "r.json")] + (["--strict"] if strict else [])
+    proc = run_converter(sources, tmp_path / "docs", *args)
+    assert proc.returncode == status, proc.stderr
+    summary = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
+    assert (summary["warnings"], summary["failed"]) == (1, 0)
+    assert (tmp_path / "docs" / "speeches" / "truncated.md").is_file()
+
+
+def test_strict_passes_a_clean_folder(sources, tmp_path):
+    assert run_converter(sources, tmp_path / "docs", "--jobs", "1", "--strict").returncode == 0
+
+
+def test_version():
+    proc = subprocess.run(
+        [sys.executable, "-m", "converter", "--version"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert (proc.returncode, proc.stdout.strip()) == (0, f"speech-archive {__version__}")
+
+
+def test_empty_sources_folder(tmp_path):
+    (tmp_path / "sources").mkdir()
+    proc = run_converter(tmp_path / "sources", tmp_path / "docs", "--report", str(tmp_path / "r.json"))
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["documents"] == [] and report["summary"]["sources"] == 0

@@ -1,0 +1,337 @@
+"""Metadata: the title, dates from file names and text, the front lines under a title, language, tags, overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from converter.metadata import (
+    build_metadata,
+    date_from_file_name,
+    event_from_title,
+    find_date,
+    language_of,
+    read_front_lines,
+    split_title,
+    summary_of,
+    tags_from,
+)
+from converter.model import Document, Metadata, Paragraph, Span, Table
+
+
+def para(text: str, **hints) -> Paragraph:
+    return Paragraph((Span(text),), **hints)
+
+
+def doc(*items, **kwargs) -> Document:
+    return Document(tuple(para(i) if isinstance(i, str) else i for i in items), **kwargs)
+
+
+def metadata_of(document: Document, name: str = "speech.docx", overrides: dict | None = None) -> Metadata:
+    split = split_title(document)
+    return build_metadata(document, split.title, split.blocks, Path(name), overrides or {})
+
+
+def texts(blocks) -> list[str]:
+    return [b.text for b in blocks]
+
+
+# --------------------------------------------------------------------------- title
+
+TITLE_CASES = {
+    "heading-level-0": (
+        doc("正文之前", para("工业经济推进会讲话", heading_level=0), "正文。"),
+        "工业经济推进会讲话",
+        ["正文之前", "正文。"],
+    ),
+    "two-title-lines": (
+        doc(para("在全县工业经济", heading_level=0), para("推进会上的讲话", heading_level=0), "正文。"),
+        "在全县工业经济推进会上的讲话",
+        ["正文。"],
+    ),
+    "centred-first-line": (
+        doc(para("工业经济推进会讲话", centered=True), "正文。"),
+        "工业经济推进会讲话",
+        ["正文。"],
+    ),
+    "title-font": (
+        doc(para("工业经济推进会讲话", font="方正小标宋简体"), "正文。"),
+        "工业经济推进会讲话",
+        ["正文。"],
+    ),
+    "bold-short-first-line": (
+        doc(Paragraph((Span("Opening Remarks", bold=True),)), "Body."),
+        "Opening Remarks",
+        ["Body."],
+    ),
+    "declared-matches-first-line": (
+        doc("工业经济推进会讲话", "正文。", metadata={"title": "工业经济推进会讲话"}),
+        "工业经济推进会讲话",
+        ["正文。"],
+    ),
+    "declared-beats-a-different-centred-line": (
+        doc(para("内部资料", centered=True), "正文。", metadata={"title": "声明的标题"}),
+        "声明的标题",
+        ["内部资料", "正文。"],
+    ),
+    "declared-elsewhere": (
+        doc("同志们：", "正文。", metadata={"title": "声明的标题"}),
+        "声明的标题",
+        ["同志们：", "正文。"],
+    ),
+    "lone-top-heading": (
+        doc(para("Opening Remarks", heading_level=1), "Body.", para("Sub", heading_level=2)),
+        "Opening Remarks",
+        ["Body.", "Sub"],
+    ),
+    "blank-lines-before-title": (
+        doc("", " ", para("工业经济推进会讲话", centered=True), "正文。"),
+        "工业经济推进会讲话",
+        ["", " ", "正文。"],
+    ),
+}
+
+
+@pytest.mark.parametrize("document, title, body", TITLE_CASES.values(), ids=TITLE_CASES.keys())
+def test_title_is_taken_off_the_body(document, title, body):
+    split = split_title(document)
+    assert split.title == title
+    assert texts(split.blocks) == body
+
+
+NO_TITLE_CASES = {
+    "plain-first-line": doc("同志们：", "正文。"),
+    "centred-sentence": doc(para("这是居中的一句话。", centered=True), "正文。"),
+    "two-top-headings": doc(para("Part one", heading_level=1), "Body.", para("Part two", heading_level=1)),
+    "long-centred-line": doc(para("很长" * 40, centered=True), "正文。"),
+    "table-first": doc(Table(rows=()), "正文。"),
+}
+
+
+@pytest.mark.parametrize("document", NO_TITLE_CASES.values(), ids=NO_TITLE_CASES.keys())
+def test_no_title_line_leaves_the_body_whole(document):
+    split = split_title(document)
+    assert split.title is None
+    assert split.blocks == document.blocks
+
+
+def test_title_falls_back_to_the_file_name():
+    meta = metadata_of(doc("同志们：", "正文。"), name="seed/县长在工业经济推进会上的讲话.docx")
+    assert meta.title == "县长在工业经济推进会上的讲话"
+
+
+# --------------------------------------------------------------------------- dates
+
+FILE_NAME_DATES = {
+    "iso": ("2023-04-19 工业经济推进会讲话.docx", "2023-04-19"),
+    "compact": ("20230419讲话.txt", "2023-04-19"),
+    "chinese": ("2023年4月19日在推进会上的讲话.docx", "2023-04-19"),
+    "dots": ("讲话2023.4.9.html", "2023-04-09"),
+    "year-only": ("2023年工业经济发展推进会讲话.docx", "2023"),
+    "year-with-dash": ("speech-2019.txt", "2019"),
+    "no-date": ("工业经济推进会讲话.docx", None),
+    "long-number": ("文号123456789.txt", None),
+    "bad-month": ("20231399.txt", None),
+}
+
+
+@pytest.mark.parametrize("name, expected", FILE_NAME_DATES.values(), ids=FILE_NAME_DATES.keys())
+def test_date_from_file_name(name, expected):
+    assert date_from_file_name(Path(name)) == expected
+
+
+def test_impossible_date_is_not_a_date():
+    assert find_date("2023-02-30讲话") is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("发布时间：2024-09-05 10:30", "2024-09-05"),
+        ("2024年9月5日", "2024-09-05"),
+        ("第3页", None),
+        ("2024年13月5日", None),
+    ],
+    ids=["datetime", "chinese", "none", "month-13"],
+)
+def test_find_date(text, expected):
+    assert find_date(text) == expected
+
+
+# --------------------------------------------------------------------------- lines under the title
+
+FRONT_LINE_CASES = {
+    "date-and-place": (["（2024年9月5日　北京）"], {"date": "2024-09-05", "location": "北京"}),
+    "date-ascii-parens": (["(2024年9月5日)"], {"date": "2024-09-05"}),
+    "subtitle-event": (["——在2023年工业经济发展推进会上的讲话"], {"event": "2023年工业经济发展推进会"}),
+    "subtitle-single-dash": (["—在全县干部大会上的讲话"], {"event": "全县干部大会"}),
+    "speaker-alone": (["张三"], {"speaker": "张三"}),
+    "speaker-with-office": (["县委书记　张三"], {"speaker": "张三"}),
+    "all-together": (
+        ["——在全县干部大会上的讲话", "县委书记　张三", "（2023年4月19日　北京）", "同志们："],
+        {"event": "全县干部大会", "speaker": "张三", "date": "2023-04-19", "location": "北京"},
+    ),
+    "body-sentence-is-nothing": (["同志们，今天我们召开全县工业经济发展推进会。"], {}),
+}
+
+
+@pytest.mark.parametrize("lines, expected", FRONT_LINE_CASES.values(), ids=FRONT_LINE_CASES.keys())
+def test_front_lines(lines, expected):
+    assert read_front_lines(tuple(para(line) for line in lines)) == expected
+
+
+@pytest.mark.parametrize(
+    "line", ["同志们", "结束语", "重要意义"], ids=["salutation", "part-title", "heiti-heading"]
+)
+def test_short_lines_that_are_not_names_are_not_the_speaker(line):
+    assert "speaker" not in read_front_lines((para(line), para("今天我们召开会议，研究部署工作。")))
+
+
+@pytest.mark.parametrize(
+    "title, event",
+    [
+        ("在中非合作论坛北京峰会开幕式上的主旨讲话", "中非合作论坛北京峰会开幕式"),
+        ("县长在2023年工业经济发展推进会上的讲话", "2023年工业经济发展推进会"),
+        ("在全县经济工作会议上的讲话", "全县经济工作会议"),
+        ("关于加强作风建设的几点意见", None),
+        ("Opening remarks", None),
+    ],
+    ids=["summit", "speaker-prefix", "conference", "no-event", "english"],
+)
+def test_event_from_title(title, event):
+    assert event_from_title(title) == event
+
+
+def test_whole_metadata_of_an_office_speech():
+    document = doc(
+        para("在全县工业经济推进会上的讲话", centered=True),
+        "县委书记　张三",
+        "（2023年4月19日　北京）",
+        "同志们：今天我们召开全县工业经济推进会，主要任务是总结去年工作，部署今年任务。",
+        metadata={"keywords": "工业, 经济；发展"},
+    )
+    meta = metadata_of(document, name="2020-01-01.docx")
+    assert meta == Metadata(
+        title="在全县工业经济推进会上的讲话",
+        date="2023-04-19",  # the text's date line beats the file name
+        speaker="张三",
+        event="全县工业经济推进会",
+        location="北京",
+        language="zh",
+        tags=("工业", "经济", "发展"),
+        summary="同志们：今天我们召开全县工业经济推进会，主要任务是总结去年工作，部署今年任务。",
+    )
+
+
+def test_summary_skips_the_subtitle():
+    document = doc(
+        para("工业经济推进会讲话", centered=True),
+        "——在2023年工业经济发展推进会上的讲话",
+        "同志们：今天我们召开全县工业经济推进会。",
+    )
+    assert metadata_of(document).summary == "同志们：今天我们召开全县工业经济推进会。"
+
+
+def test_declared_metadata_beats_text_and_file_name():
+    document = doc(
+        "县委书记　张三",
+        "（北京）",
+        "正文。",
+        metadata={"date": "2022-01-02", "speaker": "李四", "source_name": "县政府网", "ignored_key": "x"},
+    )
+    meta = metadata_of(document, name="2021-05-06.docx")
+    assert (meta.date, meta.speaker, meta.source_name) == ("2022-01-02", "李四", "县政府网")
+
+
+def test_date_line_under_the_title_beats_a_declared_publication_date():
+    document = doc("（2023年4月19日　北京）", "正文。", metadata={"date": "2023-04-25", "location": "上海"})
+    meta = metadata_of(document, name="2021-05-06.docx")
+    assert (meta.date, meta.location) == ("2023-04-19", "上海")
+
+
+def test_date_from_file_name_is_the_last_resort():
+    assert metadata_of(doc("正文。"), name="20230419.txt").date == "2023-04-19"
+    assert metadata_of(doc("正文。"), name="讲话.txt").date is None
+
+
+def test_overrides_win():
+    document = doc(
+        para("原标题", centered=True),
+        "县委书记　张三",
+        "（2023年4月19日　北京）",
+        "正文。",
+        metadata={"keywords": "工业"},
+    )
+    overrides = {
+        "title": "新标题",
+        "date": "2020-02-03",
+        "speaker": "王五",
+        "location": "上海",
+        "tags": ["甲", "乙"],
+        "language": "en",
+        "slug": "ignored-here",
+    }
+    meta = metadata_of(document, overrides=overrides)
+    assert (meta.title, meta.date, meta.speaker, meta.location, meta.tags, meta.language) == (
+        "新标题",
+        "2020-02-03",
+        "王五",
+        "上海",
+        ("甲", "乙"),
+        "en",
+    )
+
+
+# --------------------------------------------------------------------------- language, tags, summary
+
+LANGUAGE_CASES = {
+    "chinese": ("同志们，今天我们召开会议。", "zh"),
+    "english": ("Ladies and gentlemen, thank you.", "en"),
+    "english-with-a-chinese-name": ("Thank you, 张三, for the kind words and the invitation.", "en"),
+    "chinese-with-english-terms": ("我们要发展AI和5G产业，推动数字经济。", "zh"),
+    "no-letters": ("2023 — 100%", "en"),
+}
+
+
+@pytest.mark.parametrize("text, language", LANGUAGE_CASES.values(), ids=LANGUAGE_CASES.keys())
+def test_language_of(text, language):
+    assert language_of(text) == language
+
+
+def test_declared_language_wins():
+    assert (
+        metadata_of(doc("同志们，今天我们召开会议。", metadata={"language": "zh-Hant"})).language == "zh-Hant"
+    )
+
+
+TAG_CASES = {
+    "comma-string": ("工业, 经济", ("工业", "经济")),
+    "chinese-separators": ("工业，经济；发展、改革", ("工业", "经济", "发展", "改革")),
+    "spaces": ("economy  industry", ("economy", "industry")),
+    "list": (["工业", " 经济 ", ""], ("工业", "经济")),
+    "duplicates-and-numbers": ("工业,工业,2023", ("工业",)),
+    "empty": ("", ()),
+    "none": (None, ()),
+}
+
+
+@pytest.mark.parametrize("value, tags", TAG_CASES.values(), ids=TAG_CASES.keys())
+def test_tags_from(value, tags):
+    assert tags_from(value) == tags
+
+
+def test_tags_from_declared_keywords():
+    assert metadata_of(doc("正文。", metadata={"keywords": "工业；经济"})).tags == ("工业", "经济")
+    assert metadata_of(doc("正文。", metadata={"tags": ["甲"], "keywords": "乙"})).tags == ("甲",)
+
+
+def test_summary_is_the_start_of_the_body():
+    long = "同志们：" + "发展" * 100
+    summary = summary_of((para("短句"), para(long)))
+    assert summary == long[:120] + "…"
+    assert summary_of((para("短句"),)) is None
+
+
+def test_description_becomes_the_summary():
+    assert metadata_of(doc("正文。", metadata={"description": "一段描述"})).summary == "一段描述"
