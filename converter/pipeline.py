@@ -14,12 +14,16 @@ Message codes:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,6 +168,18 @@ def file_digest(path: Path) -> str:
 # --------------------------------------------------------------------------- state
 
 
+TEMP_FILE = re.compile(r"^\..+\.\d+\.tmp$")  # what atomic_write leaves behind when a run is killed
+
+
+def remove_stale_temp_files(docs: Path) -> None:
+    """Remove the temporary files of a run that was killed mid-write (only names atomic_write makes)."""
+    for root, _, files in os.walk(docs):
+        for name in files:
+            if TEMP_FILE.match(name):
+                with contextlib.suppress(OSError):
+                    (Path(root) / name).unlink()
+
+
 def load_state(docs: Path) -> dict:
     try:
         state = json.loads((docs / STATE_FILE).read_text(encoding="utf-8"))
@@ -228,24 +244,87 @@ def assign_slugs(rels: list[str], wanted: dict[str, str], previous: dict[str, st
 # --------------------------------------------------------------------------- running
 
 
-def run_tasks(tasks: list[Task], jobs: int) -> Iterator[Converted]:
-    """Convert in worker processes (resource limits apply there, never to the caller)."""
-    if not tasks:
-        return
-    workers = max(1, min(jobs, len(tasks)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=safety.limit_resources) as pool:
-        futures = [pool.submit(convert_task, t) for t in tasks]
-        for task, future in zip(tasks, futures, strict=True):
-            try:
-                yield future.result()
-            except Exception as exc:  # the worker died (killed by a limit, crashed)
-                text = (
-                    f"The conversion process stopped on this file ({type(exc).__name__}); it is probably "
-                    "too large or too complex. Split it or save it in a simpler form."
-                )
-                yield Converted(
-                    task.rel, task.slug, failed=True, messages=(Message("error", "worker-died", text),)
-                )
+def run_tasks(
+    tasks: list[Task],
+    jobs: int,
+    wall_limit: float | None = None,
+    work: Callable[[Task], Converted] = convert_task,
+) -> Iterator[Converted]:
+    """Convert in worker processes, where the resource limits apply (never to the caller).
+
+    One source can never stop the others: a worker that runs past `wall_limit` seconds is killed
+    and its source fails with 'too-slow'; when a worker dies (a crash, the memory limit), the
+    sources that were running beside it are retried one at a time, so only the culprit fails.
+    """
+    wall_limit = safety.MAX_WALL_SECONDS_PER_SOURCE if wall_limit is None else wall_limit
+    queue, suspects = deque(tasks), deque()
+    while queue or suspects:
+        alone = bool(suspects)
+        source = suspects if alone else queue
+        workers = 1 if alone else max(1, min(jobs, len(queue)))
+        yield from _run_pool(source, workers, alone, suspects, wall_limit, work)
+
+
+def _run_pool(
+    source: deque, workers: int, alone: bool, suspects: deque, wall_limit: float, work: Callable
+) -> Iterator[Converted]:
+    """Run tasks from `source` in one pool until it is empty, or the pool breaks or a task overruns."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=safety.limit_resources)
+    running: dict = {}  # future -> (task, started)
+    stuck = False
+    try:
+        while source or running:
+            while source and len(running) < workers:
+                task = source.popleft()
+                running[pool.submit(work, task)] = (task, time.monotonic())
+            done, _ = wait(running, timeout=1.0, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                task, _ = running.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if alone:
+                        yield _failed(task, "worker-died", WORKER_DIED)
+                    else:
+                        suspects.append(task)
+            now = time.monotonic()
+            overdue = [f for f, (_, started) in running.items() if now - started > wall_limit]
+            for future in overdue:
+                task, _ = running.pop(future)
+                yield _failed(task, "too-slow", TOO_SLOW.format(seconds=wall_limit))
+            stuck = stuck or bool(overdue)
+            if broken or overdue:
+                # The pool is unusable (or holds a stuck worker): hand back what was still running.
+                source.extendleft(task for task, _ in reversed(list(running.values())))
+                running.clear()
+                return
+    finally:
+        _stop_pool(pool, kill=stuck or bool(running))
+
+
+def _stop_pool(pool: ProcessPoolExecutor, kill: bool) -> None:
+    if kill:
+        for process in list((pool._processes or {}).values()):  # no public API kills a stuck worker
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+WORKER_DIED = (
+    "The conversion process stopped on this file; it is probably too large or too complex "
+    "(see the limits in the README). Split it or save it in a simpler form."
+)
+TOO_SLOW = (
+    "The conversion took more than {seconds:g} seconds, the limit for one source, and was stopped. "
+    "Split the file or save it again from its original program."
+)
+
+
+def _failed(task: Task, code: str, text: str) -> Converted:
+    return Converted(
+        task.rel, task.slug, failed=True, messages=(Message("error", code, f"{task.rel}: {text}"),)
+    )
 
 
 def write_outputs(docs: Path, task: Task, result: Converted) -> list[str]:
@@ -268,6 +347,7 @@ def convert_folder(sources: Path, docs: Path, options: Options, progress=None) -
     """Convert every source under SOURCES into DOCS and return the report (also written by the CLI)."""
     started = time.monotonic()
     docs.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(docs)
     overrides = load_overrides(sources)
     state = load_state(docs)
     known = state["sources"]

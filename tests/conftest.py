@@ -9,54 +9,12 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def run_converter(sources: Path, docs: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run `python -m converter convert SOURCES DOCS ...` as a user would, and return the process."""
-    return subprocess.run(
-        [sys.executable, "-m", "converter", "convert", str(sources), str(docs), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
-
-
-def build_site(sources: Path, workdir: Path) -> Path:
-    """Convert `sources` and build the site with `mkdocs build --strict` in a copy of the project's site
-    configuration under `workdir`. Returns the built site folder; raises AssertionError with the
-    converter's or MkDocs' output when either fails."""
-    for name in ("mkdocs.yml", "hooks", "overrides"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, workdir / name, dirs_exist_ok=True)
-        elif src.exists():
-            shutil.copy2(src, workdir / name)
-    docs = workdir / "docs"
-    converted = run_converter(sources, docs, "--report", str(workdir / "report.json"))
-    assert converted.returncode == 0, converted.stdout + converted.stderr
-    built = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(workdir / "mkdocs.yml"),
-         "-d", str(workdir / "site")],
-        capture_output=True,
-        text=True,
-        cwd=workdir,
-        timeout=900,
-    )
-    assert built.returncode == 0, built.stdout + built.stderr
-    return workdir / "site"
+from helpers import CHROMIUM, IN_CI, ROOT, build_site, run_converter  # noqa: F401 - re-exported for tests
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -101,8 +59,13 @@ def browser() -> Iterator:
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    args = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--disable-gpu"]
+    args = [
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-gpu",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")
     with sync_playwright() as p:

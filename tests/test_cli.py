@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_converter
+from helpers import ROOT, run_converter
 
 from converter import __version__
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_converter
 from docx import Document as WordDocument
+from helpers import run_converter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_markdown import split_page, to_html
@@ -180,6 +180,7 @@ def test_page_front_matter(first_run):
         "event": "全县工业经济推进会",
         "language": "zh",
         "tags": [],
+        "summary": "我们要认清形势，坚定信心。 我们要狠抓落实。",
         "source_file": "2023-04-19 工业经济推进会讲话.docx",
         "source_format": "docx",
         "original": f"../originals/{slug}.docx",

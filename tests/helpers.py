@@ -1,0 +1,64 @@
+"""Helpers shared by tests in every folder: run the converter as a user would, build a site.
+
+Import them as `from helpers import run_converter` (pytest puts tests/ on the path). They live here,
+not in conftest.py, because with several conftest.py files `conftest` names whichever pytest
+imported last.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def run_converter(sources: Path, docs: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `python -m converter convert SOURCES DOCS ...` as a user would, and return the process."""
+    return subprocess.run(
+        [sys.executable, "-m", "converter", "convert", str(sources), str(docs), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+
+
+def build_site(sources: Path, workdir: Path) -> Path:
+    """Convert `sources` and build the site with `mkdocs build --strict` in a copy of the project's site
+    configuration under `workdir`. Returns the built site folder; raises AssertionError with the
+    converter's or MkDocs' output when either fails."""
+    for name in ("mkdocs.yml", "hooks", "overrides"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, workdir / name, dirs_exist_ok=True)
+        elif src.exists():
+            shutil.copy2(src, workdir / name)
+    docs = workdir / "docs"
+    converted = run_converter(sources, docs, "--report", str(workdir / "report.json"))
+    assert converted.returncode == 0, converted.stdout + converted.stderr
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(workdir / "mkdocs.yml"),
+            "-d",
+            str(workdir / "site"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # Material 9.8's banner about MkDocs 2
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    return workdir / "site"

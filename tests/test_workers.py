@@ -1,0 +1,55 @@
+"""The worker pool: one source that hangs or kills its worker never stops the others."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from converter.convert import Converted, Task
+from converter.pipeline import run_tasks
+
+
+def _work(task: Task) -> Converted:
+    """Stand-in for convert_task, steered by the task's name."""
+    if task.rel.startswith("hang"):
+        time.sleep(600)
+    if task.rel.startswith("crash"):
+        os._exit(1)  # the worker process dies, as it would under the OOM killer
+    return Converted(task.rel, task.slug, page=f"page of {task.rel}")
+
+
+def _tasks(*names: str) -> list[Task]:
+    return [Task(Path(name), name, name.replace(".", "-")) for name in names]
+
+
+def _outcomes(results) -> dict[str, str]:
+    return {r.rel: ("ok" if not r.failed else r.messages[0].code) for r in results}
+
+
+def test_every_task_gives_one_result():
+    results = list(run_tasks(_tasks("a.txt", "b.txt", "c.txt"), jobs=2, work=_work))
+    assert _outcomes(results) == {"a.txt": "ok", "b.txt": "ok", "c.txt": "ok"}
+    assert len(results) == 3
+
+
+def test_a_hanging_source_is_stopped_and_the_others_finish():
+    started = time.monotonic()
+    results = list(run_tasks(_tasks("a.txt", "hang.txt", "b.txt", "c.txt"), jobs=2, wall_limit=2, work=_work))
+    assert _outcomes(results) == {"a.txt": "ok", "hang.txt": "too-slow", "b.txt": "ok", "c.txt": "ok"}
+    assert len(results) == 4
+    assert time.monotonic() - started < 60
+    hang = next(r for r in results if r.rel == "hang.txt")
+    assert "hang.txt" in hang.messages[0].text
+
+
+def test_a_crashing_worker_fails_only_its_own_source():
+    results = list(run_tasks(_tasks("a.txt", "crash.txt", "b.txt", "c.txt", "d.txt"), jobs=2, work=_work))
+    assert _outcomes(results) == {
+        "a.txt": "ok",
+        "crash.txt": "worker-died",
+        "b.txt": "ok",
+        "c.txt": "ok",
+        "d.txt": "ok",
+    }
+    assert len(results) == 5
