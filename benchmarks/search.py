@@ -1,0 +1,542 @@
+"""Benchmark the archive's search against exact-substring ground truth, in headless chromium.
+
+    .venv/bin/python benchmarks/search.py [--sizes 1000 10000] [--queries 200] [--absent 50]
+                                          [--full-site 1000] [--material 1000] [--cold 20]
+
+For each size it generates an archive of speeches of about 10,000 Chinese characters (words drawn with
+Zipf frequencies from a vocabulary of common words, generated words and a few long formulaic phrases,
+in sections with 一、 headings), builds the index, and runs QUERIES substrings cut from the texts (2-8
+characters, mostly crossing word boundaries) and ABSENT strings that occur nowhere, through the real client
+(archive-search.js) in Debian's chromium. At --full-site sizes the whole site is built with
+`mkdocs build --strict` (the hook writes the index); at other sizes only the index is built, and the search
+page and assets are copied from a full build. --material also builds the same corpus with Material's
+built-in search plugin and measures it through its own search box (recall and precision of its top 10).
+
+Reported: recall and precision against ground truth (full result sets, and top 10), bytes transferred
+for a query on a fresh page ("first", index.json included) and on a page that already ran queries
+("later"), time to results (search plus metadata and snippets of the first 10), index build time and peak
+memory per 1,000 speeches, and index size. Printed as a table, written to benchmarks/results/search.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from converter.search.builder import SearchDoc, SearchSection, build_index  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "search.json"
+CHROMIUM = "/usr/bin/chromium"
+CORE = ("发展 经济 工业 推进 企业 项目 建设 改革 创新 服务 基础 领导 干部 群众 农业 产业 富硒 茶叶 旅游 交通 "
+        "生态 环境 保护 安全 生产 教育 医疗 就业 收入 民生 财政 金融 投资 消费 市场 开放 合作 乡村 振兴 城镇 "
+        "规划 落实 责任 考核 督查 作风 效率 质量 效益 目标 任务 措施 政策 制度 机制 体系 能力 水平 平台 园区 "
+        "招商 引资 资金 人才 科技 数字 能源 资源 矿产 水利 电力 道路 物流 电商 品牌 标准 监管 执法 法治 文化 "
+        "我们 同志们 要 的 是 在 和 了 把 对 进一步 坚持 加强 全面 深化 推动 实现 提高 不断 积极").split()  # fmt: skip
+FORMULAS = ("新时代中国特色社会主义思想", "高质量发展", "全面从严治党", "以人民为中心的发展思想",
+            "党中央决策部署", "乡村振兴战略", "营商环境", "安全生产责任制")  # fmt: skip
+CHARS = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而"
+         "方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好"
+         "应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向"
+         "道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特"
+         "件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队"
+         "南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风"
+         "切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许"
+         "步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列"
+         "习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派"
+         "层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞")  # fmt: skip
+ORDINALS = "一二三四五六七八九十"
+
+
+# ------------------------------------------------------------------------------------------ corpus
+
+
+class Corpus:
+    """A deterministic archive: speech `i` is regenerated from its number, so nothing is held in memory."""
+
+    def __init__(self, size: int, seed: int = 7) -> None:
+        self.size = size
+        rng = random.Random(seed)
+        char_weights = [1 / (rank + 5) for rank in range(len(CHARS))]
+        words = list(CORE)
+        seen = set(words)
+        while len(words) < 8000:
+            length = rng.choices((1, 2, 3, 4), (10, 60, 25, 5))[0]
+            word = "".join(rng.choices(CHARS, char_weights, k=length))
+            if word not in seen:
+                seen.add(word)
+                words.append(word)
+        self.words = words
+        self.cum = list(_cumulative([1 / (rank + 10) for rank in range(len(words))]))
+        self.speakers = ["".join(rng.choices(CHARS, char_weights, k=rng.choice((2, 3)))) for _ in range(150)]
+
+    def _words(self, rng: random.Random, n: int) -> str:
+        return "".join(rng.choices(self.words, cum_weights=self.cum, k=n))
+
+    def speech(self, i: int) -> dict:
+        rng = random.Random(i * 7919 + self.size)
+        year = 2000 + i % 26
+        sections = []
+        chars = 0
+        for number in range(rng.randint(5, 9)):
+            paragraphs = []
+            while sum(len(p) for p in paragraphs) < 10000 // 7:
+                sentences = []
+                for _ in range(rng.randint(3, 6)):
+                    sentence = self._words(rng, rng.randint(6, 18))
+                    if rng.random() < 0.15:
+                        sentence += rng.choice(FORMULAS)
+                    sentences.append(sentence + rng.choice("，。。"))
+                paragraphs.append("".join(sentences))
+            heading = f"{ORDINALS[number]}、{self._words(rng, rng.randint(3, 5))}"
+            sections.append((heading, paragraphs))
+            chars += sum(len(p) for p in paragraphs)
+        return {
+            "slug": f"speech-{i:05d}",
+            "title": f"在{self._words(rng, 3)}会议上的讲话",
+            "date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "speaker": rng.choice(self.speakers),
+            "event": f"{year}年{self._words(rng, 2)}会议",
+            "sections": sections,
+        }
+
+    def text(self, speech: dict) -> str:
+        """The text the index sees (title, then each heading and paragraph on its own line)."""
+        lines = [speech["title"]]
+        for heading, paragraphs in speech["sections"]:
+            lines.append(heading)
+            lines.extend(paragraphs)
+        return "\n".join(lines)
+
+    def search_doc(self, speech: dict) -> SearchDoc:
+        sections = tuple(
+            SearchSection(anchor=f"s{n}", heading=h, text="\n".join(p))
+            for n, (h, p) in enumerate(speech["sections"])
+        )
+        return SearchDoc(url=f"speeches/{speech['slug']}/", title=speech["title"], sections=sections,
+                         date=speech["date"], speaker=speech["speaker"], event=speech["event"])  # fmt: skip
+
+    def markdown(self, speech: dict) -> str:
+        lines = ["---", f"title: {speech['title']}", f"date: '{speech['date']}'", f"speaker: {speech['speaker']}",
+                 f"event: {speech['event']}", "language: zh", "tags: []", f"slug: {speech['slug']}", "---", "",
+                 f"# {speech['title']}", ""]  # fmt: skip
+        for heading, paragraphs in speech["sections"]:
+            lines += [f"## {heading}", ""]
+            for paragraph in paragraphs:
+                lines += [paragraph, ""]
+        return "\n".join(lines)
+
+
+def _cumulative(weights):
+    total = 0.0
+    for w in weights:
+        total += w
+        yield total
+
+
+def pick_queries(corpus: Corpus, count: int, absent: int, seed: int = 11) -> tuple[list[str], list[str]]:
+    """`count` substrings of 2-8 CJK characters cut from random speeches, and `absent` strings of common
+    characters (checked against the whole corpus later)."""
+    rng = random.Random(seed)
+    present = []
+    while len(present) < count:
+        text = corpus.text(corpus.speech(rng.randrange(corpus.size)))
+        length = rng.randint(2, 8)
+        start = rng.randrange(len(text) - length)
+        query = text[start : start + length]
+        if all("\u4e00" <= c <= "\u9fff" for c in query) and query not in present:
+            present.append(query)
+    candidates = ["".join(rng.choices(CHARS[:300], k=rng.randint(3, 6))) for _ in range(absent * 6)]
+    return present, candidates
+
+
+def ground_truth(corpus: Corpus, queries: list[str]) -> dict[str, set[str]]:
+    truth: dict[str, set[str]] = {q: set() for q in queries}
+    for i in range(corpus.size):
+        speech = corpus.speech(i)
+        text = corpus.text(speech)
+        for query in queries:
+            if query in text:
+                truth[query].add(speech["slug"])
+    return truth
+
+
+# ------------------------------------------------------------------------------------------ building
+
+
+def build_index_only(size: int, out: Path) -> dict:
+    """Runs in a child process (see --build-index): build the index of a generated archive of `size`."""
+    corpus = Corpus(size)
+    stats = build_index((corpus.search_doc(corpus.speech(i)) for i in range(size)), out)
+    return {"seconds": stats.seconds, "bytes": stats.bytes, "files": stats.files, "terms": stats.terms,
+            "shards": stats.shards, "bytes_by_kind": stats.bytes_by_kind}  # fmt: skip
+
+
+def run_child(args: list[str]) -> None:
+    """Run a child process (so that its peak memory is its own); stop with its output if it fails."""
+    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        raise SystemExit(done.stdout[-3000:] + done.stderr[-3000:])
+
+
+def build_full_site(
+    corpus: Corpus, work: Path, material: bool = False, reuse: bool = False
+) -> tuple[Path, float]:
+    """Write the Markdown pages and run `mkdocs build --strict`; with `material`, Material's own search
+    replaces ours. Returns the site folder and the build time (with `reuse`, those of an earlier run)."""
+    done_file = work / "build-seconds.txt"
+    if reuse and done_file.exists():
+        return work / "site", float(done_file.read_text())
+    if work.exists():
+        shutil.rmtree(work)
+    (work / "docs" / "speeches").mkdir(parents=True)
+    for name in ("hooks", "overrides"):
+        shutil.copytree(ROOT / name, work / name)
+    config = (ROOT / "mkdocs.yml").read_text("utf-8")
+    if material:
+        config = config.replace("  - hooks/search.py", "  # - hooks/search.py").replace(
+            "plugins: []", "plugins: [search]"
+        )
+        (work / "overrides" / "partials" / "header.html").unlink()
+        (work / "overrides" / "partials" / "search.html").unlink()
+    (work / "mkdocs.yml").write_text(config, "utf-8")
+    for i in range(corpus.size):
+        speech = corpus.speech(i)
+        (work / "docs" / "speeches" / f"{speech['slug']}.md").write_text(corpus.markdown(speech), "utf-8")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(work / "mkdocs.yml"),
+                           "-d", str(work / "site")], capture_output=True, text=True, cwd=work)  # fmt: skip
+    if done.returncode:
+        raise SystemExit(done.stdout[-3000:] + done.stderr[-3000:])
+    seconds = time.perf_counter() - started
+    done_file.write_text(str(seconds))
+    return work / "site", seconds
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# ------------------------------------------------------------------------------------------ browser
+
+
+class Server:
+    def __init__(self, folder: Path) -> None:
+        handler = functools.partial(_Quiet, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
+        pass
+
+
+def launch(playwright):
+    args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+
+
+RUN_QUERY = """async ([q, full]) => {
+  const s = window.archiveSearch; const before = s.stats.bytes; const t0 = performance.now();
+  const found = await s.search(q);
+  if (full) await found.more(Infinity, Infinity);
+  else await Promise.all(found.results.slice(0, 10).map(r => s.describe(r, found.phrases)));
+  return {ms: performance.now() - t0, bytes: s.stats.bytes - before, pending: found.pending,
+          docs: found.results.map(r => r.doc)};
+}"""
+
+
+def measure_ours(site: Path, queries: list[str], cold: int) -> dict:
+    """Run every query on one page as a user would (the first 10 results with snippets; the first query
+    on a fresh page counts as "first", the others as "later"), then `cold` of them again, each on a fresh
+    browser context; then, on another page, check every candidate of every query (`more(Infinity, Infinity)`) for
+    the full result sets."""
+    from playwright.sync_api import sync_playwright
+
+    slugs = {}
+    for meta in (site / "search-index" / "m").glob("*.json"):
+        slugs[int(meta.stem)] = json.loads(meta.read_text("utf-8"))["u"].strip("/").split("/")[-1]
+    server = Server(site)
+    runs, first = {}, []
+    foreign = []
+
+    def fresh_page(browser):
+        context = browser.new_context()
+        page = context.new_page()
+        page.on("request", lambda r: r.url.startswith(server.url) or foreign.append(r.url))
+        page.goto(server.url + "search/")
+        page.wait_for_function("window.archiveSearch")
+        return context, page
+
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            context, page = fresh_page(browser)
+            for query in queries:
+                out = page.evaluate(RUN_QUERY, [query, False])
+                runs[query] = {
+                    "ms": out["ms"],
+                    "bytes": out["bytes"],
+                    "pending": out["pending"],
+                    "first_page": [slugs[d] for d in out["docs"][:10]],
+                }
+            context.close()
+            for query in queries[:cold]:
+                context, page = fresh_page(browser)
+                out = page.evaluate(RUN_QUERY, [query, False])
+                first.append({"query": query, "ms": out["ms"], "bytes": out["bytes"]})
+                context.close()
+            context, page = fresh_page(browser)
+            for query in queries:
+                out = page.evaluate(RUN_QUERY, [query, True])
+                runs[query].update(
+                    all_ms=out["ms"], all_bytes=out["bytes"], slugs=[slugs[d] for d in out["docs"]]
+                )
+            context.close()
+            browser.close()
+    finally:
+        server.close()
+    return {"runs": runs, "first": first, "foreign_requests": foreign}
+
+
+MATERIAL_QUERY = """async (q) => {
+  const input = document.querySelector('.md-search__input');
+  const list = document.querySelector('.md-search-result__list');
+  const t0 = performance.now();
+  input.value = q; input.dispatchEvent(new Event('input', {bubbles: true}));
+  input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true, key: 'a'}));
+  let last = null, stable = 0;
+  while (performance.now() - t0 < 20000) {
+    await new Promise(r => setTimeout(r, 50));
+    const meta = document.querySelector('.md-search-result__meta').textContent;
+    const html = list.innerHTML + meta;
+    if (html === last) { if (++stable >= 6 && !/初始化|Initializing/.test(meta)) break; } else { stable = 0; last = html; }
+  }
+  const hrefs = Array.from(list.querySelectorAll('a.md-search-result__link')).map(a => a.getAttribute('href'));
+  return {ms: performance.now() - t0, hrefs: hrefs};
+}"""
+
+
+def measure_material(site: Path, queries: list[str]) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    server = Server(site)
+    runs = {}
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            page = browser.new_page()
+            started = time.perf_counter()
+            page.goto(server.url)
+            page.focus(".md-search__input")
+            page.wait_for_function(
+                "!/初始化|Initializing/.test(document.querySelector('.md-search-result__meta').textContent)",
+                timeout=600_000,
+            )
+            load = time.perf_counter() - started
+            for query in queries:
+                out = page.evaluate(MATERIAL_QUERY, query)
+                slugs = []
+                for href in out["hrefs"]:
+                    slug = href.split("#")[0].strip("/").split("/")[-1]
+                    if slug.startswith("speech-") and slug not in slugs:
+                        slugs.append(slug)
+                runs[query] = {"ms": out["ms"], "slugs": slugs[:10]}
+            browser.close()
+    finally:
+        server.close()
+    return {"load_seconds": load, "runs": runs}
+
+
+# ------------------------------------------------------------------------------------------ scoring
+
+
+def score(
+    runs: dict, truth: dict[str, set[str]], present: list[str], absent: list[str], top: int | None
+) -> dict:
+    recalls, precisions = [], []
+    for query in present:
+        got = runs[query]["slugs"][:top] if top else runs[query]["slugs"]
+        expected = truth[query]
+        hits = len(set(got) & expected)
+        recalls.append(hits / min(len(expected), top or len(expected)))
+        if got:
+            precisions.append(hits / len(got))
+    false_hits = sum(1 for q in absent if runs[q]["slugs"])
+    return {
+        "recall": round(statistics.mean(recalls), 4),
+        "precision": round(statistics.mean(precisions), 4) if precisions else None,
+        "present_without_correct_result": sum(1 for r in recalls if r == 0),
+        "absent_with_results": false_hits,
+    }
+
+
+def summary(values: list[float]) -> dict:
+    values = sorted(values)
+    return {"median": round(statistics.median(values), 1), "p90": round(values[int(len(values) * 0.9) - 1], 1),
+            "max": round(values[-1], 1)}  # fmt: skip
+
+
+def bench_size(size: int, args, template_site: Path | None) -> tuple[dict, Path]:
+    corpus = Corpus(size)
+    work = Path(args.work) / f"ours-{size}"
+    print(f"[{size}] queries and ground truth", flush=True)
+    present, candidates = pick_queries(corpus, args.queries, args.absent)
+    truth_file = work / "truth.json"
+    if args.reuse and truth_file.exists():
+        truth = {q: set(slugs) for q, slugs in json.loads(truth_file.read_text("utf-8")).items()}
+    else:
+        truth = ground_truth(corpus, present + candidates)
+        work.mkdir(parents=True, exist_ok=True)
+        truth_file.write_text(
+            json.dumps({q: sorted(s) for q, s in truth.items()}, ensure_ascii=False), "utf-8"
+        )
+    absent = [q for q in candidates if not truth[q]][: args.absent]
+    result: dict = {"speeches": size, "queries": len(present), "absent": len(absent)}
+    result["mean_truth_matches"] = round(statistics.mean(len(truth[q]) for q in present), 1)
+    if not (args.reuse and (work / "index" / "stats.json").exists()):
+        run_child([sys.executable, __file__, "--build-index", str(size), str(work / "index")])
+    index = json.loads((work / "index" / "stats.json").read_text())
+    result["index"] = {"build_seconds": round(index["seconds"], 1),
+                       "build_seconds_per_1000": round(index["seconds"] * 1000 / size, 1),
+                       "peak_memory_mb": round(index["peak_memory_mb"]), "bytes": index["bytes"], "files": index["files"],
+                       "terms": index["terms"], "shards": index["shards"], "bytes_by_kind": index["bytes_by_kind"]}  # fmt: skip
+    if size in args.full_site:
+        print(f"[{size}] mkdocs build --strict", flush=True)
+        site, build_seconds = build_full_site(corpus, work / "site-build", reuse=args.reuse)
+        result["site_build_seconds"] = round(build_seconds, 1)
+        result["site_bytes"] = folder_size(site)
+    else:
+        if template_site is None:  # the search page and assets come from a small full build
+            template_site, _ = build_full_site(Corpus(20), work / "template-build")
+        site = work / "site"
+        if site.exists():
+            shutil.rmtree(site)
+        shutil.copytree(template_site / "assets", site / "assets")
+        shutil.copytree(template_site / "search", site / "search")
+        (site / "search-index").symlink_to(work / "index")
+        result["site_build_seconds"] = None
+    result["text_bytes"] = sum(len(corpus.text(corpus.speech(i)).encode()) for i in range(size))
+    print(f"[{size}] browser", flush=True)
+    measured = measure_ours(site, present + absent, args.cold)
+    runs = measured["runs"]
+    later = [runs[q] for q in (present + absent)[1:]]
+    result["ours"] = {
+        "all_results": score(runs, truth, present, absent, None),
+        "top10": score(runs, truth, present, absent, 10),
+        "first_page_top10": score(
+            {q: {"slugs": r["first_page"]} for q, r in runs.items()}, truth, present, absent, 10
+        ),
+        "first_query_kb": summary([r["bytes"] / 1000 for r in measured["first"]]),
+        "later_query_kb": summary([r["bytes"] / 1000 for r in later]),
+        "first_query_ms": summary([r["ms"] for r in measured["first"]]),
+        "later_query_ms": summary([r["ms"] for r in later]),
+        "foreign_requests": len(measured["foreign_requests"]),
+        "queries_with_unchecked_candidates": sum(1 for r in later if r["pending"]),
+        "all_results_kb": summary([r["all_bytes"] / 1000 for r in runs.values()]),
+        "all_results_ms": summary([r["all_ms"] for r in runs.values()]),
+    }
+    worst = sorted(later, key=lambda r: -r["bytes"])[:1]
+    result["ours"]["heaviest_query"] = next(
+        ({"query": q, "kb": round(runs[q]["bytes"] / 1000, 1), "results": len(runs[q]["slugs"])}
+         for q in present + absent if worst and runs[q] is worst[0]), None)  # fmt: skip
+    if size in args.material:
+        print(f"[{size}] Material's built-in search", flush=True)
+        material_site, build_seconds = build_full_site(
+            corpus, work / "material-build", material=True, reuse=args.reuse
+        )
+        index_file = material_site / "search" / "search_index.json"
+        measured = measure_material(material_site, present + absent)
+        result["material"] = {
+            "build_seconds": round(build_seconds, 1),
+            "index_bytes": index_file.stat().st_size,
+            "load_seconds": round(measured["load_seconds"], 1),
+            "top10": score(measured["runs"], truth, present, absent, 10),
+            "query_ms": summary([r["ms"] for r in measured["runs"].values()]),
+        }
+    return result, site
+
+
+def print_table(results: list[dict]) -> None:
+    rows = [("speeches", lambda r: r["speeches"]),
+            ("recall / precision (all results)",
+             lambda r: f"{r['ours']['all_results']['recall']:.2f} / {r['ours']['all_results']['precision']:.2f}"),
+            ("recall@10 / precision@10", lambda r: f"{r['ours']['top10']['recall']:.2f} / {r['ours']['top10']['precision']:.2f}"),
+            ("first page (no 'more') recall@10 / precision@10",
+             lambda r: "{recall:.2f} / {precision:.2f}".format(**r["ours"]["first_page_top10"])),
+            ("absent strings with results", lambda r: f"{r['ours']['all_results']['absent_with_results']}/{r['absent']}"),
+            ("first query KB (median/p90/max)", lambda r: "{median}/{p90}/{max}".format(**r["ours"]["first_query_kb"])),
+            ("later query KB (median/p90/max)", lambda r: "{median}/{p90}/{max}".format(**r["ours"]["later_query_kb"])),
+            ("first query ms (median/p90/max)", lambda r: "{median}/{p90}/{max}".format(**r["ours"]["first_query_ms"])),
+            ("later query ms (median/p90/max)", lambda r: "{median}/{p90}/{max}".format(**r["ours"]["later_query_ms"])),
+            ("queries leaving candidates unchecked", lambda r: r["ours"]["queries_with_unchecked_candidates"]),
+            ("all results KB (median/p90/max)", lambda r: "{median}/{p90}/{max}".format(**r["ours"]["all_results_kb"])),
+            ("index build s per 1,000", lambda r: r["index"]["build_seconds_per_1000"]),
+            ("index build peak MB", lambda r: r["index"]["peak_memory_mb"]),
+            ("index MB (text MB)", lambda r: f"{r['index']['bytes'] / 1e6:.0f} ({r['text_bytes'] / 1e6:.0f})"),
+            ("index files", lambda r: r["index"]["files"]),
+            ("requests to other hosts", lambda r: r["ours"]["foreign_requests"])]  # fmt: skip
+    for r in results:
+        if "material" in r:
+            m = r["material"]
+            rows_m = [f"Material {r['speeches']}: recall@10 {m['top10']['recall']:.2f}, precision@10 "
+                      f"{m['top10']['precision'] or 0:.2f}, present with no correct result "
+                      f"{m['top10']['present_without_correct_result']}/{r['queries']}, absent with results "
+                      f"{m['top10']['absent_with_results']}/{r['absent']}, index {m['index_bytes'] / 1e6:.0f} MB, "
+                      f"load {m['load_seconds']} s, query median {m['query_ms']['median']} ms"]  # fmt: skip
+            print(*rows_m)
+    width = max(len(name) for name, _ in rows)
+    for name, get in rows:
+        print(f"{name:<{width}}  " + "  ".join(f"{get(r)!s:>18}" for r in results))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--absent", type=int, default=50)
+    parser.add_argument("--full-site", type=int, nargs="*", default=[1000])
+    parser.add_argument("--material", type=int, nargs="*", default=[1000])
+    parser.add_argument("--cold", type=int, default=20, help="queries repeated on a fresh page")
+    parser.add_argument("--work", default="/tmp/speech-archive-search-bench")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--reuse", action="store_true", help="reuse the ground truth and index in --work")
+    parser.add_argument("--build-index", nargs=2, metavar=("SIZE", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build_index:
+        out = Path(args.build_index[1])
+        stats = build_index_only(int(args.build_index[0]), out)
+        stats["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        (out / "stats.json").write_text(json.dumps(stats))
+        return
+    results = []
+    template = None
+    for size in sorted(args.sizes, key=lambda s: (s not in args.full_site, s)):
+        result, site = bench_size(size, args, template)
+        template = template or site
+        results.append(result)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    print_table(sorted(results, key=lambda r: r["speeches"]))
+
+
+if __name__ == "__main__":
+    main()

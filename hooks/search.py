@@ -1,0 +1,167 @@
+"""MkDocs hook: the archive's own full-text search (exact for Chinese), replacing Material's search plugin.
+
+- on_files adds the search page (`search/`), unless docs/ already has a search.md;
+- on_page_content reads each speech page's rendered HTML: its title, and every section with the id MkDocs
+  gave its heading, so a result can link to the section where the phrase occurs;
+- on_post_build writes the index into `search-index/` in the site (format: converter/search/FORMAT.md).
+
+The search box lives in overrides/partials/search.html, the client in
+overrides/assets/javascripts/archive-search.js. Elements with a `data-search-exclude` attribute (or the
+heading permalinks) are left out of the index, so the site can add panels to a page without indexing them.
+"""
+
+from __future__ import annotations
+
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from converter.search.builder import SearchDoc, SearchSection, build_index
+
+log = get_plugin_logger("search")
+
+INDEX_FOLDER = "search-index"
+SEARCH_PAGE = """---
+title: {title}
+hide:
+  - navigation
+  - toc
+---
+
+<div id="sa-search-page" class="sa-page" markdown="0"></div>
+<noscript>{noscript}</noscript>
+"""
+LABELS = {
+    "zh": {"title": "搜索", "noscript": "搜索需要启用 JavaScript。"},
+    "en": {"title": "Search", "noscript": "Search needs JavaScript."},
+}
+
+_docs: list[SearchDoc] = []
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _docs.clear()
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if files.get_file_from_path("search.md") is None:
+        language = str(config.theme.get("language") or "en")
+        labels = LABELS["zh" if language.startswith("zh") else "en"]
+        files.append(File.generated(config, "search.md", content=SEARCH_PAGE.format(**labels)))
+    return files
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    speeches = config.extra.get("archive", {}).get("speeches", "speeches").strip("/") + "/"
+    if page.file.src_uri.startswith(speeches):
+        _docs.append(page_to_doc(html, page))
+    return html
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    started = time.perf_counter()
+    stats = build_index(_docs, Path(config.site_dir) / INDEX_FOLDER)
+    log.info(
+        "search index: %d speeches, %d terms, %d files, %.1f MB in %.1f s",
+        stats.docs,
+        stats.terms,
+        stats.files,
+        stats.bytes / 1e6,
+        time.perf_counter() - started,
+    )
+    _docs.clear()
+
+
+def page_to_doc(html: str, page: Page) -> SearchDoc:
+    """The SearchDoc of a rendered speech page (front matter from page.meta)."""
+    meta = page.meta or {}
+    parser = _SectionParser()
+    parser.feed(html)
+    parser.close()
+    sections = parser.sections()
+    title = str(meta.get("title") or parser.title or page.title or "")
+    return SearchDoc(
+        url=page.url,
+        title=title,
+        sections=tuple(sections),
+        date=str(meta.get("date") or ""),
+        speaker=str(meta.get("speaker") or ""),
+        event=str(meta.get("event") or ""),
+    )
+
+
+_BLOCKS = {"p", "li", "tr", "div", "blockquote", "pre", "table", "dd", "dt", "br", "figcaption"}
+_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+_VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "col", "source"}
+
+
+class _SectionParser(HTMLParser):
+    """Splits rendered page content into the h1 title and sections at h2-h6, as plain text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self._parts: list[list] = [["", "", 0, []]]  # anchor, heading, level, text pieces
+        self._heading: list | None = None  # [tag, anchor, pieces]
+        self._skip = 0  # depth inside excluded elements
+        self._stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in _VOID:
+            if tag == "br":
+                self._text("\n")
+            return
+        self._stack.append(tag)
+        excluded = "data-search-exclude" in attributes or "headerlink" in (attributes.get("class") or "")
+        if self._skip or excluded or tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "h1" or tag in _HEADINGS:
+            self._heading = [tag, attributes.get("id") or "", []]
+        elif tag in _BLOCKS or tag in ("td", "th"):
+            self._text("\n" if tag in _BLOCKS else " ")
+
+    def handle_endtag(self, tag):
+        if tag in _VOID or tag not in self._stack:
+            return
+        while self._stack and self._stack.pop() != tag:
+            pass
+        if self._skip:
+            self._skip -= 1
+            return
+        if self._heading and tag == self._heading[0]:
+            name, anchor, pieces = self._heading
+            text = " ".join("".join(pieces).split())
+            if name == "h1":
+                self.title = self.title or text
+            else:
+                self._parts.append([anchor, text, int(name[1]), []])
+            self._heading = None
+        elif tag in _BLOCKS:
+            self._text("\n")
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        if self._heading is not None:
+            self._heading[2].append(data)
+        else:
+            self._text(data)
+
+    def _text(self, data: str) -> None:
+        self._parts[-1][3].append(data)
+
+    def sections(self) -> list[SearchSection]:
+        out = []
+        for anchor, heading, level, pieces in self._parts:
+            lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
+            text = "\n".join(line for line in lines if line)
+            if text or heading:
+                out.append(SearchSection(anchor=anchor, heading=heading, text=text, level=level))
+        return out

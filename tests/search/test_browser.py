@@ -1,0 +1,177 @@
+"""The search in a real browser, on a small site built with the project's configuration."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from converter.search.builder import IndexOptions, SearchDoc, SearchSection, build_index
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def results_for(page, base: str, query: str, **params) -> list[str]:
+    """Open the search page for `query`; return the result titles (the page's status is in .sa-page__status)."""
+    extra = "".join(f"&{k}={quote(v)}" for k, v in params.items())
+    page.goto(f"{base}search/?q={quote(query)}{extra}")
+    page.wait_for_selector("#sa-search-page[data-ms]")
+    return page.locator(".sa-result .sa-result__title").all_inner_texts()
+
+
+def test_two_characters_find_every_speech_that_contains_them(page, search_url):
+    titles = results_for(page, search_url, "富硒")
+    assert sorted(titles) == ["在全县农业农村工作会议上的讲话", "在全县工业经济发展推进会上的讲话"]
+    # 富民 is not 富硒: the snippet highlights exactly the phrase
+    marks = page.locator(".sa-result__snippet mark").all_inner_texts()
+    assert marks and set(marks) == {"富硒"}
+    assert "找到 2 篇" in page.inner_text(".sa-page__status")
+
+
+def test_a_phrase_across_word_boundaries_and_its_section(page, search_url):
+    titles = results_for(page, search_url, "包抓重点")
+    assert titles == ["在全县工业经济发展推进会上的讲话"]
+    assert "二、落实领导包抓责任" in page.inner_text(".sa-result__section")
+    assert results_for(page, search_url, "强县是我") == ["在全县工业经济发展推进会上的讲话"]
+    # a title or heading match ranks first: 工业强县 is in both headings; the newer speech comes first
+    assert results_for(page, search_url, "工业强县") == [
+        "在全县工业经济发展推进会上的讲话",
+        "工业经济运行调度会讲话",
+    ]
+
+
+def test_several_terms_must_all_occur(page, search_url):
+    assert sorted(results_for(page, search_url, "富硒 经济发展")) == [
+        "在全县农业农村工作会议上的讲话", "在全县工业经济发展推进会上的讲话"]  # fmt: skip
+    assert results_for(page, search_url, "富硒 调度") == []
+
+
+def test_english_words_and_quoted_phrases(page, search_url):
+    assert results_for(page, search_url, "GROWTH") == ["Remarks at the Trade Fair Opening"]
+    assert results_for(page, search_url, '"economic growth"') == ["Remarks at the Trade Fair Opening"]
+    assert results_for(page, search_url, '"growth economic"') == []
+    assert results_for(page, search_url, "2024") == ["Remarks at the Trade Fair Opening"]
+
+
+def test_no_result(page, search_url):
+    assert results_for(page, search_url, "中央军区") == []
+    assert "没有找到" in page.inner_text(".sa-page__status")
+    assert page.foreign_requests == [] and page.console_errors == []
+
+
+def test_filters_and_sort(page, search_url):
+    assert results_for(page, search_url, "经济发展", speaker="张三") == [
+        "在全县工业经济发展推进会上的讲话", "工业经济运行调度会讲话"]  # fmt: skip
+    assert results_for(page, search_url, "经济发展", year="2021") == ["在全县农业农村工作会议上的讲话"]
+    assert results_for(page, search_url, "经济发展", event="2022年工业经济运行调度会") == [
+        "工业经济运行调度会讲话"
+    ]
+    assert results_for(page, search_url, "经济发展", sort="date") == [
+        "在全县工业经济发展推进会上的讲话", "工业经济运行调度会讲话", "在全县农业农村工作会议上的讲话"]  # fmt: skip
+    # the filter controls are filled from the index when first used, and change the results
+    page.focus("#sa-page-speaker")
+    page.wait_for_selector("#sa-page-speaker option[value='李四']", state="attached")
+    page.select_option("#sa-page-speaker", "李四")
+    page.wait_for_function("document.querySelectorAll('.sa-result').length === 1")
+    assert "speaker=" in page.url
+
+
+def test_opening_a_result_scrolls_to_the_section_and_highlights_the_phrase(page, search_url):
+    results_for(page, search_url, "中央军委")
+    page.click(".sa-result a")
+    page.wait_for_selector("mark.sa-hit--current")
+    assert "#" in page.url
+    mark = page.locator("mark.sa-hit--current")
+    assert mark.inner_text() == "中央军委"
+    box = mark.bounding_box()
+    assert box and 0 <= box["y"] <= page.viewport_size["height"]
+    assert page.foreign_requests == [] and page.console_errors == []
+
+
+def test_the_header_box_works_with_the_keyboard(page, search_url):
+    page.goto(search_url)
+    page.keyboard.press("/")
+    box = page.locator("#sa-search-input")
+    assert box.evaluate("el => el === document.activeElement")
+    page.keyboard.type("领导包抓")
+    page.wait_for_selector("#sa-search-list [role=option]")
+    assert box.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "sa-option-0"
+    assert page.get_attribute("#sa-option-0", "aria-selected") == "true"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("mark.sa-hit--current")
+    assert "/speeches/industry-2023/" in page.url
+    # Escape closes the list; Enter without a chosen result opens the results page
+    box.fill("富硒")
+    page.wait_for_selector("#sa-search-list [role=option]")
+    page.keyboard.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    box.fill("富硒")
+    page.wait_for_selector("#sa-search-list [role=option]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#sa-search-page[data-ms]")
+    assert len(page.locator(".sa-result").all()) == 2
+    assert page.foreign_requests == [] and page.console_errors == []
+
+
+@pytest.mark.parametrize("small_files", [False, True], ids=["default", "many-position-chunks"])
+def test_results_are_exact_substrings_on_a_random_archive(page, serve, tmp_path, small_files):
+    """200 generated speeches with frequent and rare bigrams: every query's results are exactly the
+    speeches that contain it (index only, queried through the client's JavaScript API). With tiny
+    position chunks and one file per batch, candidates are checked in many batches: the first page is
+    still exactly the first page of the full ranking."""
+    rng = random.Random(5)
+    chars = "发展经济工业推进企业项目建设改革创新服务基础领导干部群众农业产业富硒茶叶"
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(200, 3000))) for _ in range(200)]
+    docs = [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date=f"20{i % 25:02d}-01-01",
+                      sections=(SearchSection("a", "标题", t),)) for i, t in enumerate(texts)]  # fmt: skip
+    options = IndexOptions(inline_positions=16, chunk_bytes=200) if small_files else None
+    build_index(docs, tmp_path / "search-index", options)
+    shutil.copytree(ROOT / "overrides" / "assets", tmp_path / "assets")
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><meta charset="utf-8"><script src="assets/javascripts/archive-search.js"></script>',
+        "utf-8",
+    )
+    page.goto(serve(tmp_path))
+    queries = []
+    for _ in range(120):
+        text = rng.choice(texts)
+        length = rng.randint(1, 8)
+        start = rng.randrange(len(text) - length)
+        queries.append(text[start : start + length])
+    queries += ["".join(rng.choice(chars) for _ in range(9)) for _ in range(30)]
+    found = page.evaluate(
+        """async ([qs, batch]) => {
+             archiveSearch.settings.batchFiles = batch;
+             const out = {};
+             for (const q of qs) {
+               archiveSearch.settings.maxFiles = 2;  // a tight budget: results so far are still exact
+               const partial = (await archiveSearch.search(q)).results.map(r => r.doc);
+               archiveSearch.settings.maxFiles = 1e9;
+               const s = await archiveSearch.search(q);
+               const first = s.results.slice(0, 10).map(r => [r.doc, r.score]), unchecked = s.pending;
+               await s.more(Infinity, Infinity);
+               out[q] = {first: first, all: s.results.map(r => [r.doc, r.score]), pending: s.pending,
+                         unchecked: unchecked, partial: partial};
+             }
+             return out; }""",
+        [queries, 1 if small_files else 8],
+    )
+    titles = {
+        int(p.stem): json.loads(p.read_text("utf-8"))["t"]
+        for p in (tmp_path / "search-index" / "m").glob("*.json")
+    }
+    for query in queries:
+        expected = {f"s{i}" for i, t in enumerate(texts) if query in t}
+        assert {titles[d] for d, _ in found[query]["all"]} == expected, query
+        assert found[query]["pending"] == 0
+        assert {titles[d] for d in found[query]["partial"]} <= expected, query
+        assert found[query]["first"] == found[query]["all"][:10], query
+    # the small files really made the client stop early for some queries
+    assert any(found[q]["unchecked"] for q in queries) or not small_files

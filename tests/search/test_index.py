@@ -1,0 +1,111 @@
+"""The index builder and the hook's page reader, without a browser."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from converter.search.builder import SearchDoc, SearchSection, build_index, encode_slots, fnv1a
+from converter.search.tokens import runs, slot_count
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工业强县", [("cjk", "工业强县", 0)]),
+        ("发展，经济", [("cjk", "发展", 0), ("other", "，", 2), ("cjk", "经济", 3)]),
+        ("Economic  growth", [("word", "economic", 0), ("word", "growth", 1)]),
+        ("GDP增长5%", [("word", "gdp", 0), ("cjk", "增长", 1), ("word", "5", 3), ("other", "%", 4)]),
+        ("一\n二", [("cjk", "一", 0), ("other", "\n", 1), ("cjk", "二", 2)]),
+    ],
+)
+def test_runs_and_slots(text, expected):
+    assert [(k, v, s) for k, v, s, _ in runs(text)] == expected
+
+
+def test_slot_count():
+    assert slot_count("富硒 产业, ok") == 6
+
+
+def test_fnv1a_matches_the_reference_values():
+    assert fnv1a("") == 0x811C9DC5
+    assert fnv1a("a") == 0xE40C292C
+
+
+def test_encode_slots_is_delta_varint():
+    assert encode_slots([3, 5, 300]) == bytes([3, 2, 0xA7, 0x02])
+
+
+def _doc(title, date, text, heading="一、工作"):
+    return SearchDoc(url=f"speeches/{title}/", title=title, date=date,
+                     sections=(SearchSection("", "", "开场白"), SearchSection("yi", heading, text)))  # fmt: skip
+
+
+def test_documents_are_numbered_newest_first(tmp_path):
+    docs = [
+        _doc("a", "2020-01-01", "甲"),
+        _doc("b", "", "乙"),
+        _doc("c", "2024-05", "丙"),
+        _doc("d", "2022", "丁"),
+    ]
+    stats = build_index(docs, tmp_path / "idx")
+    titles = [json.loads((tmp_path / "idx" / "m" / f"{i}.json").read_text("utf-8"))["t"] for i in range(4)]
+    assert titles == ["c", "d", "a", "b"]
+    assert stats.docs == 4
+
+
+def test_metadata_sections_and_snippets(tmp_path):
+    build_index([_doc("讲话", "2023-04-19", "工业强县是战略选择。")], tmp_path / "idx")
+    meta = json.loads((tmp_path / "idx" / "m" / "0.json").read_text("utf-8"))
+    # title (2 slots) + newline, preamble 开场白 (3) + newline, then the heading at slot 7
+    assert meta["h"] == [[3, "", "", 2], [7, "yi", "一、工作", 2]]
+    assert (
+        (tmp_path / "idx" / "x" / "0" / "0.txt")
+        .read_text("utf-8")
+        .startswith("讲话\n开场白\n一、工作\n工业强县")
+    )
+    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
+    assert manifest["docs"] == 1 and manifest["shards"] >= 16
+    # every shard file exists, so the client never meets a 404
+    assert len(list((tmp_path / "idx" / "t").iterdir())) == manifest["shards"]
+
+
+def test_the_same_input_gives_the_same_index(tmp_path):
+    docs = [_doc(f"t{i}", f"2020-01-{i + 1:02d}", "发展经济" * (i + 1)) for i in range(5)]
+    build_index(docs, tmp_path / "one")
+    build_index(docs, tmp_path / "two")
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert files == sorted(
+        p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file()
+    )
+    for rel in files:
+        assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
+
+
+def test_the_hook_reads_sections_and_anchors_from_rendered_html():
+    sys.path.insert(0, str(ROOT / "hooks"))
+    try:
+        from search import _SectionParser
+    finally:
+        sys.path.remove(str(ROOT / "hooks"))
+    html = (
+        '<h1 id="t">讲话<a class="headerlink" href="#t">#</a></h1><p>同志们：</p>'
+        "<div data-search-exclude><p>不要索引</p></div>"
+        '<h2 id="一坚定">一、坚定<a class="headerlink" href="#一坚定">#</a></h2>'
+        "<p>第一段<strong>加粗</strong>文字</p><ul><li>甲</li><li>乙</li></ul>"
+        '<h3 id="x">（一）小节</h3><table><tr><td>表</td><td>格</td></tr></table>'
+    )
+    parser = _SectionParser()
+    parser.feed(html)
+    parser.close()
+    assert parser.title == "讲话"
+    assert [(s.anchor, s.heading, s.level, s.text) for s in parser.sections()] == [
+        ("", "", 0, "同志们："),
+        ("一坚定", "一、坚定", 2, "第一段加粗文字\n甲\n乙"),
+        ("x", "（一）小节", 3, "表 格"),
+    ]
