@@ -23,10 +23,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "convert.json"
-WORDS = ("发展 经济 工业 推进 企业 项目 建设 改革 创新 服务 基础 领导 干部 群众 农业 产业 富硒 茶叶 旅游 交通 "
-         "生态 环境 保护 安全 生产 教育 医疗 就业 收入 民生 财政 金融 投资 消费 市场 开放 合作 乡村 振兴 城镇 "
-         "规划 落实 责任 考核 督查 作风 效率 质量 效益 目标 任务 措施 政策 制度 机制 体系 能力 水平 平台 园区 "
-         "招商 引资 资金 人才 科技 数字 能源 资源 矿产 水利 电力 道路 物流 电商 品牌 标准 监管 执法 法治 文化").split()
+WORDS = (
+    "发展 经济 工业 推进 企业 项目 建设 改革 创新 服务 基础 领导 干部 群众 农业 产业 富硒 茶叶 旅游 交通 "
+    "生态 环境 保护 安全 生产 教育 医疗 就业 收入 民生 财政 金融 投资 消费 市场 开放 合作 乡村 振兴 城镇 "
+    "规划 落实 责任 考核 督查 作风 效率 质量 效益 目标 任务 措施 政策 制度 机制 体系 能力 水平 平台 园区 "
+    "招商 引资 资金 人才 科技 数字 能源 资源 矿产 水利 电力 道路 物流 电商 品牌 标准 监管 执法 法治 文化"
+).split()
 ORDINALS = "一二三四五六七八九十"
 
 
@@ -50,11 +52,15 @@ def speech_paragraphs(rng: random.Random, target: int = 10_000) -> list[str]:
     for s in range(4):
         paras.append(f"{ORDINALS[s]}、{''.join(rng.choice(WORDS) for _ in range(4))}")
         for sub in range(3):
-            paras.append(f"（{ORDINALS[sub]}）{''.join(rng.choice(WORDS) for _ in range(5))}。"
-                         + paragraph(rng, per_section // 6))
+            paras.append(
+                f"（{ORDINALS[sub]}）{''.join(rng.choice(WORDS) for _ in range(5))}。"
+                + paragraph(rng, per_section // 6)
+            )
         for point in range(3):
-            paras.append(f"{ORDINALS[point]}是{''.join(rng.choice(WORDS) for _ in range(4))}。"
-                         + paragraph(rng, per_section // 8))
+            paras.append(
+                f"{ORDINALS[point]}是{''.join(rng.choice(WORDS) for _ in range(4))}。"
+                + paragraph(rng, per_section // 8)
+            )
     return paras
 
 
@@ -100,8 +106,25 @@ def generate(folder: Path, count: int, seed: int = 7) -> int:
 def convert(sources: Path, docs: Path, jobs: int, *extra: str) -> tuple[float, dict]:
     report = docs.parent / "report.json"
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "converter", "convert", str(sources), str(docs), "--jobs", str(jobs),
-                           "--report", str(report), "--quiet", *extra], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "converter",
+            "convert",
+            str(sources),
+            str(docs),
+            "--jobs",
+            str(jobs),
+            "--report",
+            str(report),
+            "--quiet",
+            *extra,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     if proc.returncode not in (0, 1):
         raise SystemExit(proc.stderr)
@@ -138,15 +161,34 @@ def main() -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         shutil.rmtree(docs)
     mb = total_bytes / 1e6
-    results = {"count": args.count, "jobs": args.jobs, "source_mb": round(mb, 1),
-               "generate_seconds": round(gen_seconds, 1), "peak_rss_mb": round(peak_mb, 1), "runs": []}
-    print(f"{args.count} speeches, {mb:.1f} MB of sources, --jobs {args.jobs}, peak RSS {peak_mb:.0f} MB per process")
-    print(f"{'run':32} {'seconds':>8} {'docs/s':>8} {'MB/s':>7} {'converted':>10} {'unchanged':>10} {'failed':>7}")
+    results = {
+        "count": args.count,
+        "jobs": args.jobs,
+        "source_mb": round(mb, 1),
+        "generate_seconds": round(gen_seconds, 1),
+        "peak_rss_mb": round(peak_mb, 1),
+        "runs": [],
+    }
+    print(
+        f"{args.count} speeches, {mb:.1f} MB of sources, --jobs {args.jobs}, peak RSS {peak_mb:.0f} MB per process"
+    )
+    print(
+        f"{'run':32} {'seconds':>8} {'docs/s':>8} {'MB/s':>7} {'converted':>10} {'unchanged':>10} {'failed':>7}"
+    )
     for name, seconds, summary in rows:
-        print(f"{name:32} {seconds:8.1f} {args.count / seconds:8.1f} {mb / seconds:7.2f} "
-              f"{summary['converted']:10} {summary['unchanged']:10} {summary['failed']:7}")
-        results["runs"].append({"run": name, "seconds": round(seconds, 2), "docs_per_s": round(args.count / seconds, 1),
-                                "mb_per_s": round(mb / seconds, 2), **summary})
+        print(
+            f"{name:32} {seconds:8.1f} {args.count / seconds:8.1f} {mb / seconds:7.2f} "
+            f"{summary['converted']:10} {summary['unchanged']:10} {summary['failed']:7}"
+        )
+        results["runs"].append(
+            {
+                "run": name,
+                "seconds": round(seconds, 2),
+                "docs_per_s": round(args.count / seconds, 1),
+                "mb_per_s": round(mb / seconds, 2),
+                **summary,
+            }
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
