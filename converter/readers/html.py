@@ -7,7 +7,9 @@ an element whose class or id names the content (TRS_Editor, article-content, zoo
 otherwise the element readability-lxml chooses (walked in the original page, not readability's pruned copy),
 or, when readability gives up and returns the whole page, the parent of the most paragraph text. Info lines, share bars and print/close links inside it are
 dropped, and the element is walked to blocks (see `htmlblocks`). Metadata comes from the meta tags, the
-info line (发布时间：… 来源：…) and the <title> minus its site-name suffix.
+info line (发布时间：… 来源：…) or an English byline (Published: … | Source: …), an element named for the
+publication time, a lone 来源/Source line at the article's top or end, and the <title> minus its site-name
+suffix.
 
 Message codes:
   - not-html (error): the file does not decode or parse as HTML.
@@ -18,11 +20,15 @@ Message codes:
   - remote-image-not-embedded: an http(s) image is kept as a link (the site must not load other hosts).
   - image-not-embedded: a local or data: image was missing, outside the page's folder or not an image.
   - embedded-content-removed: an iframe, video, audio or object inside the article was dropped.
+  - deep-nesting-flattened: elements nested deeper than the parser or the walk can follow were unwrapped (their
+    text kept, their inline formatting lost).
+  - text-lost-in-parsing: even unwrapped, part of the page's text is nested too deeply to be read.
 """
 
 from __future__ import annotations
 
 import codecs
+import html as html_module
 import re
 from pathlib import Path
 
@@ -31,11 +37,19 @@ from lxml import etree
 from lxml import html as lxml_html
 from readability import Document as Readability
 
-from ..model import ConversionError, Document, Paragraph, Table
-from . import htmlblocks
+from ..model import ConversionError, Document, Paragraph, Table, warning
+from . import htmlblocks, scraped
 from .scraped import parse_date
 
 EXTENSIONS = (".html", ".htm")
+
+MAX_DEPTH = 120  # elements nested deeper than this are unwrapped (the walk recurses once per level)
+INLINE_TAG = re.compile(
+    r"</?(?:b|i|em|strong|u|s|strike|span|font|small|big|sup|sub|mark|cite|var|code|kbd|tt)(?:\s[^>]*)?/?>",
+    re.IGNORECASE,
+)
+ANY_TAG = re.compile(r"<[^>]*>")
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 # Removed with their content before the article is looked for.
 ACTIVE_TAGS = (
@@ -87,6 +101,13 @@ CHROME_TEXT = re.compile(
     r"^(?:分享到|分享至|责任编辑|编辑\s*[:：]|上一篇|下一篇|【?\s*(?:打印|关闭|字体)|扫一扫|相关(?:文章|新闻|链接|阅读)|"
     r"当前位置|您现在的位置|浏览次数|点击数)"
 )
+# An element named for the publication time holds just the date (WeChat articles, many CMS themes).
+PUBLISH_TIME_NAME = re.compile(
+    r"publish[-_]?(?:time|date)|pub[-_]?(?:time|date)|post[-_]?date|entry[-_]?date", re.I
+)
+EDGE_REACH = 300  # characters from the article's start within which a byline sits
+# Kinds of web-page chrome (see scraped.web_chrome_kind) dropped when a short element inside the article is one.
+WEB_CHROME_KINDS = ("skip", "share", "byline", "cookie")
 META_NAMES = {
     "og:title": "title",
     "articletitle": "title",
@@ -115,30 +136,88 @@ def read(path: Path) -> Document:
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
         raise ConversionError("empty", f"{path.name} holds no text.")
-    try:
-        root = lxml_html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
-        raise ConversionError("not-html", f"{path.name} does not parse as HTML: {exc}") from exc
+    root, messages = parse(text, path.name)
     metadata = read_metadata(root)
     make_safe(root)
     info = read_info_line(root)
-    for key, value in info.items():
+    article = find_article(root)
+    if article is None:
+        raise ConversionError("no-article", f"{path.name}: no article text found in the page.")
+    in_article = remove_chrome(article)
+    for key, value in {**in_article, **info}.items():
         metadata.setdefault(key, value)
     site_name = metadata.pop("site_name", None)
     if site_name:
         metadata.setdefault("source_name", site_name)
-    article = find_article(root)
-    if article is None:
-        raise ConversionError("no-article", f"{path.name}: no article text found in the page.")
-    remove_chrome(article)
     walker = htmlblocks.Walker(source=path, base_url=metadata.get("source_url"))
     blocks = walker.walk(article)
     blocks = mark_title(blocks, metadata.get("title"))
     if not any(getattr(b, "text", "").strip() or isinstance(b, Table) for b in blocks):
         raise ConversionError("no-article", f"{path.name}: no article text found in the page.")
     return Document(
-        blocks=tuple(blocks), metadata=metadata, media=tuple(walker.media), messages=tuple(walker.messages)
+        blocks=tuple(blocks),
+        metadata=metadata,
+        media=tuple(walker.media),
+        messages=tuple(messages + walker.messages),
     )
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse(text: str, name: str = "the page") -> tuple:
+    """The page's element tree and the messages parsing it gave. libxml2 drops text nested deeper than it
+    can follow: when the tree lacks text the source has, inline formatting tags are taken out and the page
+    parsed again; elements nested deeper than MAX_DEPTH are flattened so the walk stays bounded."""
+    messages = []
+    root = _parse(text, name)
+    if _missing_text(text, root):
+        flat = _parse(INLINE_TAG.sub("", text), name)
+        if _text_length(flat) > _text_length(root):
+            root = flat
+            messages.append(
+                warning("deep-nesting-flattened", f"{name}: inline formatting nested too deeply was dropped")
+            )
+        if _missing_text(text, root):
+            messages.append(
+                warning("text-lost-in-parsing", f"{name}: part of the text is nested too deeply to be read")
+            )
+    flattened = flatten_deep(root)
+    if flattened and not messages:
+        messages.append(
+            warning(
+                "deep-nesting-flattened",
+                f"{name}: {flattened} elements nested deeper than {MAX_DEPTH} were flattened",
+            )
+        )
+    return root, messages
+
+
+def _parse(text: str, name: str):
+    try:
+        return lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(huge_tree=True))
+    except (etree.ParserError, ValueError) as exc:
+        raise ConversionError("not-html", f"{name} does not parse as HTML: {exc}") from exc
+
+
+def _missing_text(source: str, root) -> bool:
+    """True when the parsed tree holds clearly less text than the source shows between its tags."""
+    shown = html_module.unescape(ANY_TAG.sub("", COMMENT.sub("", source)))
+    expected = len(re.sub(r"\s+", "", shown))
+    return expected - _text_length(root) > max(5, 0.02 * expected)
+
+
+def flatten_deep(root) -> int:
+    """Unwrap every element nested deeper than MAX_DEPTH (its text and children stay); return how many."""
+    depth: dict = {root: 0}
+    deep = []
+    for node in root.iterdescendants():
+        depth[node] = depth.get(node.getparent(), 0) + 1
+        if depth[node] > MAX_DEPTH and isinstance(node.tag, str):
+            deep.append(node)
+    for node in reversed(deep):
+        node.drop_tag()
+    return len(deep)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -291,6 +370,15 @@ def read_info_line(root) -> dict:
         if author:
             found["author"] = author.group(1)
         return {k: v for k, v in found.items() if v}
+    for node in root.iter("div", "p", "span", "time", "section", "header"):
+        byline = scraped.read_byline(" ".join(node.text_content().split()))
+        if byline and "date" in byline:  # an English byline: 'Posted on 7 November 2024 by …'
+            return byline
+    for node in root.iter():
+        names = f"{node.get('id', '')} {node.get('class', '')}" if isinstance(node.tag, str) else ""
+        text = " ".join(node.text_content().split()) if PUBLISH_TIME_NAME.search(names) else ""
+        if len(text) <= 40 and scraped.parse_any_date(text):  # WeChat's <em id="publish_time">
+            return {"date": scraped.parse_any_date(text)}
     return {}
 
 
@@ -337,16 +425,26 @@ def _densest(body):
 
 def _original_of(body, summary):
     """The page's own element that readability chose (readability returns a pruned copy that loses nested
-    lists and more), found by its tag, id and class; None when it cannot be told apart."""
-    chosen = next((node for node in summary.iter() if node.get("id") or node.get("class")), None)
-    if chosen is None:
+    lists and more): the summary's outermost element, found in the page by its tag, id and class and, when
+    several match, by its opening text; None when it cannot be told apart."""
+    chosen = summary
+    while len(chosen) == 1 and not (chosen.text or "").strip() and isinstance(chosen[0].tag, str):
+        chosen = chosen[0]
+    if chosen is summary:
         return None
     matches = [
         node
         for node in body.iter(chosen.tag)
         if node.get("id") == chosen.get("id") and node.get("class") == chosen.get("class")
     ]
+    if len(matches) > 1:
+        opening = _opening(chosen)
+        matches = [node for node in matches if _opening(node) == opening]
     return matches[0] if len(matches) == 1 else None
+
+
+def _opening(node) -> str:
+    return re.sub(r"\s+", "", node.text_content())[:200]
 
 
 def _content_named(body):
@@ -376,8 +474,11 @@ def _own_text(node) -> int:
     return _text_length(node) - linked
 
 
-def remove_chrome(article) -> None:
-    """Drop info lines, share bars, print/close links, editor lines and the like inside the article."""
+def remove_chrome(article) -> dict:
+    """Drop info lines, bylines, share bars, print/close links, editor lines and the like inside the article;
+    return the metadata the dropped bylines carried (a lone '来源：…' or 'Source: …' line gives source_name)."""
+    found: dict = {}
+    whole = " ".join(article.text_content().split())
     for node in list(article.iter("div", "p", "span", "td", "li", "section", "ul", "h3", "h4", "h5", "h6")):
         if node.getparent() is None or node is article:
             continue
@@ -386,6 +487,20 @@ def remove_chrome(article) -> None:
             continue
         if CHROME_TEXT.match(text) or len(set(INFO_KEYS.findall(text))) >= 2:
             node.drop_tree()
+        elif scraped.web_chrome_kind(text) in WEB_CHROME_KINDS:
+            byline = scraped.read_byline(text) or {}
+            if byline and "date" not in byline and not _at_edge(whole, text):
+                continue  # 'Source: …' under a chart in the middle of the text is a caption
+            for key, value in byline.items():
+                found.setdefault(key, value)
+            node.drop_tree()
+    return found
+
+
+def _at_edge(whole: str, text: str) -> bool:
+    """True when `text` stands at the top (after the title) or at the very end of the article's text."""
+    position = whole.find(text)
+    return 0 <= position <= EDGE_REACH or position + len(text) >= len(whole) - EDGE_REACH // 10
 
 
 def mark_title(blocks: list, title: str | None) -> list:

@@ -4,7 +4,10 @@ In Chinese text that was flattened to one line, paragraphs are separated by two 
 (U+3000 U+3000, or em/no-break spaces) or, when a line holds sentences separated by single spaces, by
 those spaces. A press release's head (photo caption, '新华社北京9月5日电', title, '——在…上的讲话',
 '（2024年9月5日　北京）', the speaker) glued to the first paragraph is split into its own paragraphs and
-read as metadata. Text is only split and trimmed, never reworded.
+read as metadata. In other languages, hard-wrapped lines (e-mail or terminal width) are joined back into
+paragraphs, a short first line is the title, and a short standalone line without end punctuation between a
+finished paragraph and body text is marked as a heading (level 2) for the section finder. Text is only split,
+joined and trimmed, never reworded.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ..model import Paragraph, Span
-from .scraped import parse_date
+from .scraped import parse_any_date, parse_date
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LETTER = re.compile(r"[^\W\d_]")
@@ -44,6 +47,9 @@ SALUTATION_FREE = re.compile(r"^[^\s，。：！？；]{1,25}(?:[\s\u3000][^\s�
 
 def recover(lines: list[str], *, titles: list[str] | None = None) -> tuple[list[Paragraph], dict]:
     """Paragraphs from cleaned lines, plus the metadata a press header gave (title, date, speaker, …)."""
+    cjk = _is_cjk("\n".join(lines))
+    if not cjk:
+        lines = join_wrapped(lines)
     segments = [segment for line in lines for segment in split_line(line)]
     head, metadata = split_press_header(segments[:3])
     texts = head + [(segment, None) for segment in segments[3:]]
@@ -54,7 +60,10 @@ def recover(lines: list[str], *, titles: list[str] | None = None) -> tuple[list[
     ):
         metadata["title"] = texts[0][0]
         texts[0] = (texts[0][0], 0)
-    blocks = [Paragraph(spans=(Span(text),), heading_level=level) for text, level in texts if text]
+    texts = [(text, level) for text, level in texts if text]
+    if not cjk:
+        texts = mark_plain_headings(texts)
+    blocks = [Paragraph(spans=(Span(text),), heading_level=level) for text, level in texts]
     return blocks, metadata
 
 
@@ -109,12 +118,121 @@ def _looks_like_title(texts: list[tuple[str, int | None]], titles: list[str], se
     first = texts[0][0]
     if first in titles:
         return True
+    if not _is_cjk(first):
+        return _looks_like_latin_title(texts, set_apart)
     return (
         len(texts) > 1
         and len(first) <= 40
         and not TITLE_PUNCTUATION.search(first)
         and not NUMBERED_HEADING.match(first)
         and (set_apart or len(texts[1][0]) > len(first))
+    )
+
+
+# --------------------------------------------------------------------------- hard-wrapped text
+
+MAX_WRAP_WIDTH = 100  # text hard-wrapped for e-mail or a terminal is at most this wide
+MIN_WRAPPED_LINES = 3
+
+
+def join_wrapped(lines: list[str]) -> list[str]:
+    """Join the lines of hard-wrapped (non-Chinese) text into one line per paragraph; other text unchanged.
+
+    Text is hard-wrapped when its lines are at most MAX_WRAP_WIDTH wide and several long lines end without
+    end punctuation. A line continues on the next when the next word would not have fitted on it, or when it
+    is long and ends without end punctuation; a short line (a heading, a salutation) stands alone."""
+    width = _wrap_width(lines)
+    if width is None:
+        return lines
+    out: list[str] = []
+    previous = ""  # the last physical line: what the wrap decision looks at
+    for line in lines:
+        stripped = line.strip(EDGE_SPACE)
+        if previous and stripped and _continues(previous, stripped, width):
+            hyphen = previous.endswith("-") and previous[-2:-1].isalpha()
+            out[-1] = out[-1] + ("" if hyphen else " ") + stripped
+        else:
+            out.append(stripped)
+        previous = stripped
+    return out
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    filled = [line.strip(EDGE_SPACE) for line in lines if line.strip(EDGE_SPACE)]
+    if not filled or max(len(line) for line in filled) > MAX_WRAP_WIDTH:
+        return None
+    width = max(len(line) for line in filled)
+    open_ended = sum(1 for line in filled if len(line) >= 0.8 * width and line[-1] not in TERMINAL)
+    return width if open_ended >= max(MIN_WRAPPED_LINES, 0.2 * len(filled)) else None
+
+
+def _continues(line: str, following: str, width: int) -> bool:
+    if len(line) + 1 + len(following.split()[0]) > width:
+        return True  # the next word did not fit: the wrap was forced
+    if line.endswith("-") and line[-2:-1].isalpha():
+        return True  # a word hyphenated at the wrap
+    if line[-1] in TERMINAL:
+        return False
+    return len(line) >= 0.6 * width or following[0].islower()
+
+
+# --------------------------------------------------------------------------- plain-text headings
+
+HEADING_MAX_LENGTH = 80
+HEADING_MAX_WORDS = 12
+HEADING_END = tuple(TERMINAL) + tuple(",:;，：、-–—")
+# Short lines without end punctuation that open a speech rather than a section.
+SALUTATION = re.compile(
+    r"^(?:ladies|gentlemen|good\s+(?:morning|afternoon|evening)|dear|distinguished|excellenc|honou?red|friends|"
+    r"colleagues|mr\.?|mrs\.?|ms\.?|madam|your\s+(?:excellency|honou?r|majesty)|thank\s+you)",
+    re.IGNORECASE,
+)
+HEADING_MAX_SHARE = 1 / 3  # more candidates than this is a list or a poem, not headings
+
+
+def mark_plain_headings(texts: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """Mark the headings of plain (non-Chinese) text with heading level 2: a short line without end
+    punctuation, starting with a capital or a digit, that stands between a finished paragraph and a
+    paragraph of body text. Marks nothing when candidates are too many to be headings."""
+    found = [i for i in range(1, len(texts) - 1) if _is_plain_heading(texts, i)]
+    if len(found) > HEADING_MAX_SHARE * len(texts):
+        return texts
+    return [(text, 2) if i in found else (text, level) for i, (text, level) in enumerate(texts)]
+
+
+def _is_plain_heading(texts: list[tuple[str, int | None]], i: int) -> bool:
+    text, level = texts[i]
+    before, after = texts[i - 1], texts[i + 1]
+    return (
+        level is None
+        and len(text) <= HEADING_MAX_LENGTH
+        and len(text.split()) <= HEADING_MAX_WORDS
+        and not text.endswith(HEADING_END)
+        and (text[0].isupper() or text[0].isdigit())
+        and bool(LETTER.search(text))
+        and not SALUTATION.match(text)
+        and parse_any_date(text) is None
+        and before[1] is None
+        and before[0].endswith(tuple(TERMINAL))
+        and after[1] is None
+        and after[0].endswith(tuple(TERMINAL))
+        and len(after[0]) >= max(2 * len(text), 60)
+    )
+
+
+LATIN_TITLE_MAX_LENGTH = 120
+
+
+def _looks_like_latin_title(texts: list[tuple[str, int | None]], set_apart: bool) -> bool:
+    """A non-Chinese first line is the title when it is short, starts with a capital, has no end punctuation
+    and stands apart or before a sentence or a salutation ('Ladies and gentlemen,')."""
+    first = texts[0][0]
+    return (
+        len(texts) > 1
+        and len(first) <= LATIN_TITLE_MAX_LENGTH
+        and (first[0].isupper() or first[0].isdigit())
+        and not first.endswith(HEADING_END)
+        and (set_apart or texts[1][0].endswith(HEADING_END))
     )
 
 

@@ -1,11 +1,18 @@
-"""Clean text saved from document-sharing sites: their chrome, metadata lines, page footers, licence notices.
+"""Clean text saved from web pages: sharing sites' chrome, other pages' chrome, page footers, licence notices.
 
-Such a page is recognised by the site phrases it carries (下载文档, 温馨提示, 网站客服, 猜你喜欢, …). The rules
-are generic: numbered notices under a 温馨提示-style header, lines made only of button labels, metadata lines
-(`大小:22.64KB`, `时间:2023-04-19`), the file-name line and the keyword line above the text, and a
-related-documents list below it. Lines are only ever removed or cut, never reworded.
+A document-sharing site's page is recognised by the site phrases it carries (下载文档, 温馨提示, 网站客服, 猜你
+喜欢, …). The rules are generic: numbered notices under a 温馨提示-style header, lines made only of button labels,
+metadata lines (`大小:22.64KB`, `时间:2023-04-19`), the file-name line and the keyword line above the text, and a
+related-documents list below it.
 
-Message codes: site-chrome-removed, page-footer-removed, license-notice-removed (see `text`).
+Any other web page saved as text (a council's news page, a portal's article) is recognised by two kinds of
+chrome (`web_chrome_kind`): skip links, menus and breadcrumbs (items separated by | · • › » or spaced > /),
+bylines and info lines ('Posted on 7 November 2024 by …', '发布时间：… 来源：…', read as date, author and
+source_name), share/print lines, cookie notices, copyright footers and related-links headers. The article's
+title is the line above its byline (or the last short line above the text); site names and section labels
+above it go, and so does a block of chrome below the text. Lines are only ever removed or cut, never reworded.
+
+Message codes: site-chrome-removed, web-chrome-removed, page-footer-removed, license-notice-removed (see `text`).
 """
 
 from __future__ import annotations
@@ -95,7 +102,7 @@ CHROME_PHRASES = re.compile(
     r"温馨提示|网站客服|客服(?:电话|QQ|微信)|分享赚钱|下载收益归作者所有|版权归属用户|本文档由用户上传|"
     r"负责整理代发布|猜你喜欢|你可能关注的文档|相关文档|相关推荐|热门文档|最新文档|同类文档|更多相关|"
     r"(?:剩余|还剩)\s*\d+\s*页未读|点击(?:查看|下载|阅读)|侵权(?:投诉|举报)|本站(?:声明|不保证)|"
-    r"开通(?:VIP|会员)|下载(?:APP|客户端)|扫码(?:下载|关注)"
+    r"开通(?:VIP|会员)|下载(?:APP|客户端)|扫码(?:下载|关注)|C2C交易模式|收益归\S{0,4}所有"
 )
 PREVIEW_ONLY = re.compile(r"(?:剩余|还剩)\s*\d+\s*页未读|继续阅读|阅读全文|展开全文")
 NOTICE_HEADER = re.compile(r"^(?:温馨提示|特别提醒|下载须知|下载说明|注意事项|免责声明|声明)\s*[:：]?$")
@@ -137,6 +144,8 @@ def clean(lines: list[str]) -> Cleaned:
     result = Cleaned(lines=list(lines))
     if is_scraped(lines):
         _remove_site_chrome(result)
+    if is_web_page(result.lines):
+        _remove_web_chrome(result)
     _remove_license_notice(result)
     _remove_page_footers(result)
     return result
@@ -173,6 +182,9 @@ def _chrome_marks(lines: list[str]) -> list[bool]:
 def _remove_site_chrome(result: Cleaned) -> None:
     lines = result.lines
     chrome = _chrome_marks(lines)
+    related = _related_list_start(lines)
+    for i in range(related, len(lines)):
+        chrome[i] = True
     substantial = [i for i, line in enumerate(lines) if not chrome[i] and len(line.strip()) >= SUBSTANTIAL]
     if not substantial:
         return
@@ -242,6 +254,16 @@ def _is_keyword_line(line: str) -> bool:
         and all(len(token) <= 12 for token in tokens)
         and not SENTENCE_PUNCTUATION.search(line)
     )
+
+
+def _related_list_start(lines: list[str]) -> int:
+    """Where a trailing related-documents list starts (its header, then only short lines); len(lines) if none."""
+    text_seen = False
+    for i, line in enumerate(lines):
+        if text_seen and RELATED_HEADER.match(line.strip()) and all(len(s.strip()) <= 80 for s in lines[i:]):
+            return i
+        text_seen = text_seen or (len(line.strip()) >= SUBSTANTIAL and not _is_chrome(line))
+    return len(lines)
 
 
 def _drop_related_list(lines: list[str], drop: list[bool], end: int) -> None:
@@ -347,3 +369,334 @@ def _cut_footers(line: str, titles: list[str]) -> tuple[str, int]:
         line = line[:start] + line[end:]
         count += 1
     return line, count
+
+
+# --------------------------------------------------------------------------- web pages saved as text
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+} | {
+    name: number
+    for number, names in enumerate(
+        (  # French, German and Spanish
+            ("janvier", "januar", "enero"),
+            ("février", "februar", "febrero"),
+            ("mars", "märz", "marzo"),
+            ("avril", "abril"),
+            ("mai", "mayo"),
+            ("juin", "juni", "junio"),
+            ("juillet", "juli", "julio"),
+            ("août", "agosto"),
+            ("septembre", "septiembre"),
+            ("octobre", "oktober", "octubre"),
+            ("novembre", "noviembre"),
+            ("décembre", "dezember", "diciembre"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+EN_DATES = (
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?(?P<year>\d{{4}})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
+)
+SKIP_LINK = re.compile(
+    r"^(?:skip|jump)\s+(?:to\s+)?(?:the\s+)?(?:main\s+)?(?:content|navigation|main|menu|search)$|"
+    r"^(?:跳过导航|跳转到主要内容|跳到主要内容|无障碍浏览|无障碍阅读|长者模式|适老化)$",
+    re.IGNORECASE,
+)
+# Separators of menu items and breadcrumbs; '>' and '/' only with spaces around them.
+MENU_SEPARATOR = re.compile(r"\s*[|｜•·]\s*|\s+[/>›»]\s+|\s*[›»＞]\s*")
+BREADCRUMB_SEPARATOR = re.compile(r"\s+[/>›»]\s+|\s*[›»＞]\s*")
+BREADCRUMB_START = re.compile(
+    r"^(?:home|homepage|首页|网站首页|当前位置|您现在的位置|您的位置)\b", re.IGNORECASE
+)
+BYLINE_START = re.compile(
+    r"^(?:(?:posted|published|updated|last\s+updated|last\s+modified|first\s+published|released|date|by|"
+    r"written\s+by|source|delivered\s+on|publié\s+le|mis\s+à\s+jour\s+le|veröffentlicht\s+am|"
+    r"aktualisiert\s+am|publicado\s+el|actualizado\s+el|发布时间|发布日期|发文日期|时间|日期|来源|信息来源|文章来源|作者)\b"
+    r"|from\s*:)",
+    re.IGNORECASE,
+)
+BYLINE_AUTHOR = re.compile(
+    r"(?:\bby\s+|\bauthor\s*[:：]\s*|作者\s*[:：]\s*)(?P<value>[^|｜·\u3000]+?)\s*(?=$|[|｜·\u3000]|\s{2}|\s+on\s)",
+    re.IGNORECASE,
+)
+BYLINE_SOURCE = re.compile(
+    r"(?:\b(?:source|from)\s*[:：]\s*|(?:信息|文章)?来源\s*[:：]\s*)(?P<value>[^|｜·\u3000]+?)\s*(?=$|[|｜·\u3000]|\s{2}|浏览|点击)",
+    re.IGNORECASE,
+)
+BYLINE_LABEL = re.compile(
+    r"^(?:posted(?:\s+on)?|published(?:\s+on)?|updated|last\s+updated|first\s+published|date|发布时间|发布日期)\s*[:：]?$",
+    re.IGNORECASE,
+)
+DELIVERED = re.compile(r"^delivered\s+on\b", re.IGNORECASE)
+SHARE_LINE = re.compile(
+    r"^(?:share(?:\s+(?:this|this\s+page|this\s+article|this\s+story|on\s+\w+))?\s*:?|print(?:\s+this\s+page)?|"
+    r"email\s+this(?:\s+page)?|back\s+to\s+top|return\s+to\s+top|top\s+of\s+page|"
+    r"(?:was|is)\s+this\s+page\s+(?:useful|helpful)\??|report\s+a\s+problem(?:\s+with\s+this\s+page)?|"
+    r"分享到\s*[:：]?|打印本页|打印|关闭窗口|关闭|返回顶部|【\s*(?:打印本页|打印|关闭窗口|关闭|返回顶部|字体\s*[:：]?.{0,12})\s*】"
+    r"(?:\s*【[^】]{1,12}】)*)$",
+    re.IGNORECASE,
+)
+SOCIAL_NAMES = frozenset(
+    "facebook x twitter email e-mail linkedin whatsapp print reddit pinterest telegram instagram youtube "
+    "weibo wechat 微信 微博 qq空间 tiktok bluesky threads mastodon copy link".split()
+)
+COOKIE_LINE = re.compile(
+    r"\b(?:we|this\s+(?:web)?site)\s+uses?\s+(?:some\s+)?(?:essential\s+|necessary\s+)?cookies\b|"
+    r"\bcookies?\s+(?:policy|settings|preferences|notice|consent)\b|^cookies\s+on\s+\S+$|"
+    r"\b(?:accept|reject|manage|allow)\s+(?:all\s+|additional\s+|analytics\s+|optional\s+)?cookies\b",
+    re.IGNORECASE,
+)
+FOOTER_LINE = re.compile(
+    r"^(?:©|\(c\)\s|copyright\b|版权所有|all\s+rights\s+reserved)|\ball\s+rights\s+reserved\b|"
+    r"^(?:privacy(?:\s+(?:policy|notice))?|terms(?:\s+(?:of\s+use|and\s+conditions))?|accessibility(?:\s+statement)?|"
+    r"contact\s+us|sitemap|site\s+map)$|ICP备|公网安备",
+    re.IGNORECASE,
+)
+WEB_RELATED_HEADER = re.compile(
+    r"^(?:related(?:\s+(?:articles|news|stories|content|pages|links|posts))?|more\s+(?:news|stories|articles)|"
+    r"latest\s+news|you\s+may\s+also\s+like|read\s+more|see\s+also|相关(?:文章|新闻|链接|阅读|稿件)|"
+    r"上一篇|下一篇|推荐阅读|延伸阅读)\s*:?$",
+    re.IGNORECASE,
+)
+CJK_TEXT = re.compile(r"[\u3400-\u9fff]")
+NAME_PARTICLES = frozenset("of the and for de du van von der la le da di & on".split())
+END_PUNCTUATION = tuple("。！？；.!?;:：,，…")
+WEB_SIGNALS = ("skip", "menu", "byline", "share", "footer", "cookie", "related")
+HEADER_REACH = 15  # the article's title and byline are among the first lines of the page
+
+
+def parse_any_date(text: str) -> str | None:
+    """parse_date, or an English date: '7 November 2024', 'Nov. 7th, 2024' -> '2024-11-07'."""
+    numeric = parse_date(text)
+    if numeric:
+        return numeric
+    for pattern in EN_DATES:
+        match = pattern.search(text)
+        if match:
+            year, month, day = int(match["year"]), MONTHS[match["month"].lower()], int(match["day"])
+            if 1 <= day <= 31 and 1000 <= year <= 2999:
+                return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def read_byline(line: str) -> dict | None:
+    """The metadata of a page's byline or info line ('Posted on 7 November 2024 by Communications Team',
+    'Published: 2023-10-11 | Source: …', '发布时间：2022-03-04 来源：县应急管理局 浏览次数：521'), or None
+    when the line is not one. Keys: date, author, source_name (only those found)."""
+    stripped = " ".join(line.split()) if "\u3000" not in line else line.strip()
+    if not stripped or len(stripped) > 160 or not BYLINE_START.match(stripped):
+        return None
+    found: dict = {}
+    date = parse_any_date(stripped)
+    if date:
+        found["date"] = date
+    for key, pattern in (("author", BYLINE_AUTHOR), ("source_name", BYLINE_SOURCE)):
+        match = pattern.search(stripped)
+        value = match["value"].strip(" ,.;:") if match else ""
+        if value and not parse_any_date(value) and _looks_like_name(value):
+            found[key] = value
+    # A sentence that merely starts with 'By' or 'Source' is not a byline: a byline has a date or is short.
+    if not found or (
+        "date" not in found and (len(stripped.split()) > 8 or stripped.endswith(END_PUNCTUATION))
+    ):
+        return None
+    return found
+
+
+def _looks_like_name(value: str) -> bool:
+    """A person's or an office's name: short, and in English every main word capitalised ('Communications
+    Team', 'Office of the Mayor'), so 'by the end of the year' is not read as an author."""
+    words = value.split()
+    if len(value) > 60 or len(words) > 8:
+        return False
+    if CJK_TEXT.search(value):
+        return True
+    return all(word[0].isupper() or word[0].isdigit() or word.lower() in NAME_PARTICLES for word in words)
+
+
+def _menu_items(line: str, separator: re.Pattern) -> list[str]:
+    return [item for item in separator.split(line) if item.strip()]
+
+
+def is_menu_line(line: str) -> bool:
+    """A navigation menu ('Home | News | Contact us') or breadcrumb ('Home › News › Speeches')."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 200 or stripped.endswith(END_PUNCTUATION):
+        return False
+    items = _menu_items(stripped, MENU_SEPARATOR)
+    short = all(len(item) <= 30 and len(item.split()) <= 4 for item in items)
+    no_sentences = not any(SENTENCE_PUNCTUATION.search(item) for item in items)
+    if len(items) >= 3 and short and no_sentences:
+        return True
+    crumbs = _menu_items(stripped, BREADCRUMB_SEPARATOR)
+    return len(crumbs) >= 2 and short and no_sentences and bool(BREADCRUMB_START.match(stripped))
+
+
+def web_chrome_kind(line: str) -> str | None:
+    """Which kind of web-page chrome a line is (one of WEB_SIGNALS), or None for text."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 250:
+        return None
+    if SKIP_LINK.match(stripped):
+        return "skip"
+    if SHARE_LINE.match(stripped):
+        return "share"
+    if read_byline(stripped):
+        return "byline"
+    if is_menu_line(stripped):
+        return "menu"
+    if FOOTER_LINE.search(stripped) and len(stripped) <= 160:
+        return "footer"
+    if COOKIE_LINE.search(stripped):
+        return "cookie"
+    if WEB_RELATED_HEADER.match(stripped):
+        return "related"
+    return None
+
+
+def is_web_page(lines: list[str]) -> bool:
+    """True when the text carries at least two kinds of web-page chrome (skip link, menu, byline, …)."""
+    kinds = {web_chrome_kind(line) for line in lines}
+    return len(kinds - {None}) >= 2
+
+
+def _is_sentence(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.endswith(END_PUNCTUATION) or len(stripped) > 150
+
+
+def _remove_web_chrome(result: Cleaned) -> None:
+    lines = result.lines
+    kinds = [web_chrome_kind(line) for line in lines]
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    _mark_split_bylines(lines, kinds, filled)
+    drop = [kind is not None and kind != "related" for kind in kinds]
+    text_start = _first_text(lines, drop, filled[:HEADER_REACH])
+    for i, kind in enumerate(kinds):
+        if kind == "byline" and i > text_start and "date" not in (read_byline(lines[i]) or {"date": 1}):
+            drop[i] = False  # 'Source: …' in the text is a caption; in the tail it goes with the tail
+    _read_web_header(result, lines, kinds, drop, filled[:HEADER_REACH])
+    _drop_web_tail(lines, kinds, drop)
+    _read_bylines(result, [line for i, line in enumerate(lines) if drop[i] and kinds[i] == "byline"])
+    removed = [lines[i].strip() for i in range(len(lines)) if drop[i] and lines[i].strip()]
+    result.lines = [line for i, line in enumerate(lines) if not drop[i]]
+    if removed:
+        examples = ", ".join(dict.fromkeys(s[:20] for s in removed[:6]))
+        result.messages.append(
+            warning(
+                "web-chrome-removed", f"removed {len(removed)} lines of a web page's chrome ({examples}, …)"
+            )
+        )
+
+
+def _mark_split_bylines(lines: list[str], kinds: list, filled: list[int]) -> None:
+    """A byline label alone on its line ('Published') with the date on the next line: both are byline."""
+    for here, following in zip(filled, filled[1:], strict=False):
+        stripped = lines[following].strip()
+        if BYLINE_LABEL.match(lines[here].strip()) and len(stripped) <= 40 and parse_any_date(stripped):
+            kinds[here] = kinds[following] = "byline"
+
+
+def _read_bylines(result: Cleaned, bylines: list[str]) -> None:
+    """Metadata from the dropped bylines: the first of each field wins, but a 'Delivered on' date (the day
+    the speech was given) beats a publication date."""
+    for line in bylines:
+        found = read_byline(line) or {}
+        date = found.get("date") or parse_any_date(line)
+        if date and DELIVERED.match(line.strip()):
+            result.metadata["date"] = date
+        elif date:
+            result.metadata.setdefault("date", date)
+        for key in ("author", "source_name"):
+            if key in found:
+                result.metadata.setdefault(key, found[key])
+
+
+def _read_web_header(
+    result: Cleaned, lines: list[str], kinds: list, drop: list[bool], head: list[int]
+) -> None:
+    """Find the article's title among the page's first lines: the line above the byline, or else the last
+    short line above the text. Site names and section labels above it (short lines among chrome) go."""
+    first_text = _first_text(lines, drop, head)
+    head = [i for i in head if i <= first_text]
+    bylines = [i for i in head if kinds[i] == "byline"]
+    if bylines:
+        above = [i for i in head if i < bylines[0] and not drop[i]]
+        title = above[-1] if above and not _is_sentence(lines[above[-1]]) else None
+    else:
+        last_chrome = max((i for i in head if drop[i]), default=None)
+        if last_chrome is None:
+            return
+        after = [i for i in head if i > last_chrome and not drop[i]]
+        body = next(
+            (k for k, i in enumerate(after) if _is_sentence(lines[i]) or _starts_paragraph(lines, i)), None
+        )
+        title = after[body - 1] if body else None
+    if title is None or len(lines[title].strip()) > 150:
+        return
+    for i in head:
+        if i < title and not drop[i] and not _is_sentence(lines[i]) and len(lines[i].strip()) <= 80:
+            drop[i] = True
+    result.title_candidates.append(lines[title].strip())
+
+
+def _first_text(lines: list[str], drop: list[bool], head: list[int]) -> int:
+    """Index of the text's first line (a sentence, or the first line of a wrapped paragraph) among the
+    page's first lines; past the end of `head` when there is none."""
+    return next(
+        (i for i in head if not drop[i] and (_is_sentence(lines[i]) or _starts_paragraph(lines, i))),
+        head[-1] + 1 if head else 0,
+    )
+
+
+def _starts_paragraph(lines: list[str], i: int) -> bool:
+    """A long line continued on the next line: the first line of a hard-wrapped paragraph."""
+    return len(lines[i].strip()) >= 60 and i + 1 < len(lines) and bool(lines[i + 1].strip())
+
+
+def _drop_web_tail(lines: list[str], kinds: list, drop: list[bool]) -> None:
+    """Below the text: from the first chrome line (share bar, related links, footer) on, a block of chrome
+    and short link titles is dropped whole, social network names and related articles' titles included."""
+    start = None
+    for i in range(len(lines) - 1, -1, -1):
+        stripped = lines[i].strip()
+        if not stripped:
+            continue
+        if kinds[i] is not None:
+            start = i
+        elif _is_sentence(stripped) or len(stripped) > 100:
+            break
+    if start is None:
+        return
+    for i in range(start, len(lines)):
+        drop[i] = True
+    for i in range(start - 1, -1, -1):  # social names just above a share bar's last label
+        if lines[i].strip().lower() in SOCIAL_NAMES:
+            drop[i] = True
+        elif lines[i].strip():
+            break

@@ -2,13 +2,16 @@
 
 The bytes are decoded (BOMs first, then strict UTF-8, UTF-16 without a BOM by its NUL pattern, then
 charset-normalizer for GB18030/GBK and the rest); line endings of any kind are accepted. Plain text gives one
-paragraph per line. Text saved from a document-sharing site is cleaned by `scraped`, and merged lines are
-split into paragraphs by `paragraphs`; both only remove or split, never change words.
+paragraph per line. Text saved from a document-sharing site or any other web page is cleaned by `scraped`;
+merged lines are split into paragraphs, hard-wrapped lines rejoined and plain-text headings marked by
+`paragraphs`; both only remove, split or join lines, never change words.
 
 Message codes:
   - not-text (error): the file is binary or in no encoding that decodes it cleanly.
   - empty (error): the file holds no text at all.
   - site-chrome-removed: lines of a document-sharing site (notices, buttons, related documents) were dropped.
+  - web-chrome-removed: lines of a web page saved as text (skip links, menus, breadcrumbs, bylines read as
+    metadata, share/print/cookie lines, related links, copyright footers) were dropped.
   - page-footer-removed: page footers such as '…讲话第2页' were cut out and the split word rejoined.
   - license-notice-removed: a trailing public-domain/licence notice of the site the text came from was dropped.
   - truncated: the text ends mid-sentence, so the source is incomplete.

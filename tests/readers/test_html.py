@@ -411,3 +411,115 @@ def test_empty_page_is_an_error(tmp_path):
     with pytest.raises(ConversionError) as raised:
         html.read(page)
     assert raised.value.message.code == "empty"
+
+
+# --------------------------------------------------------------------------- English pages, bylines, source lines
+
+ENGLISH_SENTENCE = (
+    "Thank you, Mayor Lin, for your kind introduction, and thank you to the organisers for inviting me. "
+)
+
+
+def english_page(folder: Path, article: str, head: str = "") -> Path:
+    path = folder / "page.html"
+    path.write_text(
+        f"<html lang='en'><head><meta charset='utf-8'><title>Keynote | Lanchuan Today</title>{head}</head><body>"
+        "<a class='skip' href='#main'>Skip to main content</a><nav><a href='/'>Home</a> <a href='/n/'>News</a></nav>"
+        f"<main id='main'>{article}</main><footer><p>© 2023 Lanchuan County.</p></footer></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_readability_choice_without_id_or_class_is_walked_whole(tmp_path):
+    # readability picks the classless <article>; its first classed child must not stand in for it.
+    page = english_page(
+        tmp_path,
+        "<article><h1>Keynote</h1><p class='speaker'><em>Dr. Margaret Hale</em></p>"
+        f"<p>{ENGLISH_SENTENCE * 3}</p><h2>Why it matters</h2><p>{ENGLISH_SENTENCE * 3}</p>"
+        "<p>Thank you.</p></article><section class='related'><h2>Related</h2><ul><li><a href='/x'>Other</a>"
+        "</li></ul></section>",
+    )
+    document = html.read(page)
+    assert [(b.heading_level, b.text[:12]) for b in document.blocks] == [
+        (0, "Keynote"),
+        (None, "Dr. Margaret"),
+        (None, "Thank you, M"),
+        (2, "Why it matte"),
+        (None, "Thank you, M"),
+        (None, "Thank you."),
+    ]
+    assert document.messages == ()
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        (
+            "Published: 2023-10-11 | Source: Lanchuan County Foreign Affairs Office",
+            {"date": "2023-10-11", "source_name": "Lanchuan County Foreign Affairs Office"},
+        ),
+        (  # no source in the byline: the site's name from the <title> is the source
+            "Posted on 7 November 2024 by Communications Team",
+            {"date": "2024-11-07", "author": "Communications Team", "source_name": "Lanchuan Today"},
+        ),
+    ],
+)
+def test_english_bylines_in_the_article_are_dropped_and_read(tmp_path, byline, expected):
+    page = english_page(
+        tmp_path,
+        f"<article><h1>Keynote</h1><p class='byline'>{byline}</p><p>{ENGLISH_SENTENCE * 3}</p>"
+        "<p>Share this:</p><p>Print this page</p></article>",
+    )
+    document = html.read(page)
+    assert [b.text[:9] for b in document.blocks] == ["Keynote", "Thank you"]
+    assert document.metadata == {"title": "Keynote", **expected}
+
+
+def test_a_lone_source_line_gives_the_source_name_over_the_site_name(tmp_path):
+    speech = "同志们，今天召开全县生态环境保护工作会议，主要任务是总结工作、部署任务。" * 3
+    page = write_page(
+        tmp_path,
+        "<div id='js_content'><h1>在全县生态环境保护工作会议上的讲话</h1>"
+        f"<em id='publish_time'>2025年06月13日 18:30</em><p>{speech}</p>"
+        "<section>来源：岚川县生态环境分局</section><section>编辑：李文　审核：张华</section></div>",
+    )
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "<title>", "<meta property='og:site_name' content='微信公众平台'><title>"
+        ),
+        encoding="utf-8",
+    )
+    document = html.read(page)
+    assert texts(document) == ["在全县生态环境保护工作会议上的讲话", "2025年06月13日 18:30", speech]
+    assert document.metadata["source_name"] == "岚川县生态环境分局"
+    assert document.metadata["date"] == "2025-06-13"
+    assert document.messages == ()
+
+
+def test_a_source_line_in_the_middle_of_the_article_is_a_caption_and_stays(tmp_path):
+    page = english_page(
+        tmp_path,
+        f"<article><h1>Keynote</h1><p>{ENGLISH_SENTENCE * 4}</p><p>Source: National Bureau of Statistics</p>"
+        f"<p>{ENGLISH_SENTENCE * 4}</p></article>",
+    )
+    document = html.read(page)
+    assert "Source: National Bureau of Statistics" in texts(document)
+    assert document.metadata["source_name"] == "Lanchuan Today"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ("<div>" * 300 + "<p>同志们：嵌套正文。</p>" + "</div>" * 300, "deep-nesting-flattened"),
+        (
+            "<p>" + "<b><i>" * 5000 + "同志们：嵌套正文。" + "</i></b>" * 5000 + "</p>",
+            "deep-nesting-flattened",
+        ),
+    ],
+)
+def test_text_nested_too_deeply_for_the_parser_is_kept_with_a_message(tmp_path, body, code):
+    page = write_page(tmp_path, f"<article><h1>嵌套</h1>{body}</article>")
+    document = html.read(page)
+    assert texts(document) == ["嵌套", "同志们：嵌套正文。"]
+    assert codes(document) == [code]

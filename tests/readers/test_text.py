@@ -347,3 +347,354 @@ def test_read_text_never_changes_words():
     source = "同志们：\n今天我们召开会议，研究部署工作。\n"
     document = text.read_text(source)
     assert "".join(texts(document)) == source.replace("\n", "")
+
+
+# --------------------------------------------------------------------------- web pages saved as text
+
+
+def test_english_web_page_saved_as_text_loses_its_chrome_and_keeps_its_outline():
+    document = read("web_page_english.txt")
+    assert [(block.heading_level, block.text[:30]) for block in document.blocks] == [
+        (0, "Leader's speech to the annual "),
+        (None, "Thank you all for coming out s"),
+        (2, "Where we stand"),
+        (None, "Last year the district welcome"),
+        (None, "There is more to do. Three emp"),
+        (2, "What comes next"),
+        (None, "We will open the enterprise hu"),
+    ]
+    assert document.blocks[1].text.endswith("straight from the night shift.")
+    assert document.metadata == {
+        "title": "Leader's speech to the annual business breakfast",
+        "date": "2025-03-14",
+        "author": "Press Office",
+    }
+    assert codes(document) == ["web-chrome-removed"]
+
+
+def test_chinese_portal_page_saved_as_text_reads_its_info_line():
+    document = text.read_text(
+        "在全县工作会议上的讲话\n发布时间：2022-03-04 09:30:00　来源：县应急管理局　浏览次数：521\n\n"
+        "同志们：\n今天召开全县工作会议，主要任务是总结去年工作，部署今年任务。\n\n【打印本页】　　【关闭窗口】\n"
+    )
+    assert texts(document) == [
+        "在全县工作会议上的讲话",
+        "同志们：",
+        "今天召开全县工作会议，主要任务是总结去年工作，部署今年任务。",
+    ]
+    assert document.metadata == {
+        "title": "在全县工作会议上的讲话",
+        "date": "2022-03-04",
+        "source_name": "县应急管理局",
+    }
+    assert codes(document) == ["web-chrome-removed"]
+
+
+@pytest.mark.parametrize("name", ["plain_english_wrapped.txt", "plain_english_lines.txt"])
+def test_clean_english_text_gives_no_messages(name):
+    document = read(name)
+    assert document.messages == ()
+    assert document.blocks[0].heading_level == 0
+    assert not document.truncated
+
+
+def test_hard_wrapped_english_text_is_reflowed_into_paragraphs_with_headings():
+    document = read("plain_english_wrapped.txt")
+    expected = [
+        (0, "Remarks at the river clean-up day"),
+        (None, "Good morning, everyone."),
+        (None, "Thank you for giving up … from the weir to the bridge."),
+        (2, "The river belongs to all of us"),
+        (None, "It is easy to forget … grew up along its banks."),
+        (None, "We owe it some care."),
+    ]
+    assert len(document.blocks) == len(expected)
+    for block, (level, words) in zip(document.blocks, expected, strict=True):
+        start, _, end = words.partition(" … ")
+        assert block.heading_level == level
+        assert block.text.startswith(start) and block.text.endswith(end or start)
+    assert "plastic out of our river. Last year" in document.blocks[2].text
+
+
+def test_a_short_line_before_a_short_line_is_not_a_heading():
+    assert [block.heading_level for block in read("plain_english_lines.txt").blocks] == [
+        0,
+        None,
+        None,
+        None,
+        None,
+    ]
+
+
+def test_sharing_site_related_list_below_a_long_site_notice_is_removed():
+    lines = [
+        "下载文档",
+        "温馨提示：",
+        "1. 本站所有文档均由用户上传。",
+        "同志们，今天召开会议，主要任务是总结工作、部署任务，希望大家认真抓好落实，确保取得实效。",
+        "相关文档",
+        "另一篇讲话.docx",
+        "本站为文档C2C交易模式，即用户上传的文档直接被用户下载，收益归上传人所有。",
+    ]
+    assert scraped.clean(lines).lines == [lines[3]]
+
+
+PARSE_ANY_DATE_CASES = [
+    ("7 November 2024", "2024-11-07"),
+    ("Wednesday 6th Nov. 2024", "2024-11-06"),
+    ("November 7, 2024", "2024-11-07"),
+    ("Sept 30 2023", "2023-09-30"),
+    ("2024-11-07T09:00", "2024-11-07"),
+    ("2024年11月7日", "2024-11-07"),
+    ("32 May 2024", None),
+    ("in May 2024", None),
+    ("Mayor 7, 2024", None),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), PARSE_ANY_DATE_CASES)
+def test_parse_any_date(value, expected):
+    assert scraped.parse_any_date(value) == expected
+
+
+BYLINE_CASES = [
+    (
+        "Posted on 7 November 2024 by Communications Team",
+        {"date": "2024-11-07", "author": "Communications Team"},
+    ),
+    (
+        "Published: 2023-10-11 | Source: Lanchuan County Foreign Affairs Office",
+        {"date": "2023-10-11", "source_name": "Lanchuan County Foreign Affairs Office"},
+    ),
+    ("By Jane Smith | 12 March 2024", {"date": "2024-03-12", "author": "Jane Smith"}),
+    ("Last updated: 3 January 2025", {"date": "2025-01-03"}),
+    ("By the Office of the Mayor", {"author": "the Office of the Mayor"}),
+    (
+        "发布时间：2022-03-04 09:30:00　来源：县应急管理局　浏览次数：521",
+        {"date": "2022-03-04", "source_name": "县应急管理局"},
+    ),
+    ("来源：岚川县生态环境分局", {"source_name": "岚川县生态环境分局"}),
+    ("作者：李明", {"author": "李明"}),
+    ("By the end of the year we will have built two schools.", None),
+    ("By then everything had changed", None),
+    ("Source of pride for the whole town", None),
+    ("Date night at the market", None),
+    ("时间过得真快，转眼一年又过去了。", None),
+    ("来源于群众，服务于群众", None),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), BYLINE_CASES)
+def test_read_byline(line, expected):
+    assert scraped.read_byline(line) == expected
+
+
+MENU_CASES = [
+    ("Home | News | Your Council | Services | Contact us", True),
+    ("Home · Residents · Business · Contact", True),
+    ("Home > News > Speeches", True),
+    ("Home › News", True),
+    ("首页 > 新闻中心 > 领导讲话", True),
+    ("Peace, prosperity | partnership | trust", False),  # a comma: text, not a menu
+    ("Schools > roads", False),  # two items that are not a breadcrumb
+    ("A | B", False),
+    ("We met in London | Paris | Rome last year and agreed on everything.", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), MENU_CASES)
+def test_is_menu_line(line, expected):
+    assert scraped.is_menu_line(line) is expected
+
+
+CHROME_KIND_CASES = [
+    ("Skip to main content", "skip"),
+    ("Skip navigation", "skip"),
+    ("跳转到主要内容", "skip"),
+    ("Share this:", "share"),
+    ("Share on Facebook", "share"),
+    ("Print this page", "share"),
+    ("Back to top", "share"),
+    ("【打印本页】　　【关闭窗口】", "share"),
+    ("【字体：大 中 小】【打印】", "share"),
+    ("© 2024 Ashford Town Council. All rights reserved.", "footer"),
+    ("Copyright 2025 Riverside District Council", "footer"),
+    ("Privacy policy", "footer"),
+    ("版权所有：岚川县人民政府　蜀ICP备00000000号", "footer"),
+    ("We use cookies to make this website work. Accept all cookies or manage settings.", "cookie"),
+    ("Related", "related"),
+    ("Related news", "related"),
+    ("Posted on 7 November 2024 by Communications Team", "byline"),
+    ("Home | News | Contact us", "menu"),
+    ("Good evening, and a very warm welcome to Ashford.", None),
+    ("Five years of friendship", None),
+    ("Our cookies are famous across the county, and we use only local butter.", None),
+    ("Print shops and copy centres have closed across the region.", None),
+    ("Facebook", None),  # a network's name alone is chrome only in a share bar
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), CHROME_KIND_CASES)
+def test_web_chrome_kind(line, expected):
+    assert scraped.web_chrome_kind(line) == expected
+
+
+IS_WEB_PAGE_CASES = [
+    (["Skip to main content", "Title", "Text.", "© 2024 Council"], True),
+    (["Title", "Posted on 1 May 2024 by Staff", "Text.", "Share this:"], True),
+    (["Title", "Text about cookies.", "© 2024 Council"], False),  # one kind is not enough
+    (["Good evening.", "Thank you."], False),
+]
+
+
+@pytest.mark.parametrize(("lines", "expected"), IS_WEB_PAGE_CASES)
+def test_is_web_page(lines, expected):
+    assert scraped.is_web_page(lines) is expected
+
+
+WEB_CLEAN_CASES = [
+    # (lines, kept lines, metadata, title candidates)
+    (
+        [
+            "Skip to content",
+            "Town Council",
+            "Home | News | Contact",
+            "News",
+            "A title",
+            "",
+            "Body text here.",
+            "© 2024",
+        ],
+        ["A title", "Body text here."],
+        {},
+        ["A title"],
+    ),
+    (
+        [
+            "Site",
+            "Home | News | Contact",
+            "The title",
+            "Posted on 1 May 2024",
+            "Text.",
+            "Share this:",
+            "X",
+            "Email",
+        ],
+        ["The title", "Text."],
+        {"date": "2024-05-01"},
+        ["The title"],
+    ),
+    (  # related articles' titles below the text go with the header that announces them
+        ["Skip to content", "Title", "Text.", "Related", "Another story", "Third story", "© 2024 Council"],
+        ["Title", "Text."],
+        {},
+        ["Title"],
+    ),
+    (  # a dateless source line inside the text is a caption, not a byline
+        [
+            "Skip to content",
+            "Title",
+            "Text.",
+            "Source: National Bureau of Statistics",
+            "More text.",
+            "© 2024",
+        ],
+        ["Title", "Text.", "Source: National Bureau of Statistics", "More text."],
+        {},
+        ["Title"],
+    ),
+    (  # a short last line of the speech stays above the share bar
+        ["Skip to content", "Title", "Text.", "Thank you", "Share this:", "Facebook"],
+        ["Title", "Text.", "Thank you"],
+        {},
+        ["Title"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "kept", "metadata", "titles"), WEB_CLEAN_CASES)
+def test_clean_web_page(lines, kept, metadata, titles):
+    cleaned = scraped.clean(lines)
+    assert [line for line in cleaned.lines if line.strip()] == kept
+    assert cleaned.metadata == metadata
+    assert cleaned.title_candidates == titles
+
+
+JOIN_WRAPPED_CASES = [
+    (  # wrapped text: a line continues when the next word would not have fitted or it ends open
+        [
+            "The council met on Tuesday to agree the budget for the coming year, and",
+            "the vote was carried by a large majority of the members present.",
+            "Short line.",
+            "Next paragraph begins here and runs on to the full width of the text",
+            "and then stops.",
+            "",
+            "A heading",
+            "Then more text that fills the line nearly to the right margin of the page",
+            "so that it wraps.",
+        ],
+        [
+            "The council met on Tuesday to agree the budget for the coming year, and the vote was carried by a "
+            "large majority of the members present.",
+            "Short line.",
+            "Next paragraph begins here and runs on to the full width of the text and then stops.",
+            "",
+            "A heading",
+            "Then more text that fills the line nearly to the right margin of the page so that it wraps.",
+        ],
+    ),
+    (  # one paragraph per line (not wrapped) stays as it is
+        ["A first paragraph that ends here.", "A heading", "A second paragraph that ends here too."],
+        ["A first paragraph that ends here.", "A heading", "A second paragraph that ends here too."],
+    ),
+    (  # lines wider than any wrap width are paragraphs
+        ["x " * 60 + "end", "y " * 60 + "end", "z " * 60 + "end", "w " * 60 + "end"],
+        ["x " * 60 + "end", "y " * 60 + "end", "z " * 60 + "end", "w " * 60 + "end"],
+    ),
+    (  # a word hyphenated at the wrap is rejoined without a space
+        [
+            "We are building a well-",
+            "known partnership with our neighbours across the water, and it will",
+            "grow stronger every year that we keep working together as we have been",
+            "doing since the start of the programme, and we mean to carry on doing so for",
+            "many years.",
+        ],
+        [
+            "We are building a well-known partnership with our neighbours across the water, and it will grow "
+            "stronger every year that we keep working together as we have been doing since the start of the "
+            "programme, and we mean to carry on doing so for many years."
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "expected"), JOIN_WRAPPED_CASES)
+def test_join_wrapped(lines, expected):
+    assert paragraphs.join_wrapped(lines) == expected
+
+
+BODY = "This is a paragraph of body text that is long enough to follow a heading."
+HEADING_CASES = [
+    # (paragraph texts, indexes marked as headings)
+    (["Title", BODY, "Five years of friendship", BODY], [2]),
+    (["Title", BODY, "2. The way ahead", BODY], [2]),
+    (["Title", "Five years of friendship", BODY], []),  # right under the title: a speaker or date line
+    (["Title", BODY, "Ladies and gentlemen", BODY], []),  # a salutation
+    (["Title", BODY, "Thank you", BODY], []),
+    (["Title", BODY, "6 November 2024", BODY], []),  # a date line
+    (["Title", BODY, "and then we went home", BODY], []),  # lower case: a broken line
+    (["Title", BODY, "What we hope to build:", BODY], []),  # end punctuation
+    (["Title", BODY, "A heading", "Short text."], []),  # not followed by body text
+    (["Title", "An open line", "A heading", BODY], []),  # not after a finished paragraph
+    (["Title", BODY, "A heading that is far too long to be a heading in any text of this kind", BODY], []),
+    (["Title", BODY, "One", BODY, "Two", BODY, "Three", BODY], []),  # half the paragraphs: not headings
+    (["Title", BODY, "Last line"], []),
+]
+
+
+@pytest.mark.parametrize(("paragraph_texts", "expected"), HEADING_CASES)
+def test_mark_plain_headings(paragraph_texts, expected):
+    marked = paragraphs.mark_plain_headings(
+        [(t, 0 if i == 0 else None) for i, t in enumerate(paragraph_texts)]
+    )
+    assert [i for i, (_, level) in enumerate(marked) if level == 2] == expected
