@@ -161,12 +161,13 @@ def _glued_marker(text: str, start: int) -> int | None:
 
 
 def split_glued_headings(blocks: list[Block]) -> list[Block]:
-    """Split a numbered heading glued straight onto what follows it ("一、总体要求（一）指导思想。…",
-    "一、正视困难更要坚决信心首先，实现…") into two paragraphs, so each part is seen for itself."""
+    """Split paragraphs that hold two headings' worth of text, so each part is seen for itself:
+    a numbered heading glued onto what follows ("一、总体要求（一）指导思想。…", "一、…坚决信心首先，…"),
+    and two enumerated points merged into one paragraph when the points after them stand alone."""
     out: list[Block] = []
-    for block in blocks:
+    for i, block in enumerate(blocks):
         while isinstance(block, Paragraph) and not block.heading_level:
-            cut = _glued_cut(block.text)
+            cut = _glued_cut(block.text) or _merged_point_cut(block.text, blocks[i + 1 : i + 6])
             if cut is None:
                 break
             head, rest = split_spans(block.spans, cut)
@@ -187,6 +188,25 @@ def _glued_cut(text: str) -> int | None:
             if glued is not None and (not ends or glued < min(ends)):
                 return offset + glued
             return None
+    return None
+
+
+def _merged_point_cut(text: str, following: list[Block]) -> int | None:
+    """Where point k+1 starts inside a paragraph that begins with point k ("一是…。…。二是…"), when a
+    later paragraph starts with point k+2: then the points are paragraphs and these two were merged.
+    An enumeration that runs inside a paragraph ("首先，…。其次，…。") stays as it is."""
+    body = text.lstrip(" \t\u3000")
+    found = find_marker(body)
+    if not found or not found[0].startswith("point") or found[1] >= LAST:
+        return None
+    family, number, _ = found
+    later = [find_marker(b.text.lstrip(" \t\u3000")) for b in following if isinstance(b, Paragraph)]
+    if not any(m and m[0] == family and m[1] in (number + 2, LAST) for m in later):
+        return None
+    for m in re.finditer(r"(?<=[。！？])[\s\u3000]*", body):
+        nxt = find_marker(body[m.end() :])
+        if nxt and nxt[0] == family and nxt[1] == number + 1:
+            return len(text) - len(body) + m.end()
     return None
 
 

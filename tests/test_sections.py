@@ -589,3 +589,27 @@ def test_table_cases_lose_nothing(case):
     items = (LEVEL_CASES | POINT_CASES)[case][0]
     root, _ = sections_of(items)
     assert squash(all_text(root)) == squash("".join(items))
+
+
+def test_two_points_merged_into_one_paragraph_are_split_when_the_next_points_stand_alone():
+    items = [
+        "一是落实领导责任。严格落实党政同责。二是落实监管责任。按照要求开展检查。",
+        "三是落实主体责任。企业要负起责任。",
+        "四是落实考核。年底逐项考核。",
+    ]
+    root, messages = sections_of(items)
+    assert outline(root) == [
+        "1:一是落实领导责任。",
+        "1:二是落实监管责任。",
+        "1:三是落实主体责任。",
+        "1:四是落实考核。",
+    ]
+    assert [b.text for b in root.children[1].blocks] == ["按照要求开展检查。"]
+    assert messages == []
+
+
+def test_an_enumeration_inside_one_paragraph_stays_prose():
+    items = ["首先，我代表县委表示祝贺。其次，我们要继续努力。", "今天的会议很重要。"]
+    root, _ = sections_of(items)
+    assert outline(root) == []
+    assert [b.text for b in root.blocks] == items
