@@ -54,15 +54,55 @@ class TitleAndBody:
     blocks: tuple[Block, ...]
 
 
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+ENGLISH_DATES = (
+    (re.compile(rf"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+((?:19|20)\d{{2}})\b"), (3, 2, 1)),
+    (re.compile(rf"(?i)\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b"), (3, 1, 2)),
+)
+
+
 def find_date(text: str) -> str | None:
-    """The first real calendar date in `text`, as YYYY-MM-DD (2023-02-30 is not one)."""
+    """The first real calendar date in `text`, as YYYY-MM-DD (2023-02-30 is not one). Numeric and
+    Chinese dates first, then English ones ("6 November 2024", "November 6, 2024")."""
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
-            try:
-                return datetime.date(*(int(g) for g in m.groups())).isoformat()
-            except ValueError:
-                continue
+            found = _real_date(*(int(g) for g in m.groups()))
+            if found:
+                return found
+    for pattern, (y, mo, d) in ENGLISH_DATES:
+        for m in pattern.finditer(text):
+            found = _real_date(int(m.group(y)), MONTHS[m.group(mo).lower().rstrip(".")], int(m.group(d)))
+            if found:
+                return found
     return None
+
+
+def _real_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def date_from_file_name(path: Path) -> str | None:
@@ -142,6 +182,7 @@ def read_front_lines(blocks: tuple[Block, ...]) -> dict:
     paragraphs = [b.text.strip() for b in blocks[:8] if isinstance(b, Paragraph) and b.text.strip()]
     for text in paragraphs[:6]:
         if len(text) > 80:
+            _read_delivery_line(text, found)
             break
         m = SUBTITLE_RE.match(text)
         if m:
@@ -157,7 +198,20 @@ def read_front_lines(blocks: tuple[Block, ...]) -> dict:
         name = m and (m.group(2) or m.group(3))
         if name and name not in NOT_NAMES and "speaker" not in found:
             found["speaker"] = name
+            continue
+        _read_delivery_line(text, found)
     return found
+
+
+DELIVERY_LINE = re.compile(r"(?i)\b(?:delivered|given|spoke|speech|address|remarks|keynote)\b")
+
+
+def _read_delivery_line(text: str, found: dict) -> None:
+    """An English opening note such as "The text of the address given by … on 6 November 2024."."""
+    if len(text) <= 240 and DELIVERY_LINE.search(text) and "date" not in found:
+        date = find_date(text)
+        if date:
+            found["date"] = date
 
 
 def event_from_title(title: str) -> str | None:

@@ -335,3 +335,29 @@ def test_summary_is_the_start_of_the_body():
 
 def test_description_becomes_the_summary():
     assert metadata_of(doc("正文。", metadata={"description": "一段描述"})).summary == "一段描述"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("on Wednesday 6 November 2024.", "2024-11-06"),
+        ("November 6, 2024", "2024-11-06"),
+        ("Sept. 3rd 2021", "2021-09-03"),
+        ("31 February 2024", None),
+        ("in May we met", None),
+    ],
+    ids=["day-month-year", "month-day-year", "abbreviated", "impossible", "no-year"],
+)
+def test_english_dates(text, expected):
+    assert find_date(text) == expected
+
+
+def test_english_delivery_line_gives_the_date():
+    document = doc(
+        para("Mayor's address to the delegation"),
+        "The following is the text of the address given by Mayor Thomas Reed at the civic reception on "
+        "Wednesday 6 November 2024.",
+        "Good evening, and a very warm welcome to Ashford.",
+        metadata={"date": "2024-11-07"},
+    )
+    assert metadata_of(document).date == "2024-11-06"
