@@ -13,7 +13,19 @@ from dataclasses import asdict, replace
 
 import yaml
 
-from .model import Block, CodeBlock, ListItem, Paragraph, Section, Span, Speech, Table, plain_text
+from .model import (
+    METADATA_FIELDS,
+    Block,
+    CodeBlock,
+    ListItem,
+    Paragraph,
+    Section,
+    Span,
+    Speech,
+    Table,
+    merge_spans,
+    plain_text,
+)
 
 # Characters Python-Markdown lets a backslash escape (its ESCAPED_CHARS); others go as entities.
 BACKSLASH = set("\\`*_{}[]()#+-.!")
@@ -34,18 +46,6 @@ ALWAYS = set("\\`*_[]<>&|~^{}#")
 # Characters that end a line for Markdown or YAML besides \n: inside a paragraph they are spaces.
 LINE_BREAKS = str.maketrans({c: " " for c in "\r\x0b\x0c\x85\u2028\u2029"})
 LINE_START = re.compile(r"^(\s*)(#{1,6}|[-+*]|\d+[.)]|>|=+|-{3,}|_{3,}|\*{3,}|!!!|\?\?\?|:::)(?=\s|$)")
-FRONT_MATTER_KEYS = (
-    "title",
-    "date",
-    "speaker",
-    "event",
-    "location",
-    "language",
-    "tags",
-    "summary",
-    "source_name",
-    "source_url",
-)
 
 
 def escape_text(text: str) -> str:
@@ -78,7 +78,7 @@ def escape_line_start(line: str) -> str:
 def render_spans(spans: tuple[Span, ...], media_prefix: str, media_names: set[str]) -> str:
     """Inline Markdown for some spans. Adjacent spans with the same formatting are merged first."""
     parts = []
-    for span in _merge_runs(spans):
+    for span in merge_spans(spans):
         if span.kind == "break":
             parts.append("<br>\n")
         elif span.kind == "note":
@@ -89,23 +89,6 @@ def render_spans(spans: tuple[Span, ...], media_prefix: str, media_names: set[st
             parts.append(_render_text_span(span))
     text = "".join(parts).strip()
     return "\n".join(escape_line_start(line.strip()) for line in text.split("\n"))
-
-
-def _merge_runs(spans: tuple[Span, ...]) -> list[Span]:
-    merged: list[Span] = []
-    for span in spans:
-        prev = merged[-1] if merged else None
-        same = (
-            prev
-            and prev.kind == span.kind == "text"
-            and (prev.bold, prev.italic, prev.strike, prev.href)
-            == (span.bold, span.italic, span.strike, span.href)
-        )
-        if same:
-            merged[-1] = Span(prev.text + span.text, prev.bold, prev.italic, prev.strike, prev.href)
-        else:
-            merged.append(span)
-    return merged
 
 
 def _render_text_span(span: Span) -> str:
@@ -281,7 +264,7 @@ def _dump(data: dict, allow_unicode: bool) -> str:
 
 def page_fields(speech: Speech, extra: dict) -> dict:
     meta = asdict(speech.metadata)
-    fields = {k: meta[k] for k in FRONT_MATTER_KEYS}
+    fields = {k: meta[k] for k in METADATA_FIELDS}
     fields["tags"] = list(speech.metadata.tags)
     fields.update(extra)
     return fields

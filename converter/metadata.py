@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Block, Document, Metadata, Paragraph
+from .model import METADATA_FIELDS, Block, Document, Metadata, Paragraph
 from .sections import HAN_RE
 
 TITLE_FONTS = ("小标宋", "标宋", "小标")
@@ -248,9 +248,6 @@ def tags_from(value) -> tuple[str, ...]:
         if item and not item.isdigit() and item not in tags:
             tags.append(item)
     return tuple(tags)
-
-
-METADATA_FIELDS = {f.name for f in fields(Metadata)}
 
 
 def build_metadata(

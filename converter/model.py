@@ -8,7 +8,7 @@ file itself carries. The shared stages (`cleaning`, `metadata`, `sections`) turn
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 # --------------------------------------------------------------------------- messages
@@ -63,6 +63,22 @@ class Span:
     href: str | None = None
     kind: Literal["text", "break", "image", "note"] = "text"
     src: str | None = None
+
+
+def merge_spans(spans) -> tuple[Span, ...]:
+    """Adjacent text spans with the same formatting joined into one (readers split runs freely)."""
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        if last is not None and span.kind == last.kind == "text" and _format(span) == _format(last):
+            out[-1] = Span(last.text + span.text, last.bold, last.italic, last.strike, last.href)
+        else:
+            out.append(span)
+    return tuple(out)
+
+
+def _format(span: Span) -> tuple:
+    return (span.bold, span.italic, span.strike, span.href)
 
 
 def plain_text(spans: tuple[Span, ...]) -> str:
@@ -182,6 +198,7 @@ class Metadata:
     source_url: str | None = None
 
 
+METADATA_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Metadata))
 # Fields a sidecar file or a catalog.csv row may set, besides those of Metadata.
 OVERRIDE_ONLY_FIELDS = ("slug",)
 

@@ -47,22 +47,10 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .model import Message, warning
+from .model import METADATA_FIELDS, OVERRIDE_ONLY_FIELDS, Message, warning
 
 TEXT_FIELDS = ("title", "speaker", "event", "location", "summary", "source_name")
-FIELDS = (
-    "title",
-    "date",
-    "speaker",
-    "event",
-    "location",
-    "language",
-    "tags",
-    "summary",
-    "source_name",
-    "source_url",
-    "slug",
-)
+FIELDS = (*METADATA_FIELDS, *OVERRIDE_ONLY_FIELDS)
 SIDECAR_SUFFIXES = (".yml", ".yaml")
 CATALOG_NAME = "catalog.csv"
 SOURCE_SUFFIXES = (".docx", ".html", ".htm", ".txt")

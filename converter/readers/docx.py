@@ -38,7 +38,7 @@ import posixpath
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -57,6 +57,7 @@ from ..model import (
     Paragraph,
     Span,
     Table,
+    merge_spans,
     warning,
 )
 
@@ -1090,21 +1091,7 @@ def _joined(carried: list[Span]) -> list[Span]:
 
 def _merged(spans: list[Span]) -> tuple[Span, ...]:
     """Adjacent text spans with the same formatting joined; tabs as spaces."""
-    out: list[Span] = []
-    for span in spans:
-        if span.kind == "text":
-            span = Span(span.text.replace("\t", " "), span.bold, span.italic, span.strike, span.href)
-        last = out[-1] if out else None
-        if (
-            last is not None
-            and span.kind == last.kind == "text"
-            and (span.bold, span.italic, span.strike, span.href)
-            == (last.bold, last.italic, last.strike, last.href)
-        ):
-            out[-1] = Span(last.text + span.text, last.bold, last.italic, last.strike, last.href)
-        else:
-            out.append(span)
-    return tuple(out)
+    return merge_spans(replace(s, text=s.text.replace("\t", " ")) if s.kind == "text" else s for s in spans)
 
 
 def _main_font(fonts: Counter) -> str | None:

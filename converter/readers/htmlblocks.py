@@ -16,7 +16,19 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ..model import Block, Cell, CodeBlock, ListItem, Media, Message, Paragraph, Span, Table, warning
+from ..model import (
+    Block,
+    Cell,
+    CodeBlock,
+    ListItem,
+    Media,
+    Message,
+    Paragraph,
+    Span,
+    Table,
+    merge_spans,
+    warning,
+)
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 BLOCK_TAGS = frozenset(
@@ -139,7 +151,7 @@ class Walker:
     def _flush(self, *, quote: bool, centered: bool) -> None:
         items, self._inline = self._inline, []
         for spans in _split_runs(items):
-            spans = _trim(_merge(spans))
+            spans = _trim(list(merge_spans(spans)))
             if any(s.kind != "break" for s in spans):
                 self.blocks.append(Paragraph(tuple(spans), quote=quote, centered=centered))
 
@@ -198,7 +210,7 @@ class Walker:
         self._inline_children(element, _Format(), skip=skip, block_breaks=True)
         items, self._inline = self._inline, saved
         spans = [item if isinstance(item, Span) else Span("", kind="break") for item in items]
-        return tuple(_trim(_merge(spans)))
+        return tuple(_trim(list(merge_spans(spans))))
 
     def _inline_children(self, element, fmt: _Format, *, skip=(), block_breaks=False) -> None:
         self._text(element.text, fmt)
@@ -389,25 +401,6 @@ def _split_runs(items: list) -> list[list[Span]]:
         else:
             runs[-1].append(item)
     return runs
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    """Join neighbouring text spans of the same format."""
-    out: list[Span] = []
-    for span in spans:
-        previous = out[-1] if out else None
-        if (
-            previous is not None
-            and span.kind == previous.kind == "text"
-            and (span.bold, span.italic, span.strike, span.href)
-            == (previous.bold, previous.italic, previous.strike, previous.href)
-        ):
-            out[-1] = Span(
-                previous.text + span.text, previous.bold, previous.italic, previous.strike, previous.href
-            )
-        else:
-            out.append(span)
-    return out
 
 
 def _trim(spans: list[Span]) -> list[Span]:
