@@ -157,11 +157,20 @@ def _looks_like_title(para: Paragraph, declared: str) -> bool:
     if not text or len(text) > 60 or text[-1] in "。.；;，,：:":
         return False
     if declared:
-        # The file names its title: the first line is the title only if it says the same.
-        return _same(text, declared)
+        # The file names its title: the first line is the title only if it says the same, or if it is
+        # set as a title (a title font, or centred bold and not a short name line). Word's title
+        # property is often left over from a template, so a title set on the page wins over it.
+        return _same(text, declared) or _set_as_title(para)
     if any(f in (para.font or "") for f in TITLE_FONTS) or para.centered:
         return True
     return para.all_bold and len(text) <= 40 and para.heading_level is None
+
+
+def _set_as_title(para: Paragraph) -> bool:
+    text = para.text.strip()
+    return any(f in (para.font or "") for f in TITLE_FONTS) or (
+        para.centered and para.all_bold and len(text) >= 8
+    )
 
 
 def _same(a: str, b: str) -> bool:

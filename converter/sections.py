@@ -29,6 +29,7 @@ HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CN_DIGITS = "零〇一二三四五六七八九十百两"
 _NUM = f"[{CN_DIGITS}]{{1,4}}"
 LAST = 1000  # the ordinal of 最后: it closes any sequence
+UNNUMBERED_RANK = 99  # deeper than any family, so any numbered heading closes a 结束语 section
 MAX_GAP = 3  # numbers a sequence may skip (一、 then 四、) and still be one sequence
 
 # Numbering families, shallowest first. Each pattern matches the marker at the start of a paragraph.
@@ -47,7 +48,19 @@ POINTS: tuple[tuple[str, re.Pattern], ...] = (
 )
 GLUED_MARKERS = (POINTS[0][1], POINTS[1][1], FAMILIES["paren_cn"])
 WORD_ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "最后": LAST}
-UNNUMBERED_PARTS = {"结束语", "结语", "前言", "引言", "总结", "小结", "后记", "序言", "导言", "开场白"}
+UNNUMBERED_PARTS = {
+    "结束语",
+    "结语",
+    "前言",
+    "引言",
+    "总结",
+    "小结",
+    "后记",
+    "序言",
+    "导言",
+    "开场白",
+    "目录",
+}
 HEADING_FONTS = {
     "黑体": "cn",
     "方正黑体": "cn",
@@ -330,10 +343,15 @@ def assign_levels(cands: list[Candidate]) -> None:
         if cand.family.startswith("point"):
             cand.level = (stack[-1][1] if stack else 0) + 1
             continue
-        rank = -1 if cand.family == "unnumbered" else _rank(cand.family, order)
+        if cand.family == "unnumbered":
+            # A part title closes every open section; the next numbered heading is a sibling of it.
+            stack = [(UNNUMBERED_RANK, 1)]
+            cand.level = 1
+            continue
+        rank = _rank(cand.family, order)
         while stack and stack[-1][0] >= rank:
             stack.pop()
-        cand.level = 1 if rank < 0 else (stack[-1][1] if stack else 0) + 1
+        cand.level = (stack[-1][1] if stack else 0) + 1
         stack.append((rank, cand.level))
 
 
@@ -399,7 +417,9 @@ def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tup
         blocks = split_glued_headings(blocks)
     cands, messages = explicit_headings(blocks)
     if chinese:
-        numbered = keep_sequences(drop_front_lines(blocks, chinese_candidates(blocks)))
+        numbered = drop_typed_contents(
+            keep_sequences(drop_front_lines(blocks, chinese_candidates(blocks))), blocks
+        )
         structural = [c for c in numbered if not c.family.startswith("point")]
         if cands and len(structural) <= len(cands):
             # The heading styles are the outline; numbered points still nest under them.
@@ -422,6 +442,30 @@ def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tup
     if not cands:
         cands = bold_line_headings(blocks)
     return build_tree(blocks, cands), messages
+
+
+def drop_typed_contents(cands: list[Candidate], blocks: list[Block]) -> list[Candidate]:
+    """A typed table of contents (第一章…第六章 on consecutive lines, the same headings again later)
+    is body text, not a run of empty sections: headings in a run of three or more consecutive lines
+    whose text comes back as a heading further on are dropped."""
+    keys = [_heading_key(blocks[c.index].text) for c in cands]
+    last_seen = {key: n for n, key in enumerate(keys)}
+    dropped: set[int] = set()
+    run: list[int] = []
+    for n in range(len(cands) + 1):
+        if n < len(cands) and run and cands[n].index == cands[run[-1]].index + 1:
+            run.append(n)
+            continue
+        repeated = [i for i in run if last_seen[keys[i]] > i]
+        if len(repeated) >= 3 and len(repeated) >= 0.6 * len(run):
+            dropped.update(repeated)
+        run = [n] if n < len(cands) else []
+    return [c for n, c in enumerate(cands) if n not in dropped]
+
+
+def _heading_key(text: str) -> str:
+    """A heading's text without spaces, dot leaders and a trailing page number, for comparing."""
+    return re.sub(r"[\s.·…_\-—]+|\d+$", "", re.sub(r"[.·…_\-—\s]+\d+\s*$", "", text.strip()))
 
 
 def chinese_candidates(blocks: list[Block]) -> list[Candidate]:

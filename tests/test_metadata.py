@@ -361,3 +361,21 @@ def test_english_delivery_line_gives_the_date():
         metadata={"date": "2024-11-07"},
     )
     assert metadata_of(document).date == "2024-11-06"
+
+
+def test_a_title_set_on_the_page_wins_over_a_stale_word_title_property():
+    document = doc(
+        Paragraph((Span("关于歌山镇农贸市场经营管理权项目的讲话", bold=True),), centered=True),
+        "同志们：今天我们召开会议。",
+        metadata={"title": "东阳市八家单位信息网络安全"},
+    )
+    assert metadata_of(document).title == "关于歌山镇农贸市场经营管理权项目的讲话"
+
+
+def test_a_short_centred_line_does_not_replace_the_declared_title():
+    document = doc(
+        Paragraph((Span("县长 林晓峰", bold=True),), centered=True),
+        "同志们：今天我们召开会议。",
+        metadata={"title": "在全县优化营商环境大会上的讲话"},
+    )
+    assert metadata_of(document).title == "在全县优化营商环境大会上的讲话"

@@ -613,3 +613,25 @@ def test_an_enumeration_inside_one_paragraph_stays_prose():
     root, _ = sections_of(items)
     assert outline(root) == []
     assert [b.text for b in root.blocks] == items
+
+
+def test_a_typed_table_of_contents_is_not_a_run_of_empty_sections():
+    items = [
+        para("目录", font="黑体"),
+        "第一章  总则",
+        "第二章  项目需求",
+        "第三章  合同条款",
+        "第一章 总则",
+        "本文件适用于本项目。",
+        "第二章 项目需求",
+        "项目需求如下。",
+        "第三章 合同条款",
+        "合同条款如下。",
+    ]
+    root, _ = sections_of(items)
+    assert outline(root) == ["1:目录", "1:第一章 总则", "1:第二章 项目需求", "1:第三章 合同条款"]
+    assert [b.text for b in root.children[0].blocks] == [
+        "第一章  总则",
+        "第二章  项目需求",
+        "第三章  合同条款",
+    ]

@@ -1,32 +1,40 @@
 """Writing the static search index (the format is described in FORMAT.md beside this file).
 
-`build_index(docs, out)` streams the documents three times over temporary files so that memory stays
-bounded by one partition of the postings, not by the archive:
+`build_index(docs, out)` streams the documents over temporary files so that memory stays bounded by a fixed
+budget, not by the archive:
 
 1. spill every document to a temporary file and collect the dates (document ids are assigned newest first,
-   so "ties by date, newest first" is simply "lower id first");
-2. tokenize each document once, write its metadata file and its text chunks, and append its postings to one
-   of `partitions` temporary files chosen by term hash;
-3. load one partition at a time, group its postings by term and write the shard files (and the position
-   chunk files of frequent terms) that belong to it.
+   so "ties by date, newest first" is simply "lower id first") and the facets;
+2. read the documents back in id order, write each one's metadata and snippet files, and append its
+   postings to one compact accumulator per term (document gaps, tf bytes, position blocks: the very bytes
+   of the shard format); when the accumulators pass `spill_bytes`, append them to `partitions` temporary
+   files chosen by term hash as one segment per term;
+3. load one partition at a time, join each term's segments (they are in document order, so joining is
+   concatenation) and write the shard files and the position chunk files of frequent terms.
+
+Steps 2 and 3 run in `workers` processes: step 2 over consecutive ranges of documents (their segments are
+joined in range order), step 3 over partitions. The output does not depend on the number of workers.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import pickle
 import shutil
 import tempfile
 import time
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from converter.search.tokens import runs
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 TITLE_FLAG = 2
 HEADING_FLAG = 1
 TF_CAP = 63
@@ -61,9 +69,12 @@ class IndexOptions:
     shard_bytes: int = 4096  # target size of a term shard file
     inline_positions: int = 384  # position lists up to this many bytes stay inside the shard file
     chunk_bytes: int = 4096  # target size of a position chunk file
-    chunk_slots: int = 256  # slots of text per snippet file
+    chunk_slots: int = 0  # slots of text per snippet file; 0: 384 for UTF-16 text, 256 for UTF-8
     overlap_slots: int = 24  # each snippet file also holds this many slots of the next one
+    text_encoding: str = "auto"  # of the snippet files: utf-8, utf-16le, or auto (the smaller one)
     max_partitions: int = 128
+    spill_bytes: int = 48 << 20  # postings held in memory (per worker) before they go to the partitions
+    workers: int = 0  # processes; 0: one per CPU, at most 4 (one for small archives)
 
 
 @dataclass
@@ -102,6 +113,43 @@ def varints(values: Iterable[int]) -> bytes:
     return bytes(out)
 
 
+class _Sizes:
+    """Files and bytes written, by top-level kind (t, p, m, x, ...)."""
+
+    def __init__(self) -> None:
+        self.by_kind: dict[str, list[int]] = {}
+
+    def add(self, kind: str, size: int, files: int = 1) -> None:
+        entry = self.by_kind.setdefault(kind, [0, 0])
+        entry[0] += files
+        entry[1] += size
+
+    def merge(self, other: dict[str, list[int]]) -> None:
+        for kind, (files, size) in other.items():
+            self.add(kind, size, files)
+
+
+def _write(path: str, data: bytes) -> int:
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return len(data)
+
+
+@dataclass
+class _Plan:
+    """What every worker needs to know (picklable)."""
+
+    tmp: str
+    out: str
+    count: int
+    shards: int
+    partitions: int
+    encoding: str
+    chunk_slots: int
+    offsets: list[int]  # file offset of each document (by id) in the spill file
+    options: IndexOptions
+
+
 def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | None = None) -> IndexStats:
     """Write the index for `docs` into the folder `out` (replaced if it exists) and return statistics."""
     options = options or IndexOptions()
@@ -110,52 +158,100 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
         shutil.rmtree(out)
     for sub in ("t", "p", "m", "x"):
         (out / sub).mkdir(parents=True)
+    sizes = _Sizes()
+    terms = 0
     with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
-        tmp_dir = Path(tmp)
-        count, order, chars = _spill_docs(docs, tmp_dir / "docs.pickle")
-        shards = _shard_count(chars, options)
-        partitions = min(shards, options.max_partitions)
-        facets = _write_docs(tmp_dir, out, order, partitions, options)
-        stats = _write_shards(tmp_dir, out, count, shards, partitions, options)
-    (out / "facets.json").write_text(json.dumps(facets, ensure_ascii=False, separators=(",", ":")), "utf-8")
+        spilled = _spill_docs(docs, os.path.join(tmp, "docs.pickle"))
+        count = spilled["count"]
+        shards = _shard_count(spilled["chars"], options)
+        encoding = options.text_encoding
+        if encoding == "auto":
+            encoding = "utf-16le" if spilled["utf16"] < spilled["utf8"] else "utf-8"
+        chunk_slots = options.chunk_slots or (384 if encoding == "utf-16le" else 256)
+        plan = _Plan(tmp, str(out), count, shards, min(shards, options.max_partitions), encoding,
+                     chunk_slots, spilled["offsets"], options)  # fmt: skip
+        workers = options.workers or min(os.cpu_count() or 1, 4)
+        workers = max(1, min(workers, count // 100))  # a process is worth starting for 100 speeches
+        bounds = [count * w // workers for w in range(workers + 1)]
+        groups = [list(range(w, plan.partitions, workers)) for w in range(workers)]
+        if workers == 1:
+            doc_results = [_index_range(plan, 0, 0, count)]
+            shard_results = [_write_partitions(plan, groups[0], 1)]
+        else:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                doc_results = list(pool.map(_index_range, [plan] * workers, range(workers),
+                                            bounds[:-1], bounds[1:]))  # fmt: skip
+                shard_results = list(
+                    pool.map(_write_partitions, [plan] * workers, groups, [workers] * workers)
+                )
+        for result in doc_results:
+            sizes.merge(result)
+        for result, found in shard_results:
+            sizes.merge(result)
+            terms += found
+    facets = spilled["facets"]
+    data = json.dumps(facets, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    sizes.add("facets.json", _write(os.path.join(out, "facets.json"), data))
     manifest = {
         "format": FORMAT_VERSION,
         "docs": count,
         "shards": shards,
-        "chunkSlots": options.chunk_slots,
+        "chunkSlots": chunk_slots,
+        "text": encoding,
         "tfCap": TF_CAP,
     }
-    (out / "index.json").write_text(json.dumps(manifest), "utf-8")
-    stats.docs = count
-    stats.shards = shards
-    for path in out.rglob("*"):
-        if path.is_file():
-            stats.files += 1
-            size = path.stat().st_size
-            stats.bytes += size
-            kind = path.relative_to(out).parts[0]
-            stats.bytes_by_kind[kind] = stats.bytes_by_kind.get(kind, 0) + size
+    sizes.add("index.json", _write(os.path.join(out, "index.json"), json.dumps(manifest).encode()))
+    stats = IndexStats(docs=count, terms=terms, shards=shards)
+    for kind, (files, size) in sizes.by_kind.items():
+        stats.files += files
+        stats.bytes += size
+        stats.bytes_by_kind[kind] = size
     stats.seconds = time.perf_counter() - started
     return stats
 
 
-def _spill_docs(docs: Iterable[SearchDoc], path: Path) -> tuple[int, list[int], int]:
-    """Write the documents to `path` one pickle each; return their count, the id of each (newest first)
-    and the number of characters."""
+def _spill_docs(docs: Iterable[SearchDoc], path: str) -> dict:
+    """Write the documents to `path` one pickle each. Returns their count, the file offset of each by id
+    (newest first), the number of characters, the text's size in UTF-8 and in UTF-16, and the facets."""
     keys = []
-    chars = 0
-    with path.open("wb") as spill:
+    offsets = []
+    chars = utf8 = utf16 = 0
+    with open(path, "wb") as spill:
         for seq, doc in enumerate(docs):
+            offsets.append(spill.tell())
             pickle.dump(doc, spill, protocol=pickle.HIGHEST_PROTOCOL)
-            keys.append((doc.date, doc.title, seq))
-            chars += len(doc.title) + sum(len(s.heading) + len(s.text) for s in doc.sections)
+            keys.append((doc.date, doc.title, seq, doc.speaker, doc.event))
+            for text in (doc.title, *(s.heading for s in doc.sections), *(s.text for s in doc.sections)):
+                chars += len(text)
+                utf8 += len(text.encode("utf-8"))
+                utf16 += 2 * len(text) + sum(1 for c in text if c > "\uffff") * 2
     # ISO dates sort as strings; undated ("") last; equal dates by title. Both sorts are stable.
     ranked = sorted(keys, key=lambda k: k[1])
     ranked.sort(key=lambda k: k[0], reverse=True)
-    order = [0] * len(keys)
-    for doc_id, (_, _, seq) in enumerate(ranked):
-        order[seq] = doc_id
-    return len(keys), order, chars
+    doc_ids = [0] * len(keys)
+    for doc_id, key in enumerate(ranked):
+        doc_ids[key[2]] = doc_id
+    facet_values: dict[str, dict[str, int]] = {"years": {}, "speakers": {}, "events": {}}
+    facets: dict[str, list] = {"y": [0] * len(keys), "s": [0] * len(keys), "e": [0] * len(keys)}
+    for date, _, seq, speaker, event in keys:
+        for key, letter, value in (
+            ("years", "y", date[:4]),
+            ("speakers", "s", speaker),
+            ("events", "e", event),
+        ):
+            values = facet_values[key]
+            facets[letter][doc_ids[seq]] = values.setdefault(value, len(values))
+    for key, values in facet_values.items():
+        facets[key] = list(values)
+    return {
+        "count": len(keys),
+        "offsets": [offsets[k[2]] for k in ranked],
+        "chars": chars,
+        "utf8": utf8,
+        "utf16": utf16,
+        "facets": {key: facets[key] for key in ("years", "speakers", "events", "y", "s", "e")},
+    }
 
 
 def _shard_count(chars: int, options: IndexOptions) -> int:
@@ -236,88 +332,6 @@ def encode_slots(slots: list[int]) -> bytes:
     return bytes(out)
 
 
-def _write_docs(tmp: Path, out: Path, order: list[int], partitions: int, options: IndexOptions) -> dict:
-    """Tokenize every spilled document: write m/<id>.json and x/<id>/<k>.txt, and append its postings to
-    the partition files. Returns the facets (year, speaker, event of every document)."""
-    hashes: dict[str, int] = {}
-    buffers: list[list] = [[] for _ in range(partitions)]
-    facet_values: dict[str, dict[str, int]] = {"years": {}, "speakers": {}, "events": {}}
-    facets = {"y": [0] * len(order), "s": [0] * len(order), "e": [0] * len(order)}
-    with (tmp / "docs.pickle").open("rb") as spill:
-        for seq, doc_id in enumerate(order):
-            doc: SearchDoc = pickle.load(spill)
-            postings = _index_doc(doc, doc_id, out, options)
-            for term, tf, flags, slots in postings.items():
-                h = hashes.get(term)
-                if h is None:
-                    h = hashes[term] = fnv1a(term) % partitions
-                buffers[h].append((term, doc_id, tf, flags, slots and encode_slots(slots)))
-            for key, letter, value in (
-                ("years", "y", doc.date[:4]),
-                ("speakers", "s", doc.speaker),
-                ("events", "e", doc.event),
-            ):
-                values = facet_values[key]
-                facets[letter][doc_id] = values.setdefault(value, len(values))
-            if seq % 25 == 24:
-                _flush(tmp, buffers)
-    _flush(tmp, buffers)
-    for key, values in facet_values.items():
-        facets[key] = list(values)
-    return facets
-
-
-def _flush(tmp: Path, buffers: list[list]) -> None:
-    for number, buffer in enumerate(buffers):
-        if buffer:
-            with (tmp / f"part-{number}.pickle").open("ab") as part:
-                pickle.dump(buffer, part, protocol=pickle.HIGHEST_PROTOCOL)
-            buffer.clear()
-
-
-def _index_doc(doc: SearchDoc, doc_id: int, out: Path, options: IndexOptions) -> _Postings:
-    """Tokenize one document, write its metadata and snippet files, return its postings."""
-    postings = _Postings()
-    parts: list[tuple[str, int]] = []  # (text, first slot) of each block, to cut the snippet files
-    slot = postings.add_text(doc.title, 0, TITLE_FLAG)
-    parts.append((doc.title + "\n", 0))
-    heads = []
-    for section in doc.sections:
-        start = slot
-        if section.heading:
-            parts.append((section.heading + "\n", slot))
-            slot = postings.add_text(section.heading, slot, HEADING_FLAG)
-        parts.append((section.text + "\n", slot))
-        slot = postings.add_text(section.text, slot, 0)
-        heads.append([start, section.anchor, section.heading, section.level])
-    meta = {
-        "u": doc.url,
-        "t": doc.title,
-        "d": doc.date,
-        "s": doc.speaker,
-        "e": doc.event,
-        "h": heads,
-        "n": slot,
-    }
-    with open(os.path.join(out, "m", f"{doc_id}.json"), "w", encoding="utf-8") as handle:
-        json.dump(meta, handle, ensure_ascii=False, separators=(",", ":"))
-    _write_snippets(parts, slot, os.path.join(out, "x", str(doc_id)), options)
-    return postings
-
-
-def _write_snippets(parts: list[tuple[str, int]], total: int, folder: str, options: IndexOptions) -> None:
-    """Cut the document's text into files of `chunk_slots` slots (plus `overlap_slots` of the next)."""
-    text = "".join(p[0] for p in parts)
-    offsets = _slot_offsets(parts)
-    os.mkdir(folder)
-    size = options.chunk_slots
-    for number, first in enumerate(range(0, max(total, 1), size)):
-        begin = _offset_at(offsets, first, len(text))
-        end = _offset_at(offsets, first + size + options.overlap_slots, len(text))
-        with open(os.path.join(folder, f"{number}.txt"), "w", encoding="utf-8") as handle:
-            handle.write(text[begin:end])
-
-
 def _slot_offsets(parts: list[tuple[str, int]]) -> list[tuple[int, int, int]]:
     """(first slot, char offset, width in slots) of every run of the concatenated parts."""
     marks = []
@@ -346,93 +360,274 @@ def _offset_at(marks: list[tuple[int, int, int]], slot: int, length: int) -> int
     return marks[lo][1] if lo < len(marks) else length
 
 
-def _write_shards(tmp: Path, out: Path, count: int, shards: int, partitions: int, options: IndexOptions):
-    stats = IndexStats()
-    for number in range(partitions):
-        grouped: dict[str, list] = defaultdict(list)
-        path = tmp / f"part-{number}.pickle"
-        if path.exists():
-            with path.open("rb") as part:
+def _index_range(plan: _Plan, worker: int, first: int, last: int) -> dict[str, list[int]]:
+    """Step 2 for the documents `first`..`last`-1: write their metadata and snippet files and append their
+    postings to the partition files `part-<worker>-<n>`. Returns the sizes of the files written."""
+    sizes = _Sizes()
+    options = plan.options
+    accs: dict[str, list] = {}  # term -> [last doc, doc gaps, tf bytes, position blocks, block sizes]
+    held = 0
+    spills = [0]
+    with open(os.path.join(plan.tmp, "docs.pickle"), "rb") as spill:
+        for doc_id in range(first, last):
+            spill.seek(plan.offsets[doc_id])
+            doc: SearchDoc = pickle.load(spill)
+            postings = _index_doc(doc, doc_id, plan, sizes)
+            flags = postings.flags
+            for term, slots in postings.positions.items():
+                acc = accs.get(term)
+                if acc is None:
+                    acc = accs[term] = [0, bytearray(), bytearray(), bytearray(), array("I")]
+                    held += 400  # the accumulator's objects
+                gap = doc_id - acc[0]
+                acc[0] = doc_id
+                gaps = acc[1]
+                while gap > 127:
+                    gaps.append((gap & 127) | 128)
+                    gap >>= 7
+                gaps.append(gap)
+                n = len(slots)
+                acc[2].append((n if n < TF_CAP else TF_CAP) << 2 | flags.get(term, 0))
+                out = acc[3]
+                start = len(out)
+                value = n
+                while value > 127:
+                    out.append((value & 127) | 128)
+                    value >>= 7
+                out.append(value)
+                previous = 0
+                for slot in slots:
+                    value = slot - previous
+                    previous = slot
+                    while value > 127:
+                        out.append((value & 127) | 128)
+                        value >>= 7
+                    out.append(value)
+                acc[4].append(len(out) - start)
+                held += len(out) - start + 7  # with the gap, the tf byte and the block size
+            for term, n in postings.counts.items():
+                acc = accs.get(term)
+                if acc is None:
+                    acc = accs[term] = [0, bytearray(), bytearray(), None, None]
+                    held += 250
+                gap = doc_id - acc[0]
+                acc[0] = doc_id
+                gaps = acc[1]
+                while gap > 127:
+                    gaps.append((gap & 127) | 128)
+                    gap >>= 7
+                gaps.append(gap)
+                acc[2].append((n if n < TF_CAP else TF_CAP) << 2 | flags.get(term, 0))
+            held += 3 * len(postings.counts)
+            if held > options.spill_bytes:
+                _spill(plan, worker, accs, spills)
+                accs = {}
+                held = 0
+    _spill(plan, worker, accs, spills)
+    return sizes.by_kind
+
+
+def _spill(plan: _Plan, worker: int, accs: dict[str, list], spills: list[int]) -> None:
+    """Append every term's segment (first doc, last doc, gaps, tf bytes, positions, block sizes) to its
+    partition file."""
+    buffers: list[list] = [[] for _ in range(plan.partitions)]
+    for term, (last, gaps, tfs, blocks, lengths) in accs.items():
+        first = _first_varint(gaps)
+        segment = (term, first, last, bytes(gaps), bytes(tfs),
+                   None if blocks is None else bytes(blocks), None if lengths is None else lengths.tobytes())  # fmt: skip
+        buffers[fnv1a(term) % plan.partitions].append(segment)
+    for number, buffer in enumerate(buffers):
+        if buffer:
+            with open(os.path.join(plan.tmp, f"part-{worker}-{number}.pickle"), "ab") as part:
+                pickle.dump(buffer, part, protocol=pickle.HIGHEST_PROTOCOL)
+    spills[0] += 1
+
+
+def _first_varint(data: bytes) -> int:
+    value = shift = 0
+    for byte in data:
+        value |= (byte & 127) << shift
+        if byte < 128:
+            return value
+        shift += 7
+    return value
+
+
+def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> _Postings:
+    """Tokenize one document, write its metadata and snippet files, return its postings."""
+    postings = _Postings()
+    parts: list[tuple[str, int]] = []  # (text, first slot) of each block, to cut the snippet files
+    slot = postings.add_text(doc.title, 0, TITLE_FLAG)
+    parts.append((doc.title + "\n", 0))
+    heads = []
+    for section in doc.sections:
+        start = slot
+        if section.heading:
+            parts.append((section.heading + "\n", slot))
+            slot = postings.add_text(section.heading, slot, HEADING_FLAG)
+        parts.append((section.text + "\n", slot))
+        slot = postings.add_text(section.text, slot, 0)
+        heads.append([start, section.anchor, section.heading, section.level])
+    meta = {
+        "u": doc.url,
+        "t": doc.title,
+        "d": doc.date,
+        "s": doc.speaker,
+        "e": doc.event,
+        "h": heads,
+        "n": slot,
+    }
+    data = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    sizes.add("m", _write(os.path.join(plan.out, "m", f"{doc_id}.json"), data))
+    _write_snippets(parts, slot, os.path.join(plan.out, "x", str(doc_id)), plan, sizes)
+    return postings
+
+
+def _write_snippets(
+    parts: list[tuple[str, int]], total: int, folder: str, plan: _Plan, sizes: _Sizes
+) -> None:
+    """Cut the document's text into files of `chunk_slots` slots (plus `overlap_slots` of the next)."""
+    text = "".join(p[0] for p in parts)
+    offsets = _slot_offsets(parts)
+    os.mkdir(folder)
+    size = plan.chunk_slots
+    overlap = plan.options.overlap_slots
+    for number, first in enumerate(range(0, max(total, 1), size)):
+        begin = _offset_at(offsets, first, len(text))
+        end = _offset_at(offsets, first + size + overlap, len(text))
+        data = text[begin:end].encode(plan.encoding)
+        sizes.add("x", _write(os.path.join(folder, f"{number}.txt"), data))
+
+
+def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[dict[str, list[int]], int]:
+    """Step 3 for the partitions `numbers`: join each term's segments (worker by worker, each in document
+    order) and write the shard files of the partition. Returns the sizes of the files written and the
+    number of terms."""
+    sizes = _Sizes()
+    terms_written = 0
+    for number in numbers:
+        grouped: dict[str, list] = {}
+        for worker in range(workers):
+            path = os.path.join(plan.tmp, f"part-{worker}-{number}.pickle")
+            if not os.path.exists(path):
+                continue
+            with open(path, "rb") as part:
                 while True:
                     try:
                         batch = pickle.load(part)
                     except EOFError:
                         break
-                    for term, doc_id, tf, flags, encoded in batch:
-                        grouped[term].append((doc_id, tf, flags, encoded))
-            path.unlink()
+                    for segment in batch:
+                        found = grouped.get(segment[0])
+                        if found is None:
+                            grouped[segment[0]] = [segment]
+                        else:
+                            found.append(segment)
+            os.unlink(path)
         by_shard: dict[int, list[str]] = defaultdict(list)
         for term in grouped:
-            by_shard[fnv1a(term) % shards].append(term)
-        for shard in range(number, shards, partitions):
-            terms = sorted(by_shard.get(shard, []))
+            by_shard[fnv1a(term) % plan.shards].append(term)
+        for shard in range(number, plan.shards, plan.partitions):
+            terms = sorted(by_shard.get(shard, []))  # code point order is UTF-8 byte order
             data = bytearray()
             varint(len(terms), data)
             for index, term in enumerate(terms):
-                records = sorted(grouped[term])
-                payload = _encode_term(records, count, out / "p", f"{shard}-{index}", options)
+                payload = _encode_term(grouped[term], plan, f"{shard}-{index}", sizes)
                 name = term.encode("utf-8")
                 varint(len(name), data)
                 data += name
                 varint(len(payload), data)
                 data += payload
-            (out / "t" / f"{shard}.bin").write_bytes(bytes(data))
-            stats.terms += len(terms)
+            sizes.add("t", _write(os.path.join(plan.out, "t", f"{shard}.bin"), bytes(data)))
+            terms_written += len(terms)
         del grouped
-    return stats
+    return sizes.by_kind, terms_written
 
 
-def _encode_term(
-    records: list[tuple], count: int, chunk_dir: Path, name: str, options: IndexOptions
-) -> bytes:
+def _join(segments: list[tuple]) -> tuple[bytes, bytes, bytes | None, array | None]:
+    """One term's doc gaps, tf bytes, position blocks and block sizes from its segments in document order:
+    each segment's first gap counts from 0, so it is re-encoded as the gap from the previous segment's
+    last document."""
+    if len(segments) == 1:
+        _, _, _, gaps, tfs, blocks, lengths = segments[0]
+        sizes = None
+        if lengths is not None:
+            sizes = array("I")
+            sizes.frombytes(lengths)
+        return gaps, tfs, blocks, sizes
+    gaps_out = bytearray()
+    tfs_out = bytearray()
+    blocks_out = None if segments[0][5] is None else bytearray()
+    sizes = None if segments[0][6] is None else array("I")
+    previous = 0
+    for _, first, last, gaps, tfs, blocks, lengths in segments:
+        skip = 1
+        while gaps[skip - 1] > 127:
+            skip += 1
+        varint(first - previous, gaps_out)
+        gaps_out += gaps[skip:]
+        previous = last
+        tfs_out += tfs
+        if blocks_out is not None:
+            blocks_out += blocks
+            sizes.frombytes(lengths)
+    return bytes(gaps_out), bytes(tfs_out), blocks_out, sizes
+
+
+def _encode_term(segments: list[tuple], plan: _Plan, name: str, sizes: _Sizes) -> bytes:
     """The payload of one term in its shard: doc ids, tf and flags per doc, then the positions inline or
     a table of the chunk files that hold them."""
-    doc_ids = [r[0] for r in records]
-    listed = encode_slots(doc_ids)
+    gaps, tfs, blocks, lengths = _join(segments)
+    count = plan.count
+    options = plan.options
     bitmap_size = (count + 7) // 8
-    has_positions = records[0][3] is not None
     mode = 0
     data = bytearray()
-    varint(len(records), data)
-    if len(listed) > bitmap_size:
+    varint(len(tfs), data)
+    if len(gaps) > bitmap_size:
         mode |= 1
         bitmap = bytearray(bitmap_size)
-        for doc_id in doc_ids:
+        doc_id = value = shift = 0
+        for byte in gaps:
+            value |= (byte & 127) << shift
+            if byte > 127:
+                shift += 7
+                continue
+            doc_id += value
             bitmap[doc_id >> 3] |= 1 << (doc_id & 7)
+            value = shift = 0
         docs_part = bytes(bitmap)
     else:
-        docs_part = listed
-    blocks = []
-    if has_positions:
+        docs_part = gaps
+    if blocks is not None:
         mode |= 2
-        blocks = [varints((r[1],)) + r[3] for r in records]
-        if sum(len(b) for b in blocks) > options.inline_positions:
+        if len(blocks) > options.inline_positions:
             mode |= 4
     data.append(mode)
     data += docs_part
-    data += bytes(min(r[1], TF_CAP) << 2 | r[2] for r in records)
+    data += tfs
     if mode & 4:
-        data += _write_chunks(blocks, chunk_dir, name, options.chunk_bytes)
-    elif has_positions:
-        data += b"".join(blocks)
+        data += _write_chunks(blocks, lengths, os.path.join(plan.out, "p", name), options.chunk_bytes, sizes)
+    elif blocks is not None:
+        data += blocks
     return bytes(data)
 
 
-def _write_chunks(blocks: list[bytes], chunk_dir: Path, name: str, target: int) -> bytes:
+def _write_chunks(blocks: bytes, lengths: array, stem: str, target: int, sizes: _Sizes) -> bytes:
     """Write the per-document position blocks into files of about `target` bytes; return the table:
     number of chunks, then for each the number of documents it covers."""
-    chunks: list[list[bytes]] = [[]]
-    size = 0
-    for block in blocks:
-        if size and size + len(block) > target:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(block)
-        size += len(block)
+    chunks: list[list[int]] = [[0, 0, 0]]  # [start, end, documents]
+    for length in lengths:
+        chunk = chunks[-1]
+        if chunk[2] and chunk[1] - chunk[0] + length > target:
+            chunk = [chunk[1], chunk[1], 0]
+            chunks.append(chunk)
+        chunk[1] += length
+        chunk[2] += 1
     table = bytearray()
     varint(len(chunks), table)
-    for number, chunk in enumerate(chunks):
-        varint(len(chunk), table)
-        with open(os.path.join(chunk_dir, f"{name}-{number}.bin"), "wb") as handle:
-            handle.write(b"".join(chunk))
+    view = memoryview(blocks)
+    for number, (start, end, documents) in enumerate(chunks):
+        varint(documents, table)
+        sizes.add("p", _write(f"{stem}-{number}.bin", view[start:end]))
     return bytes(table)
