@@ -26,7 +26,7 @@ from pathlib import Path
 from archive_browse import SECTIONS, Settings, browse_pages
 from archive_catalog import Catalog, make_record, read_front_matter
 from archive_data import atom_feed, catalog_csv, catalog_json
-from archive_labels import labels_for
+from archive_labels import LABELS, labels_for
 from archive_speech import resolve_original, speech_view, today
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
@@ -36,8 +36,11 @@ from mkdocs.structure.pages import Page
 
 log = get_plugin_logger("archive")
 
-# Originals the browser would run as active content if served from the archive's own domain.
-ACTIVE_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".xml", ".js", ".mjs")
+# The only files published from originals/ and media/: Word, text (HTML originals are `.html.txt`) and
+# bitmap images. An allowlist, because the list of types a browser runs as a page is long (.html, .xht,
+# .svg, .svgz, .xml, .xsl, .rss, .rdf, .atom, .mht, .js, ...) and a static server picks the type by name.
+SAFE_ORIGINAL_EXTENSIONS = (".docx", ".doc", ".txt", ".pdf", ".odt", ".rtf")
+SAFE_MEDIA_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".emf", ".wmf")
 DEFAULTS = {"sources": "sources", "speeches": "speeches", "latest": 12, "feed_size": 30}
 
 
@@ -61,6 +64,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     options.update((config.extra or {}).get("archive") or {})
     state.options = options
     state.labels = labels_for(str(config.theme.get("language") or "en"))
+    toc = config.mdx_configs.get("toc")
+    if isinstance(toc, dict) and toc.get("permalink_title") in {x["permalink"] for x in LABELS.values()}:
+        # mkdocs.yml names the heading permalinks in Chinese; an archive in another language gets its own.
+        toc["permalink_title"] = state.labels["permalink"]
     if not config.site_url:
         log.info("site_url is not set (SITE_URL): sitemap.xml, feed.xml and the catalog use relative URLs")
     if not config.nav:
@@ -73,10 +80,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     speeches_dir = str(state.options["speeches"]).strip("/")
     records, originals = [], {}
     for file in list(files):
-        if _is_active_original(file):
+        if not is_safe_asset(file.src_uri):
             log.warning(
-                f"'{file.src_uri}' would be served as a live web page; originals of HTML sources "
-                "must be written as <slug>.html.txt. The file is left out of the site."
+                f"'{file.src_uri}' could be served as a live web page: originals/ and media/ may hold only "
+                f"{', '.join(SAFE_ORIGINAL_EXTENSIONS + SAFE_MEDIA_EXTENSIONS)} files (originals of HTML "
+                "sources must be written as <slug>.html.txt). The file is left out of the site."
             )
             files.remove(file)
     for file in files.documentation_pages():
@@ -113,10 +121,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def _is_active_original(file: File) -> bool:
-    return file.src_uri.startswith(("originals/", "media/")) and file.src_uri.lower().endswith(
-        ACTIVE_EXTENSIONS
-    )
+def is_safe_asset(src_uri: str) -> bool:
+    """False for a file in originals/ or media/ whose type is not on the allowlist (other files: True)."""
+    name = src_uri.lower()
+    if name.startswith("originals/"):
+        return name.endswith(SAFE_ORIGINAL_EXTENSIONS)
+    if name.startswith("media/"):
+        return name.endswith(SAFE_MEDIA_EXTENSIONS)
+    return True
 
 
 def _find_original(record, files: Files) -> dict | None:

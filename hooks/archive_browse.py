@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import yaml
 from archive_catalog import Catalog, Group, SpeechRecord
+from archive_labels import speeches_count
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -145,7 +146,7 @@ def _section_index(section: str, groups: list[Group], labels: dict[str, str]) ->
                 f'<li class="sa-year"><a class="sa-year__name" href="{e(href)}">'
                 f"{e(group_title(section, group, labels))}</a>"
                 f'<span class="sa-year__bar"><span style="width:{width}%"></span></span>'
-                f'<span class="sa-year__count">{e(labels["speeches_count"].format(n=len(group.speeches)))}'
+                f'<span class="sa-year__count">{e(speeches_count(labels, len(group.speeches)))}'
                 "</span></li>"
             )
         parts.append('<ol class="sa-timeline">' + "".join(rows) + "</ol>\n")
@@ -165,7 +166,7 @@ def _group_page(section: str, group: Group, labels: dict[str, str]) -> str:
     src_uri = group_src_uri(section, group)
     url = page_url(src_uri)
     title = group_title(section, group, labels)
-    count = labels["speeches_count"].format(n=len(group.speeches))
+    count = speeches_count(labels, len(group.speeches))
     back = relative(page_url(f"{section}/index.md"), url)
     parts = [
         _front_matter(title, hide=["navigation"]),
@@ -191,8 +192,9 @@ def _speech_item(speech: SpeechRecord, from_url: str, labels: dict[str, str]) ->
     )
     who = f'<span class="sa-speaker">{e(speech.speaker)}</span>' if speech.speaker else ""
     event = f'<span class="sa-event">{e(speech.event)}</span>' if speech.event else ""
+    lang = f' lang="{e(speech.language)}"' if speech.language else ""  # an English title on a Chinese page
     return (
         f'<li class="sa-item" data-slug="{e(speech.slug)}">{date}'
-        f'<a class="sa-title" href="{e(relative(speech.url, from_url))}">{e(speech.title)}</a>'
+        f'<a class="sa-title" href="{e(relative(speech.url, from_url))}"{lang}>{e(speech.title)}</a>'
         f'<span class="sa-byline">{who}{event}</span></li>'
     )

@@ -71,13 +71,17 @@ class Group:
 class Catalog:
     speeches: list[SpeechRecord]  # chronological, oldest first
     problems: list[str] = field(default_factory=list)
+    _positions: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def newest_first(self) -> list[SpeechRecord]:
         return newest_first(self.speeches)
 
     def neighbours(self, slug: str) -> tuple[SpeechRecord | None, SpeechRecord | None]:
-        """The speech before and after `slug` in chronological order."""
-        index = {s.slug: i for i, s in enumerate(self.speeches)}.get(slug)
+        """The speech before and after `slug` in chronological order. The slug -> position index is built
+        once (every speech page asks, so building it per call made a build quadratic in the archive)."""
+        if self._positions is None or len(self._positions) != len(self.speeches):
+            self._positions = {s.slug: i for i, s in enumerate(self.speeches)}
+        index = self._positions.get(slug)
         if index is None:
             return None, None
         before = self.speeches[index - 1] if index > 0 else None

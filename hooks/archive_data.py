@@ -65,21 +65,21 @@ def atom_feed(catalog: Catalog, site_name: str, site_url: str, size: int, update
     _sub(feed, "title", site_name)
     _sub(feed, "id", site_url or "urn:speech-archive:feed")
     _sub(feed, "updated", updated)
-    ET.SubElement(feed, f"{{{_ATOM}}}link", rel="self", href=base + "feed.xml")
-    ET.SubElement(feed, f"{{{_ATOM}}}link", rel="alternate", href=base or "./")
+    _sub(feed, "link", rel="self", href=base + "feed.xml")
+    _sub(feed, "link", rel="alternate", href=base or "./")
     _sub(feed, "generator", "speech-archive")
     for record in catalog.newest_first()[:size]:
         entry = ET.SubElement(feed, f"{{{_ATOM}}}entry")
         _sub(entry, "title", record.title)
         _sub(entry, "id", base + record.url if site_url else f"urn:speech-archive:{record.slug}")
-        ET.SubElement(entry, f"{{{_ATOM}}}link", rel="alternate", href=base + record.url)
+        _sub(entry, "link", rel="alternate", href=base + record.url)
         _sub(entry, "updated", _timestamp(record.date) or updated)
         if record.date:
             _sub(entry, "published", _timestamp(record.date))
         author = ET.SubElement(entry, f"{{{_ATOM}}}author")
         _sub(author, "name", record.speaker or site_name)
         for tag in record.tags:
-            ET.SubElement(entry, f"{{{_ATOM}}}category", term=tag)
+            _sub(entry, "category", term=tag)
         summary = " · ".join(x for x in (record.event, record.location) if x)
         if record.summary:
             summary = f"{summary}\n{record.summary}" if summary else record.summary
@@ -89,9 +89,12 @@ def atom_feed(catalog: Catalog, site_name: str, site_url: str, size: int, update
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def _sub(parent: ET.Element, name: str, text: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{_ATOM}}}{name}")
-    element.text = _xml_safe(text)
+def _sub(parent: ET.Element, name: str, text: str | None = None, **attributes: str) -> ET.Element:
+    """An Atom element; its text and attribute values lose the characters XML cannot carry (ElementTree
+    writes them as they are, and one control character in a tag makes the whole feed unreadable)."""
+    element = ET.SubElement(parent, f"{{{_ATOM}}}{name}", {k: _xml_safe(v) for k, v in attributes.items()})
+    if text is not None:
+        element.text = _xml_safe(text)
     return element
 
 

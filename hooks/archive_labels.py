@@ -55,6 +55,7 @@ LABELS = {
         "back_to": "返回",
         "accessed": "引用日期",
         "other_style": "其他格式",
+        "permalink": "链接到本节",
     },
     "en": {
         "home": "Home",
@@ -67,6 +68,7 @@ LABELS = {
         "all_years": "All years",
         "undated": "Undated",
         "speeches_count": "{n} speeches",
+        "speeches_count_one": "{n} speech",
         "date": "Date",
         "title": "Title",
         "speaker": "Speaker",
@@ -108,6 +110,7 @@ LABELS = {
         "back_to": "Back to",
         "accessed": "Accessed",
         "other_style": "Other style",
+        "permalink": "Link to this section",
     },
 }
 
@@ -116,3 +119,10 @@ def labels_for(language: str) -> dict[str, str]:
     """The labels for a theme language ("zh", "zh-Hant", "en", ...); English when there are none."""
     base = (language or "en").split("-")[0].split("_")[0].lower()
     return LABELS.get(base, LABELS["en"])
+
+
+def speeches_count(labels: dict[str, str], n: int) -> str:
+    """The count as words: "3 speeches" but "1 speech" (languages without `speeches_count_one`, such as
+    Chinese, use `speeches_count` for every n)."""
+    key = "speeches_count_one" if n == 1 and "speeches_count_one" in labels else "speeches_count"
+    return labels[key].format(n=n)

@@ -157,6 +157,7 @@ def _neighbour(record: SpeechRecord | None, from_url: str, label: str) -> dict |
     return {
         "href": escape(relative(record.url, from_url)),
         "title": escape(record.title),
+        "lang": escape(record.language),
         "date": escape(record.date),
         "label": escape(label),
     }

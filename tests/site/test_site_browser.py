@@ -180,6 +180,34 @@ def test_cite_this_and_copy(page, fixture_url):
     assert_clean(page)
 
 
+def test_copy_buttons_say_which_citation_and_announce_the_result(page, fixture_url):
+    """Two buttons both named "复制": each is described by its style, and a status region tells a screen
+    reader that the copy worked (the button's own text change is not announced)."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_page(page, fixture_url + GONGYE)
+    # The button's label: `L.copy` in the template printed the dict's copy method, an empty button.
+    assert page.get_by_role("button", name="复制", exact=True).count() == 2
+    descriptions = page.locator(".sa-copy").evaluate_all(
+        "bs => bs.map(b => document.getElementById(b.getAttribute('aria-describedby')).textContent)"
+    )
+    assert descriptions == ["GB/T 7714—2015", "Chicago"]
+    page.locator(".sa-copy").nth(1).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('[role=status].sa-cite__status').textContent === '已复制'")
+    assert page.evaluate("navigator.clipboard.readText()").startswith(
+        "张三. “在全县工业经济发展推进会上的讲话.”"
+    )
+    assert_clean(page)
+
+
+def test_citation_address_leaves_out_the_query_and_fragment(page, fixture_url):
+    """A reader who arrived through ?utm_source=… or a search link cites the page, not their visit."""
+    open_page(page, fixture_url + GONGYE + "?utm_source=mail&q=%E5%B7%A5%E4%B8%9A#section")
+    urls = page.locator(".sa-cite-url").all_inner_texts()
+    assert urls == [fixture_url + GONGYE] * 2
+    assert_clean(page)
+
+
 def test_english_speech_cites_chicago_first(page, fixture_url):
     open_page(page, fixture_url + "speeches/trade-forum-2023-09-01/")
     styles = page.locator(".sa-cite__style").all_inner_texts()

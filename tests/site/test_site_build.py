@@ -174,3 +174,44 @@ def test_english_archive_uses_english_labels(tmp_path):
     assert build.returncode == 0, build.output
     home = (build.site / "index.html").read_text()
     assert "Latest speeches" in home and "By speaker" in home and 'lang="en"' in home
+    speech = (build.site / "speeches/gongye-2023-04-19/index.html").read_text()
+    assert 'title="Link to this section"' in speech and "链接到本节" not in speech  # heading permalinks
+
+
+def test_sitemap_locations_are_never_empty(fixture_build):
+    """Without site_url the home page's <loc> was empty (the sitemap protocol needs a URL in each)."""
+    sitemap = ET.parse(fixture_build.site / "sitemap.xml").getroot()
+    locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "./" in locs and all(locs), locs
+
+
+def test_pager_titles_carry_their_language(fixture_build):
+    html = (fixture_build.site / "speeches/gongye-2023-04-19/index.html").read_text()
+    assert '<span class="sa-pager__title" lang="en">Remarks at the County Trade Forum</span>' in html
+    home = (fixture_build.site / "index.html").read_text()
+    assert 'lang="en">Remarks at the County Trade Forum</a>' in home
+
+
+@pytest.mark.slow
+def test_a_speech_without_a_language_has_no_empty_lang(tmp_path):
+    """lang="" tells a screen reader the text is in no language; without one the page's language applies."""
+    workdir = make_fixture_workdir(tmp_path / "nolang")
+    page = workdir / "docs/speeches/trade-forum-2023-09-01.md"
+    page.write_text(page.read_text().replace("language: en\n", ""))
+    build = mkdocs_build(workdir)
+    assert build.returncode == 0, build.output
+    html = (build.site / "speeches/trade-forum-2023-09-01/index.html").read_text()
+    assert '<div class="sa-speech">' in html and 'lang=""' not in html
+    assert (
+        '<div class="sa-speech" lang="zh">'
+        in (build.site / "speeches/gongye-2023-04-19/index.html").read_text()
+    )
+
+
+def test_speech_page_labels_are_text_not_python_objects(fixture_build):
+    """`L.copy` in a template is the dict's copy method: the page showed "<built-in method copy ...>"
+    (an empty copy button, and a memory address that changed the page on every build)."""
+    for page in (fixture_build.site / "speeches").rglob("index.html"):
+        html = page.read_text()
+        assert "built-in method" not in html and " object at 0x" not in html, page
+        assert html.count(">复制</button>") == 2, page

@@ -122,3 +122,72 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("@x") == "'@x" and _cell("张三") == "张三"
     csv_text = catalog_csv(Catalog([record("x", speaker="=cmd")]), "", {})
     assert ",'=cmd," in csv_text
+
+
+def test_feed_stays_well_formed_when_metadata_holds_control_characters():
+    """A saved page's <meta name="keywords" content="a&#1;b"> reaches the front matter as "a\\x01b"; the
+    feed drops what XML cannot carry, in attributes (category terms) as well as in text."""
+    import xml.etree.ElementTree as ET
+
+    from archive_data import atom_feed
+
+    rec = record("x", title="t\x02itle", speaker="张\x03三", tags=["a\x01b", "c\ufffed"], date="2023-04")
+    root = ET.fromstring(atom_feed(Catalog([rec]), "档案", "", 10, "2026-01-01T00:00:00Z"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = root.find("a:entry", ns)
+    assert [c.get("term") for c in entry.findall("a:category", ns)] == ["ab", "cd"]
+    assert entry.findtext("a:title", namespaces=ns) == "title"
+    assert entry.findtext("a:published", namespaces=ns) == "2023-04-01T00:00:00Z"
+
+
+def test_neighbours_take_linear_time_in_a_large_archive():
+    """Every speech page asks for its neighbours: rebuilding the slug index per call made a build of n
+    speeches take n^2 steps (minutes at tens of thousands of speeches)."""
+    import time
+
+    speeches = [
+        make_record(f"speeches/s{i:05d}.md", f"speeches/s{i:05d}/", {"title": "t"})[0] for i in range(6000)
+    ]
+    catalog = Catalog(speeches)
+    start = time.perf_counter()
+    pairs = [catalog.neighbours(s.slug) for s in speeches]
+    assert time.perf_counter() - start < 1.0
+    assert pairs[0][0] is None and pairs[1][0].slug == "s00000" and pairs[-1][1] is None
+
+
+@pytest.mark.parametrize(
+    ("src_uri", "safe"),
+    [("originals/x.docx", True), ("originals/x.html.txt", True), ("media/x/a.png", True),
+     ("media/x/a.JPG", True), ("speeches/x.md", True), ("originals/x.html", False),
+     ("originals/x.xht", False), ("originals/x.xsl", False), ("originals/x.rss", False),
+     ("originals/x.md", False), ("media/x/a.svg", False), ("media/x/a.svgz", False),
+     ("media/x/a.xhtml", False), ("ORIGINALS/x.HTM", False)],
+)  # fmt: skip
+def test_originals_and_media_publish_only_inert_file_types(src_uri, safe):
+    """An allowlist: .xht, .xsl, .rss, .svgz ... are served as live XML/XHTML/SVG by a static server."""
+    from archive import is_safe_asset
+
+    assert is_safe_asset(src_uri) is safe
+
+
+def test_list_titles_and_pager_titles_carry_their_language():
+    """An English title in a Chinese archive is marked lang="en" so a screen reader reads it in English."""
+    from archive_browse import speech_list
+
+    html = speech_list([record("a", language="en"), record("b")], "", {"undated": "未注明日期"})
+    assert '<a class="sa-title" href="speeches/a/" lang="en">a</a>' in html
+    assert '<a class="sa-title" href="speeches/b/">b</a>' in html
+
+
+def test_english_counts_say_one_speech():
+    from archive_browse import _group_page
+    from archive_labels import labels_for
+
+    catalog = Catalog(
+        [record("a", speaker="Jane Doe"), record("b", speaker="Bob"), record("c", speaker="Bob")]
+    )
+    groups = {g.name: g for g in catalog.by_speaker()}
+    en, zh = labels_for("en"), labels_for("zh")
+    assert "1 speech ·" in _group_page("speakers", groups["Jane Doe"], en)
+    assert "2 speeches ·" in _group_page("speakers", groups["Bob"], en)
+    assert "1 篇讲话 ·" in _group_page("speakers", groups["Jane Doe"], zh)

@@ -5,10 +5,11 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  // The page's own address, without the query (a reader's ?utm_… or search terms) or the fragment.
   function pageAddress() {
     var canonical = document.querySelector('link[rel="canonical"]');
     var url = canonical ? canonical.href : window.location.href;
-    return url.split("#")[0];
+    return url.split(/[?#]/)[0];
   }
 
   function completeCitations() {
@@ -43,13 +44,21 @@
     var text = item.querySelector(".sa-cite__text").textContent.replace(/\s+/g, " ").trim();
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
+    var status = document.querySelector(".sa-cite__status");
+    function report(message) {
+      button.textContent = message;
+      if (status) { status.textContent = message; }
+    }
     copyText(text).then(function () {
-      button.textContent = button.dataset.copied;
+      report(button.dataset.copied);
       button.classList.add("sa-copy--done");
     }, function () {
-      button.textContent = button.dataset.failed;
+      report(button.dataset.failed);
     }).then(function () {
-      window.setTimeout(function () { button.textContent = label; }, 2000);
+      window.setTimeout(function () {
+        button.textContent = label;
+        if (status) { status.textContent = ""; }
+      }, 2000);
     });
   }
 
