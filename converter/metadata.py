@@ -282,4 +282,17 @@ def build_metadata(
     for key, value in overrides.items():
         if key in METADATA_FIELDS:
             values[key] = tuple(value) if key == "tags" else value
-    return Metadata(**values)
+    return Metadata(**{key: _without_controls(value) for key, value in values.items()})
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _without_controls(value):
+    """Metadata from a file may carry control characters (&#1; in a meta tag); they mean nothing to a
+    reader and break XML feeds, so they are dropped (tabs and newlines are kept)."""
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("", value)
+    if isinstance(value, tuple):
+        return tuple(t for t in (_without_controls(v) for v in value) if t)
+    return value

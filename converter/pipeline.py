@@ -214,9 +214,14 @@ def remove_outputs(docs: Path, outputs: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- slugs
 
 
+RESERVED_SLUGS = {"index"}  # speeches/index.md would be published as the folder's own page
+
+
 def base_slug(rel: str) -> str:
     stem = Path(rel).stem
     slug = slugify(stem, max_length=80, word_boundary=True, lowercase=True)
+    if slug in RESERVED_SLUGS:
+        slug = f"{slug}-speech"
     return slug or "speech-" + hashlib.sha1(rel.encode("utf-8")).hexdigest()[:8]
 
 

@@ -379,3 +379,12 @@ def test_a_short_centred_line_does_not_replace_the_declared_title():
         metadata={"title": "在全县优化营商环境大会上的讲话"},
     )
     assert metadata_of(document).title == "在全县优化营商环境大会上的讲话"
+
+
+def test_control_characters_in_declared_metadata_are_dropped():
+    document = doc(
+        "同志们：今天我们召开会议。",
+        metadata={"title": "工作\x01会议讲话", "keywords": "a\x01b,\x02", "source_name": "县\x7f政府"},
+    )
+    meta = metadata_of(document)
+    assert (meta.title, meta.tags, meta.source_name) == ("工作会议讲话", ("ab",), "县政府")

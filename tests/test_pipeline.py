@@ -247,6 +247,7 @@ SLUG_CASES = {
     "english": ("Opening Remarks, Final.txt", "opening-remarks-final"),
     "punctuation-only": ("《》.txt", None),
     "long": ("讲" * 200 + ".txt", "long"),
+    "reserved-index": ("index.txt", "index-speech"),
 }
 
 
