@@ -21,7 +21,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from converter.search.builder import SearchDoc, SearchSection, build_index
+from converter.search.builder import IndexOptions, SearchDoc, SearchSection, build_index
 
 log = get_plugin_logger("search")
 
@@ -42,6 +42,14 @@ LABELS = {
 }
 
 _docs: list[SearchDoc] = []
+# `mkdocs serve` runs threads (the file watcher, the web server); forking worker processes beside
+# threads can deadlock, so the index is built in one process there.
+_options = IndexOptions()
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _options
+    _options = IndexOptions(workers=1) if command == "serve" else IndexOptions()
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -66,7 +74,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 def on_post_build(config: MkDocsConfig) -> None:
     started = time.perf_counter()
-    stats = build_index(_docs, Path(config.site_dir) / INDEX_FOLDER)
+    stats = build_index(_docs, Path(config.site_dir) / INDEX_FOLDER, _options)
     log.info(
         "search index: %d speeches, %d terms, %d files, %.1f MB in %.1f s",
         stats.docs,

@@ -18,6 +18,7 @@ joined in range order), step 3 over partitions. The output does not depend on th
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -30,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from operator import sub
 from pathlib import Path
 
 from converter.search.tokens import runs
@@ -113,6 +115,11 @@ def varints(values: Iterable[int]) -> bytes:
     return bytes(out)
 
 
+VARINT_TABLE = 1 << 16
+VARINT = [varints((value,)) for value in range(VARINT_TABLE)]  # the encoding of every small number
+SINGLE = [b"\x01" + code for code in VARINT]  # the position block of a term that occurs once, at that slot
+
+
 class _Sizes:
     """Files and bytes written, by top-level kind (t, p, m, x, ...)."""
 
@@ -156,8 +163,8 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
     started = time.perf_counter()
     if out.exists():
         shutil.rmtree(out)
-    for sub in ("t", "p", "m", "x"):
-        (out / sub).mkdir(parents=True)
+    for kind in ("t", "p", "m", "x"):
+        (out / kind).mkdir(parents=True)
     sizes = _Sizes()
     terms = 0
     with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
@@ -178,7 +185,9 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
             doc_results = [_index_range(plan, 0, 0, count)]
             shard_results = [_write_partitions(plan, groups[0], 1)]
         else:
-            context = multiprocessing.get_context("spawn")
+            # fork where there is one: spawn would re-import the caller's main module in every worker
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 doc_results = list(pool.map(_index_range, [plan] * workers, range(workers),
                                             bounds[:-1], bounds[1:]))  # fmt: skip
@@ -225,7 +234,7 @@ def _spill_docs(docs: Iterable[SearchDoc], path: str) -> dict:
             for text in (doc.title, *(s.heading for s in doc.sections), *(s.text for s in doc.sections)):
                 chars += len(text)
                 utf8 += len(text.encode("utf-8"))
-                utf16 += 2 * len(text) + sum(1 for c in text if c > "\uffff") * 2
+                utf16 += len(text.encode("utf-16le"))
     # ISO dates sort as strings; undated ("") last; equal dates by title. Both sorts are stable.
     ranked = sorted(keys, key=lambda k: k[1])
     ranked.sort(key=lambda k: k[0], reverse=True)
@@ -250,7 +259,7 @@ def _spill_docs(docs: Iterable[SearchDoc], path: str) -> dict:
         "chars": chars,
         "utf8": utf8,
         "utf16": utf16,
-        "facets": {key: facets[key] for key in ("years", "speakers", "events", "y", "s", "e")},
+        "facets": facets,
     }
 
 
@@ -363,11 +372,21 @@ def _offset_at(marks: list[tuple[int, int, int]], slot: int, length: int) -> int
 def _index_range(plan: _Plan, worker: int, first: int, last: int) -> dict[str, list[int]]:
     """Step 2 for the documents `first`..`last`-1: write their metadata and snippet files and append their
     postings to the partition files `part-<worker>-<n>`. Returns the sizes of the files written."""
+    collecting = gc.isenabled()
+    gc.disable()  # the accumulators form no cycles; collecting would only walk them again and again
+    try:
+        return _index_docs(plan, worker, first, last)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> dict[str, list[int]]:
     sizes = _Sizes()
     options = plan.options
     accs: dict[str, list] = {}  # term -> [last doc, doc gaps, tf bytes, position blocks, block sizes]
     held = 0
-    spills = [0]
+    hashes: dict[str, int] = {}  # term -> partition
     with open(os.path.join(plan.tmp, "docs.pickle"), "rb") as spill:
         for doc_id in range(first, last):
             spill.seek(plan.offsets[doc_id])
@@ -381,30 +400,13 @@ def _index_range(plan: _Plan, worker: int, first: int, last: int) -> dict[str, l
                     held += 400  # the accumulator's objects
                 gap = doc_id - acc[0]
                 acc[0] = doc_id
-                gaps = acc[1]
-                while gap > 127:
-                    gaps.append((gap & 127) | 128)
-                    gap >>= 7
-                gaps.append(gap)
+                acc[1] += VARINT[gap] if gap < VARINT_TABLE else varints((gap,))
                 n = len(slots)
                 acc[2].append((n if n < TF_CAP else TF_CAP) << 2 | flags.get(term, 0))
-                out = acc[3]
-                start = len(out)
-                value = n
-                while value > 127:
-                    out.append((value & 127) | 128)
-                    value >>= 7
-                out.append(value)
-                previous = 0
-                for slot in slots:
-                    value = slot - previous
-                    previous = slot
-                    while value > 127:
-                        out.append((value & 127) | 128)
-                        value >>= 7
-                    out.append(value)
-                acc[4].append(len(out) - start)
-                held += len(out) - start + 7  # with the gap, the tf byte and the block size
+                block = SINGLE[slots[0]] if n == 1 and slots[0] < VARINT_TABLE else _block(slots)
+                acc[3] += block
+                acc[4].append(len(block))
+                held += len(block) + 7  # with the gap, the tf byte and the block size
             for term, n in postings.counts.items():
                 acc = accs.get(term)
                 if acc is None:
@@ -412,22 +414,27 @@ def _index_range(plan: _Plan, worker: int, first: int, last: int) -> dict[str, l
                     held += 250
                 gap = doc_id - acc[0]
                 acc[0] = doc_id
-                gaps = acc[1]
-                while gap > 127:
-                    gaps.append((gap & 127) | 128)
-                    gap >>= 7
-                gaps.append(gap)
+                acc[1] += VARINT[gap] if gap < VARINT_TABLE else varints((gap,))
                 acc[2].append((n if n < TF_CAP else TF_CAP) << 2 | flags.get(term, 0))
             held += 3 * len(postings.counts)
             if held > options.spill_bytes:
-                _spill(plan, worker, accs, spills)
+                _spill(plan, worker, accs, hashes)
                 accs = {}
                 held = 0
-    _spill(plan, worker, accs, spills)
+    _spill(plan, worker, accs, hashes)
     return sizes.by_kind
 
 
-def _spill(plan: _Plan, worker: int, accs: dict[str, list], spills: list[int]) -> None:
+def _block(slots: list[int]) -> bytes:
+    """The position block of one document: the count, the first slot and the gaps, as varints (joined in
+    C from a table of encoded values; the loop only for a gap beyond the table)."""
+    try:
+        return VARINT[len(slots)] + b"".join(map(VARINT.__getitem__, map(sub, slots, [0, *slots[:-1]])))
+    except IndexError:
+        return varints((len(slots),)) + encode_slots(slots)
+
+
+def _spill(plan: _Plan, worker: int, accs: dict[str, list], hashes: dict[str, int]) -> None:
     """Append every term's segment (first doc, last doc, gaps, tf bytes, positions, block sizes) to its
     partition file."""
     buffers: list[list] = [[] for _ in range(plan.partitions)]
@@ -435,12 +442,14 @@ def _spill(plan: _Plan, worker: int, accs: dict[str, list], spills: list[int]) -
         first = _first_varint(gaps)
         segment = (term, first, last, bytes(gaps), bytes(tfs),
                    None if blocks is None else bytes(blocks), None if lengths is None else lengths.tobytes())  # fmt: skip
-        buffers[fnv1a(term) % plan.partitions].append(segment)
+        number = hashes.get(term)
+        if number is None:
+            number = hashes[term] = fnv1a(term) % plan.partitions
+        buffers[number].append(segment)
     for number, buffer in enumerate(buffers):
         if buffer:
             with open(os.path.join(plan.tmp, f"part-{worker}-{number}.pickle"), "ab") as part:
                 pickle.dump(buffer, part, protocol=pickle.HIGHEST_PROTOCOL)
-    spills[0] += 1
 
 
 def _first_varint(data: bytes) -> int:

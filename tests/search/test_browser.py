@@ -93,6 +93,15 @@ def test_opening_a_result_scrolls_to_the_section_and_highlights_the_phrase(page,
     assert page.foreign_requests == [] and page.console_errors == []
 
 
+def test_a_malformed_fragment_does_not_stop_the_highlight(page, search_url):
+    results_for(page, search_url, "中央军委")
+    target = page.locator(".sa-result a").first.get_attribute("href").split("#")[0]
+    page.goto(f"{search_url}search/{target}#%E0" if not target.startswith(("/", "http")) else target + "#%E0")
+    page.wait_for_selector("mark.sa-hit--current")
+    assert page.locator("mark.sa-hit--current").inner_text() == "中央军委"
+    assert page.console_errors == []
+
+
 def test_the_header_box_works_with_the_keyboard(page, search_url):
     page.goto(search_url)
     page.keyboard.press("/")

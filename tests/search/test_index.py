@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from converter.search.builder import SearchDoc, SearchSection, build_index, encode_slots, fnv1a
+from converter.search.builder import (
+    IndexOptions,
+    SearchDoc,
+    SearchSection,
+    build_index,
+    encode_slots,
+    fnv1a,
+)
 from converter.search.tokens import runs, slot_count
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,12 +71,15 @@ def test_metadata_sections_and_snippets(tmp_path):
     meta = json.loads((tmp_path / "idx" / "m" / "0.json").read_text("utf-8"))
     # title (2 slots) + newline, preamble 开场白 (3) + newline, then the heading at slot 7
     assert meta["h"] == [[3, "", "", 2], [7, "yi", "一、工作", 2]]
+    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
+    # Chinese text is stored in UTF-16 (2 bytes a character instead of 3)
+    assert manifest["text"] == "utf-16le" and manifest["chunkSlots"] == 384
     assert (
         (tmp_path / "idx" / "x" / "0" / "0.txt")
-        .read_text("utf-8")
+        .read_bytes()
+        .decode("utf-16le")
         .startswith("讲话\n开场白\n一、工作\n工业强县")
     )
-    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
     assert manifest["docs"] == 1 and manifest["shards"] >= 16
     # every shard file exists, so the client never meets a 404
     assert len(list((tmp_path / "idx" / "t").iterdir())) == manifest["shards"]
@@ -109,3 +119,39 @@ def test_the_hook_reads_sections_and_anchors_from_rendered_html():
         ("一坚定", "一、坚定", 2, "第一段加粗文字\n甲\n乙"),
         ("x", "（一）小节", 3, "表 格"),
     ]
+
+
+def test_english_snippets_stay_utf8(tmp_path):
+    doc = SearchDoc(
+        url="speeches/a/", title="Remarks", sections=(SearchSection("", "", "Economic growth " * 200),)
+    )
+    build_index([doc], tmp_path / "idx")
+    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
+    assert manifest["text"] == "utf-8" and manifest["chunkSlots"] == 256
+    text = (tmp_path / "idx" / "x" / "0" / "0.txt").read_text("utf-8")
+    assert (
+        text.startswith("Remarks\nEconomic growth") and len(text.split()) == 256 + 24 - 1
+    )  # slots 0-279, one of them the newline
+
+
+def test_workers_and_spills_do_not_change_the_index(tmp_path):
+    """Documents indexed by several processes, with postings spilled to disk many times, give the same
+    files, byte for byte, as one process holding everything."""
+    words = ["发展", "经济", "工业", "富硒", "growth", "2024", "推进", "企业", "，", "。"]
+    docs = [
+        _doc(
+            f"t{i}", f"20{i % 20:02d}-01-01", "".join(words[(i * k) % len(words)] for k in range(30 + i % 40))
+        )
+        for i in range(230)
+    ]
+    build_index(docs, tmp_path / "one", IndexOptions(workers=1, inline_positions=8, chunk_bytes=64))
+    build_index(
+        docs, tmp_path / "two", IndexOptions(workers=2, spill_bytes=1, inline_positions=8, chunk_bytes=64)
+    )
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert files == sorted(
+        p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file()
+    )
+    assert any(str(f).startswith("p/") for f in files)
+    for rel in files:
+        assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel

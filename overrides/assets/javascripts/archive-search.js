@@ -143,8 +143,12 @@
   function fetchJson(path) {
     return fetchBytes(path).then(function (b) { return JSON.parse(decoder.decode(b)); });
   }
-  function fetchText(path) {
-    return fetchBytes(path).then(function (b) { return decoder.decode(b); });
+  var decoders = { "utf-8": decoder };
+  /* A snippet file, in the encoding index.json names ("utf-16le" for mostly Chinese text, else "utf-8"). */
+  function fetchText(path, encoding) {
+    encoding = encoding || "utf-8";
+    if (!decoders[encoding]) decoders[encoding] = new TextDecoder(encoding);
+    return fetchBytes(path).then(function (b) { return decoders[encoding].decode(b); });
   }
 
   var manifest = null;
@@ -597,7 +601,7 @@
       man = m;
       return fetchJson("m/" + result.doc + ".json");
     }).then(function (meta) {
-      return findSnippet(result, phrases, man.chunkSlots, meta).then(function (found) {
+      return findSnippet(result, phrases, man, meta).then(function (found) {
         var slot = found ? found.slot : result.slot;
         var section = null;
         if (slot !== null) {
@@ -608,14 +612,15 @@
     });
   }
 
-  function findSnippet(result, phrases, size, meta) {
+  function findSnippet(result, phrases, man, meta) {
+    var size = man.chunkSlots;
     var re = phraseRegex(phrases);
     var chunks = Math.max(1, Math.ceil(meta.n / size));
     var first = result.slot !== null ? Math.floor(result.slot / size) : 0;
     var last = result.slot !== null ? first : Math.min(chunks, 4) - 1;
     function attempt(k) {
       if (k > last) return Promise.resolve(null);
-      return fetchText("x/" + result.doc + "/" + k + ".txt").then(function (text) {
+      return fetchText("x/" + result.doc + "/" + k + ".txt", man.text).then(function (text) {
         var at = 0;
         if (result.slot !== null) {
           var want = result.slot - k * size;
@@ -880,6 +885,15 @@
   }
 
   /* ---------- highlighting the phrase on an opened speech ---------- */
+  // A malformed escape in a shared link ("#%E0") must not stop the highlighting.
+  function decodeHash(hash) {
+    try {
+      return decodeURIComponent(hash);
+    } catch (e) {
+      return hash;
+    }
+  }
+
   function highlightPage() {
     var query = new URLSearchParams(location.search).get("h");
     if (!query) return;
@@ -910,7 +924,7 @@
       }
     });
     if (!marks.length) return;
-    var anchor = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    var anchor = location.hash ? document.getElementById(decodeHash(location.hash.slice(1))) : null;
     var target = marks[0];
     if (anchor) {
       for (var i = 0; i < marks.length; i++) {
