@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import METADATA_FIELDS, Block, Document, Metadata, Paragraph
-from .sections import HAN_RE
+from .sections import HAN_RE, UNNUMBERED_PARTS
 
 TITLE_FONTS = ("小标宋", "标宋", "小标")
 SPEECH_WORDS = "讲话|致辞|发言|报告|主旨讲话|主旨演讲|演讲|致词|贺词|讲演"
@@ -39,13 +39,8 @@ NOT_NAMES = {
     "大家好",
     "女士们",
     "先生们",
-    "结束语",
-    "结语",
-    "前言",
-    "引言",
-    "总结",
-    "小结",
-}
+    *UNNUMBERED_PARTS,
+}  # short lines that are no name
 
 
 @dataclass(frozen=True)
