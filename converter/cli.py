@@ -56,14 +56,22 @@ def check_folders(sources: Path, docs: Path) -> None:
         raise UsageError("SOURCES and DOCS must be different folders")
 
 
-def progress_bar(total_hint: bool):
-    """A tqdm bar on a terminal; nothing when output goes to a file or CI log."""
-    if not total_hint or not sys.stderr.isatty():
+def progress_bar(wanted: bool):
+    """A tqdm bar on a terminal; nothing when output goes to a file or CI log.
+
+    Returns the bar and the callback the pipeline calls after each source with (source, done, total)."""
+    if not wanted or not sys.stderr.isatty():
         return None, None
     from tqdm import tqdm
 
     bar = tqdm(unit="file", desc="converting", leave=False)
-    return bar, lambda rel: bar.update(1)
+
+    def advance(rel: str, done: int, total: int) -> None:
+        bar.total = total
+        bar.set_postfix_str(rel[-40:], refresh=False)
+        bar.update(done - bar.n)
+
+    return bar, advance
 
 
 def summary_line(report: Report, docs: Path) -> str:

@@ -48,7 +48,6 @@ class Options:
     jobs: int = 1
     force: bool = False
     strict: bool = False
-    progress: bool = False
 
 
 @dataclass
@@ -348,7 +347,9 @@ def write_outputs(docs: Path, task: Task, result: Converted) -> list[str]:
     return written
 
 
-def convert_folder(sources: Path, docs: Path, options: Options, progress=None) -> Report:
+def convert_folder(
+    sources: Path, docs: Path, options: Options, progress: Callable[[str, int, int], None] | None = None
+) -> Report:
     """Convert every source under SOURCES into DOCS and return the report (also written by the CLI)."""
     started = time.monotonic()
     docs.mkdir(parents=True, exist_ok=True)
@@ -423,7 +424,7 @@ def convert_folder(sources: Path, docs: Path, options: Options, progress=None) -
         # A source that fails keeps its record (and last good page) so a later deletion still cleans up;
         # its fingerprint no longer matches, so the next run tries it again.
         if progress:
-            progress(result.rel)
+            progress(result.rel, done, len(tasks))
         if done % SAVE_STATE_EVERY == 0:
             save_state(docs, state)
     save_state(docs, state)
