@@ -19,7 +19,7 @@ FIELDS = (
     "source_name", "source_url", "source_file", "source_format", "length", "length_unit",
     "reading_minutes", "truncated", "url", "original_url",
 )  # fmt: skip
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # full-width forms too
 _ATOM = "http://www.w3.org/2005/Atom"
 
 

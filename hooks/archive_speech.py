@@ -125,7 +125,9 @@ def _source(record: SpeechRecord) -> Markup | None:
     name = record.source_name
     if record.source_url and is_web_url(record.source_url):
         text = name or urlsplit(record.source_url).netloc
-        return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(record.source_url, text)
+        return Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(
+            record.source_url, text
+        )
     if name:
         return escape(name)
     return None

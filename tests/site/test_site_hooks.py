@@ -14,6 +14,7 @@ from archive_browse import md_text, page_url, relative  # noqa: E402
 from archive_catalog import Catalog, make_record, read_front_matter  # noqa: E402
 from archive_data import _cell, catalog_csv  # noqa: E402
 from archive_speech import (  # noqa: E402
+    _source,
     chicago_date,
     gbt7714,
     is_web_url,
@@ -96,6 +97,11 @@ def test_only_web_urls_become_links():
         assert not is_web_url(url)
 
 
+def test_the_source_link_tells_the_source_site_nothing():
+    link = str(_source(record("x", source_url="https://portal.example/a", source_name="县政府")))
+    assert 'rel="nofollow noopener noreferrer"' in link and ">县政府</a>" in link
+
+
 def test_originals_must_stay_inside_docs():
     assert resolve_original(record("x", original="../originals/x.docx")) == "originals/x.docx"
     for bad in ("../../etc/passwd", "/etc/passwd", "https://example.org/x.docx", ""):
@@ -120,6 +126,7 @@ def test_citation_formats():
 
 def test_csv_cells_that_look_like_formulas_are_neutralised():
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("@x") == "'@x" and _cell("张三") == "张三"
+    assert _cell("＝HYPERLINK(1)") == "'＝HYPERLINK(1)"  # full-width, which some spreadsheets read too
     csv_text = catalog_csv(Catalog([record("x", speaker="=cmd")]), "", {})
     assert ",'=cmd," in csv_text
 
