@@ -12,16 +12,14 @@ import json
 import os
 import re
 import shutil
-import struct
 import tempfile
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
 import yaml
 from docx import Document as WordDocument
-from helpers import run_converter
+from helpers import png, run_converter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_markdown import split_page, to_html
@@ -35,21 +33,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def png() -> bytes:
-    """A valid 1×1 PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0\0\0\0"))
-        + chunk(b"IEND", b"")
-    )
 
 
 def make_docx(path: Path, *, image: bool = False, body: str = "我们要认清形势，坚定信心。") -> Path:

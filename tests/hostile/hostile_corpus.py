@@ -13,6 +13,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from helpers import png
+
 CHINESE_SPEECH = (
     "在全县工业经济发展推进会上的讲话\n"
     "2023年4月19日\n"
@@ -488,19 +490,6 @@ SVG_WITH_SCRIPT = (
 ).encode()
 
 
-def _png() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0\0\0\0"))
-        + chunk(b"IEND", b"")
-    )
-
-
 def hostile_docx(path: Path) -> Path:
     """A Word file whose links are javascript:/data: URLs, whose image is an SVG with a script, and whose
     text shows tags and Jinja."""
@@ -511,7 +500,7 @@ def hostile_docx(path: Path) -> Path:
     document.add_paragraph("同志们：<script>alert('docx')</script> {{ config }} {% raw %}")
     document.add_paragraph("链接占位一")
     document.add_paragraph("链接占位二")
-    document.add_picture(io.BytesIO(_png()))
+    document.add_picture(io.BytesIO(png()))
     document.add_paragraph("一、正文继续。")
     buffer = io.BytesIO()
     document.save(buffer)
