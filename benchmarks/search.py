@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from converter.search.builder import SearchDoc, SearchSection, build_index  # noqa: E402
+from converter.search.builder import SearchDoc, SearchSection, build_index, read_index_file  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "search.json"
 CHROMIUM = "/usr/bin/chromium"
@@ -272,8 +272,8 @@ def measure_ours(site: Path, queries: list[str], cold: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     slugs = {}
-    for meta in (site / "search-index" / "m").glob("*.json"):
-        slugs[int(meta.stem)] = json.loads(meta.read_text("utf-8"))["u"].strip("/").split("/")[-1]
+    for meta in (site / "search-index" / "m").iterdir():
+        slugs[int(meta.name)] = json.loads(read_index_file(meta))["u"].strip("/").split("/")[-1]
     server = Server(site)
     runs, first = {}, []
     foreign = []

@@ -26,6 +26,7 @@ import pickle
 import shutil
 import tempfile
 import time
+import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -34,12 +35,13 @@ from dataclasses import dataclass, field
 from operator import sub
 from pathlib import Path
 
-from converter.search.tokens import runs
+from converter.search.tokens import gram_buckets, runs
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 TITLE_FLAG = 2
 HEADING_FLAG = 1
 TF_CAP = 63
+GRAMS_PER_FILE = 8  # n-gram buckets per file in g/
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class IndexOptions:
 
     shard_bytes: int = 4096  # target size of a term shard file
     inline_positions: int = 384  # position lists up to this many bytes stay inside the shard file
-    chunk_bytes: int = 4096  # target size of a position chunk file
+    chunk_bytes: int = 2048  # target size of a position chunk file (before compression)
     chunk_slots: int = 0  # slots of text per snippet file; 0: 384 for UTF-16 text, 256 for UTF-8
     overlap_slots: int = 24  # each snippet file also holds this many slots of the next one
     text_encoding: str = "auto"  # of the snippet files: utf-8, utf-16le, or auto (the smaller one)
@@ -136,10 +138,24 @@ class _Sizes:
             self.add(kind, size, files)
 
 
-def _write(path: str, data: bytes) -> int:
+def _write(path: str, data: bytes, compress: bool = True) -> int:
+    """Write one index file, raw DEFLATE compressed unless told otherwise; return the bytes written.
+
+    Static hosts serve these files as they are (most compress only text types, and not every host
+    compresses at all), so the index compresses them itself: a third to a half fewer bytes per query for
+    term shards, position chunks and UTF-16 snippets, and the client inflates them with the browser's
+    DecompressionStream."""
+    if compress:
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        data = packer.compress(data) + packer.flush()
     with open(path, "wb") as handle:
         handle.write(data)
     return len(data)
+
+
+def read_index_file(path: str | Path) -> bytes:
+    """The content of a compressed index file (every file but index.json), as the client sees it."""
+    return zlib.decompress(Path(path).read_bytes(), -15)
 
 
 @dataclass
@@ -155,6 +171,7 @@ class _Plan:
     chunk_slots: int
     offsets: list[int]  # file offset of each document (by id) in the spill file
     options: IndexOptions
+    gram_bits: int  # 2**gram_bits n-gram buckets
 
 
 def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | None = None) -> IndexStats:
@@ -163,7 +180,7 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
     started = time.perf_counter()
     if out.exists():
         shutil.rmtree(out)
-    for kind in ("t", "p", "m", "x"):
+    for kind in ("t", "p", "m", "x", "g"):
         (out / kind).mkdir(parents=True)
     sizes = _Sizes()
     terms = 0
@@ -176,7 +193,7 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
             encoding = "utf-16le" if spilled["utf16"] < spilled["utf8"] else "utf-8"
         chunk_slots = options.chunk_slots or (384 if encoding == "utf-16le" else 256)
         plan = _Plan(tmp, str(out), count, shards, min(shards, options.max_partitions), encoding,
-                     chunk_slots, spilled["offsets"], options)  # fmt: skip
+                     chunk_slots, spilled["offsets"], options, _gram_bits(spilled["chars"]))  # fmt: skip
         workers = options.workers or min(os.cpu_count() or 1, 4)
         workers = max(1, min(workers, count // 100))  # a process is worth starting for 100 speeches
         bounds = [count * w // workers for w in range(workers + 1)]
@@ -201,7 +218,7 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
             terms += found
     facets = spilled["facets"]
     data = json.dumps(facets, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    sizes.add("facets.json", _write(os.path.join(out, "facets.json"), data))
+    sizes.add("facets", _write(os.path.join(out, "facets"), data))
     manifest = {
         "format": FORMAT_VERSION,
         "docs": count,
@@ -209,8 +226,12 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
         "chunkSlots": chunk_slots,
         "text": encoding,
         "tfCap": TF_CAP,
+        "compression": "deflate-raw",
+        "gramBits": plan.gram_bits,
+        "gramsPerFile": GRAMS_PER_FILE,
     }
-    sizes.add("index.json", _write(os.path.join(out, "index.json"), json.dumps(manifest).encode()))
+    data = json.dumps(manifest).encode()
+    sizes.add("index.json", _write(os.path.join(out, "index.json"), data, compress=False))
     stats = IndexStats(docs=count, terms=terms, shards=shards)
     for kind, (files, size) in sizes.by_kind.items():
         stats.files += files
@@ -273,14 +294,25 @@ def _shard_count(chars: int, options: IndexOptions) -> int:
     return shards
 
 
-class _Postings:
-    """Collects one document's postings: positions of bigrams and words, counts of single characters, and
-    the title/heading flags of the terms that occur there."""
+def _gram_bits(chars: int) -> int:
+    """About one n-gram bucket per 64 characters of text: a bucket then holds a few distinct trigrams and
+    4-grams (most of them rare), so its document list stays short and selective."""
+    bits = 4
+    while (1 << bits) * 64 < chars and bits < 23:
+        bits += 1
+    return bits
 
-    def __init__(self) -> None:
+
+class _Postings:
+    """Collects one document's postings: positions of bigrams and words, counts of single characters,
+    the title/heading flags of the terms that occur there, and the buckets of its trigrams and 4-grams."""
+
+    def __init__(self, gram_bits: int) -> None:
         self.positions: dict[str, list[int]] = {}
         self.counts: Counter = Counter()
         self.flags: dict[str, int] = {}
+        self.grams: set[int] = set()
+        self.gram_bits = gram_bits
 
     def add_text(self, text: str, base: int, flag: int) -> int:
         """Tokenize `text` starting at slot `base`; return the slot after it (plus one for the newline)."""
@@ -291,6 +323,8 @@ class _Postings:
             slot += base
             if kind == "cjk":
                 self.counts.update(value)
+                if len(value) > 2:
+                    self.grams.update(gram_buckets(value, self.gram_bits))
                 for i in range(len(value) - 1):
                     term = value[i : i + 2]
                     slots = positions.get(term)
@@ -387,11 +421,26 @@ def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> dict[str, li
     accs: dict[str, list] = {}  # term -> [last doc, doc gaps, tf bytes, position blocks, block sizes]
     held = 0
     hashes: dict[str, int] = {}  # term -> partition
+    # N-gram buckets are many (about one per 64 characters of the archive) and have document lists
+    # only, so they get flat accumulators indexed by bucket: the last document and the doc gaps.
+    gram_last = array("l", [0]) * (1 << plan.gram_bits)
+    gram_gaps: list[bytearray | None] = [None] * (1 << plan.gram_bits)
     with open(os.path.join(plan.tmp, "docs.pickle"), "rb") as spill:
         for doc_id in range(first, last):
             spill.seek(plan.offsets[doc_id])
             doc: SearchDoc = pickle.load(spill)
             postings = _index_doc(doc, doc_id, plan, sizes)
+            for bucket in postings.grams:
+                gap = doc_id - gram_last[bucket]
+                gram_last[bucket] = doc_id
+                code = VARINT[gap] if gap < VARINT_TABLE else varints((gap,))
+                gaps = gram_gaps[bucket]
+                if gaps is None:
+                    gram_gaps[bucket] = bytearray(code)
+                    held += 60
+                else:
+                    gaps += code
+            held += 2 * len(postings.grams)
             flags = postings.flags
             for term, slots in postings.positions.items():
                 acc = accs.get(term)
@@ -419,9 +468,11 @@ def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> dict[str, li
             held += 3 * len(postings.counts)
             if held > options.spill_bytes:
                 _spill(plan, worker, accs, hashes)
+                _spill_grams(plan, worker, gram_last, gram_gaps)
                 accs = {}
                 held = 0
     _spill(plan, worker, accs, hashes)
+    _spill_grams(plan, worker, gram_last, gram_gaps)
     return sizes.by_kind
 
 
@@ -452,6 +503,22 @@ def _spill(plan: _Plan, worker: int, accs: dict[str, list], hashes: dict[str, in
                 pickle.dump(buffer, part, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _spill_grams(plan: _Plan, worker: int, last: array, gaps: list[bytearray | None]) -> None:
+    """Append every n-gram bucket's segment (bucket, first doc, last doc, gaps) to the partition file of
+    its g/ file, and empty the accumulators."""
+    buffers: list[list] = [[] for _ in range(plan.partitions)]
+    for bucket, data in enumerate(gaps):
+        if data is not None:
+            segment = (bucket, _first_varint(data), last[bucket], bytes(data), b"", None, None)
+            buffers[bucket // GRAMS_PER_FILE % plan.partitions].append(segment)
+            gaps[bucket] = None
+            last[bucket] = 0
+    for number, buffer in enumerate(buffers):
+        if buffer:
+            with open(os.path.join(plan.tmp, f"gram-{worker}-{number}.pickle"), "ab") as part:
+                pickle.dump(buffer, part, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _first_varint(data: bytes) -> int:
     value = shift = 0
     for byte in data:
@@ -464,7 +531,7 @@ def _first_varint(data: bytes) -> int:
 
 def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> _Postings:
     """Tokenize one document, write its metadata and snippet files, return its postings."""
-    postings = _Postings()
+    postings = _Postings(plan.gram_bits)
     parts: list[tuple[str, int]] = []  # (text, first slot) of each block, to cut the snippet files
     slot = postings.add_text(doc.title, 0, TITLE_FLAG)
     parts.append((doc.title + "\n", 0))
@@ -487,7 +554,7 @@ def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> _Post
         "n": slot,
     }
     data = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    sizes.add("m", _write(os.path.join(plan.out, "m", f"{doc_id}.json"), data))
+    sizes.add("m", _write(os.path.join(plan.out, "m", str(doc_id)), data))
     _write_snippets(parts, slot, os.path.join(plan.out, "x", str(doc_id)), plan, sizes)
     return postings
 
@@ -505,34 +572,18 @@ def _write_snippets(
         begin = _offset_at(offsets, first, len(text))
         end = _offset_at(offsets, first + size + overlap, len(text))
         data = text[begin:end].encode(plan.encoding)
-        sizes.add("x", _write(os.path.join(folder, f"{number}.txt"), data))
+        sizes.add("x", _write(os.path.join(folder, str(number)), data))
 
 
 def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[dict[str, list[int]], int]:
     """Step 3 for the partitions `numbers`: join each term's segments (worker by worker, each in document
-    order) and write the shard files of the partition. Returns the sizes of the files written and the
-    number of terms."""
+    order) and write the shard files and n-gram files of the partition. Returns the sizes of the files
+    written and the number of terms."""
     sizes = _Sizes()
     terms_written = 0
     for number in numbers:
-        grouped: dict[str, list] = {}
-        for worker in range(workers):
-            path = os.path.join(plan.tmp, f"part-{worker}-{number}.pickle")
-            if not os.path.exists(path):
-                continue
-            with open(path, "rb") as part:
-                while True:
-                    try:
-                        batch = pickle.load(part)
-                    except EOFError:
-                        break
-                    for segment in batch:
-                        found = grouped.get(segment[0])
-                        if found is None:
-                            grouped[segment[0]] = [segment]
-                        else:
-                            found.append(segment)
-            os.unlink(path)
+        _write_grams(plan, number, _load_segments(plan, "gram", number, workers), sizes)
+        grouped = _load_segments(plan, "part", number, workers)
         by_shard: dict[int, list[str]] = defaultdict(list)
         for term in grouped:
             by_shard[fnv1a(term) % plan.shards].append(term)
@@ -547,10 +598,71 @@ def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[di
                 data += name
                 varint(len(payload), data)
                 data += payload
-            sizes.add("t", _write(os.path.join(plan.out, "t", f"{shard}.bin"), bytes(data)))
+            sizes.add("t", _write(os.path.join(plan.out, "t", str(shard)), bytes(data)))
             terms_written += len(terms)
         del grouped
     return sizes.by_kind, terms_written
+
+
+def _load_segments(plan: _Plan, prefix: str, number: int, workers: int) -> dict:
+    """The segments of partition `number` by term (or bucket), each term's in document order."""
+    grouped: dict = {}
+    for worker in range(workers):
+        path = os.path.join(plan.tmp, f"{prefix}-{worker}-{number}.pickle")
+        if not os.path.exists(path):
+            continue
+        with open(path, "rb") as part:
+            while True:
+                try:
+                    batch = pickle.load(part)
+                except EOFError:
+                    break
+                for segment in batch:
+                    found = grouped.get(segment[0])
+                    if found is None:
+                        grouped[segment[0]] = [segment]
+                    else:
+                        found.append(segment)
+        os.unlink(path)
+    return grouped
+
+
+def _write_grams(plan: _Plan, number: int, grouped: dict[int, list], sizes: _Sizes) -> None:
+    """Write the g/ files of partition `number`: for each of its GRAMS_PER_FILE buckets, the size of its
+    document list and the list (every file exists, so the client never meets a 404)."""
+    files = (1 << plan.gram_bits) // GRAMS_PER_FILE
+    for file in range(number, files, plan.partitions):
+        data = bytearray()
+        for bucket in range(file * GRAMS_PER_FILE, (file + 1) * GRAMS_PER_FILE):
+            segments = grouped.get(bucket)
+            docs = _doc_list(_join(segments)[0], plan.count) if segments else b""
+            varint(len(docs), data)
+            data += docs
+        sizes.add("g", _write(os.path.join(plan.out, "g", str(file)), bytes(data)))
+
+
+def _doc_list(gaps: bytes, count: int) -> bytes:
+    """A document list as the index stores it: a mode byte (0: the gaps as given, 1: a bitmap of `count`
+    bits, when that is smaller) and the data."""
+    bitmap_size = (count + 7) // 8
+    if len(gaps) <= bitmap_size:
+        return b"\x00" + gaps
+    return b"\x01" + _bitmap(gaps, bitmap_size)
+
+
+def _bitmap(gaps: bytes, size: int) -> bytes:
+    """The bitmap (bit d of byte d >> 3 for document d) of a list of document gaps."""
+    bitmap = bytearray(size)
+    doc_id = value = shift = 0
+    for byte in gaps:
+        value |= (byte & 127) << shift
+        if byte > 127:
+            shift += 7
+            continue
+        doc_id += value
+        bitmap[doc_id >> 3] |= 1 << (doc_id & 7)
+        value = shift = 0
+    return bytes(bitmap)
 
 
 def _join(segments: list[tuple]) -> tuple[bytes, bytes, bytes | None, array | None]:
@@ -595,17 +707,7 @@ def _encode_term(segments: list[tuple], plan: _Plan, name: str, sizes: _Sizes) -
     varint(len(tfs), data)
     if len(gaps) > bitmap_size:
         mode |= 1
-        bitmap = bytearray(bitmap_size)
-        doc_id = value = shift = 0
-        for byte in gaps:
-            value |= (byte & 127) << shift
-            if byte > 127:
-                shift += 7
-                continue
-            doc_id += value
-            bitmap[doc_id >> 3] |= 1 << (doc_id & 7)
-            value = shift = 0
-        docs_part = bytes(bitmap)
+        docs_part = _bitmap(gaps, bitmap_size)
     else:
         docs_part = gaps
     if blocks is not None:
@@ -616,15 +718,39 @@ def _encode_term(segments: list[tuple], plan: _Plan, name: str, sizes: _Sizes) -
     data += docs_part
     data += tfs
     if mode & 4:
+        blocks, lengths = _impact_order(blocks, lengths, tfs)
         data += _write_chunks(blocks, lengths, os.path.join(plan.out, "p", name), options.chunk_bytes, sizes)
     elif blocks is not None:
         data += blocks
     return bytes(data)
 
 
+def impact(value: int) -> int:
+    """How high a document ranks in a term's chunk files, from its tf byte: title and heading flags
+    first, then the count. The client sorts by the same key, so the chunk table needs no document list."""
+    return (value & 3) << 6 | value >> 2
+
+
+def _impact_order(blocks: bytes, lengths: array, tfs: bytes) -> tuple[bytes, array]:
+    """The position blocks reordered by impact (highest first, then document order), with their sizes.
+
+    A query's best candidates are the documents where all its terms are frequent (or in the title or a
+    heading), so in impact order they sit together in the first chunk files of every term: proving the
+    first page of results takes a few files where document order scattered them over all of them."""
+    starts = [0] * len(lengths)
+    total = 0
+    for i, length in enumerate(lengths):
+        starts[i] = total
+        total += length
+    order = sorted(range(len(lengths)), key=lambda i: -impact(tfs[i]))  # stable: ties keep document order
+    view = memoryview(blocks)
+    ordered = b"".join(view[starts[i] : starts[i] + lengths[i]] for i in order)
+    return ordered, array("I", (lengths[i] for i in order))
+
+
 def _write_chunks(blocks: bytes, lengths: array, stem: str, target: int, sizes: _Sizes) -> bytes:
     """Write the per-document position blocks into files of about `target` bytes; return the table:
-    number of chunks, then for each the number of documents it covers."""
+    number of chunks, then for each the number of documents it covers (in the order of `blocks`)."""
     chunks: list[list[int]] = [[0, 0, 0]]  # [start, end, documents]
     for length in lengths:
         chunk = chunks[-1]
@@ -638,5 +764,5 @@ def _write_chunks(blocks: bytes, lengths: array, stem: str, target: int, sizes: 
     view = memoryview(blocks)
     for number, (start, end, documents) in enumerate(chunks):
         varint(documents, table)
-        sizes.add("p", _write(f"{stem}-{number}.bin", view[start:end]))
+        sizes.add("p", _write(f"{stem}-{number}", view[start:end]))
     return bytes(table)

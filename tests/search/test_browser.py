@@ -10,7 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
-from converter.search.builder import IndexOptions, SearchDoc, SearchSection, build_index
+from converter.search.builder import IndexOptions, SearchDoc, SearchSection, build_index, read_index_file
+from converter.search.tokens import gram_buckets
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -129,6 +130,60 @@ def test_the_header_box_works_with_the_keyboard(page, search_url):
     assert page.foreign_requests == [] and page.console_errors == []
 
 
+def open_index_page(page, serve, folder: Path, docs: list[SearchDoc], options: IndexOptions | None) -> None:
+    """Build the index of `docs` in `folder`, beside a bare page that loads the client, and open it."""
+    build_index(docs, folder / "search-index", options)
+    shutil.copytree(ROOT / "overrides" / "assets", folder / "assets")
+    (folder / "index.html").write_text(
+        '<!doctype html><meta charset="utf-8"><script src="assets/javascripts/archive-search.js"></script>',
+        "utf-8",
+    )
+    page.goto(serve(folder))
+
+
+def test_the_client_hashes_n_grams_as_the_builder_does(page, search_url):
+    page.goto(search_url + "search/")
+    texts = ["发展经济", "工业强县富硒", "㐀㐁㐂", "豈更車"]
+    got = page.evaluate(
+        """(texts) => texts.map(t => { const c = Array.from(t).map(x => x.codePointAt(0)); const out = [];
+             for (const n of [3, 4])
+               for (let i = 0; i + n <= c.length; i++) out.push(archiveSearch.gramBucket(c.slice(i, i + n), 20));
+             return out; })""",
+        texts,
+    )
+    assert got == [gram_buckets(t, 20) for t in texts]
+    assert len(set(got[1])) == 7  # four trigrams and three 4-grams of 工业强县富硒, all different
+
+
+def test_n_grams_rule_out_candidates_without_fetching_positions(page, serve, tmp_path):
+    """Every speech has the bigrams 发展 and 展经 many times, as 发展 and 展经济 apart; one has 发展经 once.
+    Only the n-gram files can tell them apart cheaply: the query fetches the position files of that one
+    speech and no other."""
+    docs = [
+        SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date=f"2020-01-{i + 1:02d}",
+                  sections=(SearchSection("a", "", "发展，展经济。" * 40 + ("发展经营" if i == 7 else "")),))
+        for i in range(20)
+    ]  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, IndexOptions(inline_positions=8, chunk_bytes=64))
+    found = page.evaluate(
+        """async () => { archiveSearch.settings.batchFiles = 1;
+             const before = Object.assign({}, archiveSearch.stats.byKind);
+             const s = await archiveSearch.search("发展经");
+             const kinds = {};
+             for (const k in archiveSearch.stats.byKind) kinds[k] = archiveSearch.stats.byKind[k] - (before[k] || 0);
+             return {docs: s.results.map(r => r.doc), pending: s.pending, kinds: kinds,
+                     requests: performance.getEntriesByType("resource").map(e => e.name)}; }"""
+    )
+    titles = {
+        int(p.name): json.loads(read_index_file(p))["t"] for p in (tmp_path / "search-index" / "m").iterdir()
+    }
+    assert [titles[d] for d in found["docs"]] == ["s7"] and found["pending"] == 0
+    assert found["kinds"].get("g", 0) > 0
+    position_files = [u for u in found["requests"] if "/search-index/p/" in u]
+    # one chunk of each cover bigram (发展 and 展经 here have chunk files; the candidate is in one of each)
+    assert 1 <= len(position_files) <= 2, position_files
+
+
 @pytest.mark.parametrize("small_files", [False, True], ids=["default", "many-position-chunks"])
 def test_results_are_exact_substrings_on_a_random_archive(page, serve, tmp_path, small_files):
     """200 generated speeches with frequent and rare bigrams: every query's results are exactly the
@@ -141,13 +196,7 @@ def test_results_are_exact_substrings_on_a_random_archive(page, serve, tmp_path,
     docs = [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date=f"20{i % 25:02d}-01-01",
                       sections=(SearchSection("a", "标题", t),)) for i, t in enumerate(texts)]  # fmt: skip
     options = IndexOptions(inline_positions=16, chunk_bytes=200) if small_files else None
-    build_index(docs, tmp_path / "search-index", options)
-    shutil.copytree(ROOT / "overrides" / "assets", tmp_path / "assets")
-    (tmp_path / "index.html").write_text(
-        '<!doctype html><meta charset="utf-8"><script src="assets/javascripts/archive-search.js"></script>',
-        "utf-8",
-    )
-    page.goto(serve(tmp_path))
+    open_index_page(page, serve, tmp_path, docs, options)
     queries = []
     for _ in range(120):
         text = rng.choice(texts)
@@ -173,8 +222,7 @@ def test_results_are_exact_substrings_on_a_random_archive(page, serve, tmp_path,
         [queries, 1 if small_files else 8],
     )
     titles = {
-        int(p.stem): json.loads(p.read_text("utf-8"))["t"]
-        for p in (tmp_path / "search-index" / "m").glob("*.json")
+        int(p.name): json.loads(read_index_file(p))["t"] for p in (tmp_path / "search-index" / "m").iterdir()
     }
     for query in queries:
         expected = {f"s{i}" for i, t in enumerate(texts) if query in t}

@@ -15,6 +15,7 @@ from converter.search.builder import (
     build_index,
     encode_slots,
     fnv1a,
+    read_index_file,
 )
 from converter.search.tokens import runs, slot_count
 
@@ -61,25 +62,21 @@ def test_documents_are_numbered_newest_first(tmp_path):
         _doc("d", "2022", "丁"),
     ]
     stats = build_index(docs, tmp_path / "idx")
-    titles = [json.loads((tmp_path / "idx" / "m" / f"{i}.json").read_text("utf-8"))["t"] for i in range(4)]
+    titles = [json.loads(read_index_file(tmp_path / "idx" / "m" / str(i)))["t"] for i in range(4)]
     assert titles == ["c", "d", "a", "b"]
     assert stats.docs == 4
 
 
 def test_metadata_sections_and_snippets(tmp_path):
     build_index([_doc("讲话", "2023-04-19", "工业强县是战略选择。")], tmp_path / "idx")
-    meta = json.loads((tmp_path / "idx" / "m" / "0.json").read_text("utf-8"))
+    meta = json.loads(read_index_file(tmp_path / "idx" / "m" / "0"))
     # title (2 slots) + newline, preamble 开场白 (3) + newline, then the heading at slot 7
     assert meta["h"] == [[3, "", "", 2], [7, "yi", "一、工作", 2]]
     manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
     # Chinese text is stored in UTF-16 (2 bytes a character instead of 3)
     assert manifest["text"] == "utf-16le" and manifest["chunkSlots"] == 384
-    assert (
-        (tmp_path / "idx" / "x" / "0" / "0.txt")
-        .read_bytes()
-        .decode("utf-16le")
-        .startswith("讲话\n开场白\n一、工作\n工业强县")
-    )
+    snippet = read_index_file(tmp_path / "idx" / "x" / "0" / "0").decode("utf-16le")
+    assert snippet.startswith("讲话\n开场白\n一、工作\n工业强县")
     assert manifest["docs"] == 1 and manifest["shards"] >= 16
     # every shard file exists, so the client never meets a 404
     assert len(list((tmp_path / "idx" / "t").iterdir())) == manifest["shards"]
@@ -128,7 +125,7 @@ def test_english_snippets_stay_utf8(tmp_path):
     build_index([doc], tmp_path / "idx")
     manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
     assert manifest["text"] == "utf-8" and manifest["chunkSlots"] == 256
-    text = (tmp_path / "idx" / "x" / "0" / "0.txt").read_text("utf-8")
+    text = read_index_file(tmp_path / "idx" / "x" / "0" / "0").decode("utf-8")
     assert (
         text.startswith("Remarks\nEconomic growth") and len(text.split()) == 256 + 24 - 1
     )  # slots 0-279, one of them the newline

@@ -112,6 +112,9 @@
     phrases.push({
       terms: terms,
       check: check,
+      // runs of three or more CJK characters, whose trigrams or 4-grams can narrow the candidates
+      gramRuns: tokens.filter(function (t) { return t.kind === "cjk" && Array.from(t.value).length > 2; })
+        .map(function (t) { return Array.from(t.value); }),
       pattern: tokens.map(function (t) { return escapeRe(t.value); }).join("[^\\S\\n]*"),
       verify: check.length > 1,
     });
@@ -122,9 +125,12 @@
   }
 
   /* ---------- fetching, with byte accounting for the benchmark ---------- */
-  var stats = { requests: 0, bytes: 0 };
+  // byKind: bytes per folder of the index (t, p, m, x, ...), so the benchmark can say where they go.
+  var stats = { requests: 0, bytes: 0, byKind: {} };
   var cache = new Map();
 
+  /* The content of an index file. Every file but index.json is raw DEFLATE (FORMAT.md): the bytes
+   * counted are the compressed ones, as they cross the network. */
   function fetchBytes(path) {
     if (!cache.has(path)) {
       cache.set(path, fetch(INDEX + path).then(function (r) {
@@ -133,10 +139,17 @@
       }).then(function (buf) {
         stats.requests += 1;
         stats.bytes += buf.byteLength;
-        return new Uint8Array(buf);
-      }));
+        var kind = path.split("/")[0];
+        stats.byKind[kind] = (stats.byKind[kind] || 0) + buf.byteLength;
+        return path === "index.json" ? buf : inflate(buf);
+      }).then(function (buf) { return new Uint8Array(buf); }));
     }
     return cache.get(path);
+  }
+
+  function inflate(buf) {
+    var stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).arrayBuffer();
   }
 
   var decoder = new TextDecoder();
@@ -186,7 +199,7 @@
   function loadTerm(term) {
     return loadManifest().then(function (man) {
       var shard = fnv1a(term) % man.shards;
-      return fetchBytes("t/" + shard + ".bin").then(function (bytes) {
+      return fetchBytes("t/" + shard).then(function (bytes) {
         var r = new Reader(bytes);
         var n = r.varint();
         var wanted = new TextEncoder().encode(term);
@@ -210,11 +223,7 @@
     var mode = bytes[r.p++];
     var docs = new Int32Array(df);
     if (mode & 1) {
-      var k = 0;
-      for (var i = 0; i < (count + 7) >> 3; i++) {
-        var byte = bytes[r.p + i];
-        for (var bit = 0; byte; bit++, byte >>= 1) if (byte & 1) docs[k++] = i * 8 + bit;
-      }
+      readBitmap(bytes, r.p, count, docs);
       r.p += (count + 7) >> 3;
     } else {
       var last = 0;
@@ -237,6 +246,46 @@
     return entry;
   }
 
+  /* The documents of a bitmap (bit d of byte d >> 3) at `at`, into `docs`; returns how many. */
+  function readBitmap(bytes, at, count, docs) {
+    var k = 0;
+    for (var i = 0; i < (count + 7) >> 3; i++) {
+      var byte = bytes[at + i];
+      for (var bit = 0; byte; bit++, byte >>= 1) if (byte & 1) docs[k++] = i * 8 + bit;
+    }
+    return k;
+  }
+
+  /* The bucket of a trigram or 4-gram (its code points): the same hash as tokens.gram_buckets. */
+  function gramBucket(points, bits) {
+    var h = Math.imul(points[0], 0x9E3779B1) ^ points[1];
+    for (var i = 2; i < points.length; i++) h = Math.imul(h, 0x85EBCA77) ^ points[i];
+    return Math.imul(h, 0xC2B2AE3D) >>> (32 - bits);
+  }
+
+  /* The documents where some n-gram of `bucket` occurs (sorted): from file g/<bucket / gramsPerFile>,
+   * which holds the size and the document list (mode byte 0: gaps, 1: bitmap) of each of its buckets. */
+  function loadGramBucket(bucket, man) {
+    var file = Math.floor(bucket / man.gramsPerFile);
+    return fetchBytes("g/" + file).then(function (bytes) {
+      var r = new Reader(bytes);
+      for (var i = file * man.gramsPerFile; i < bucket; i++) {
+        var skip = r.varint(); // (r.p += r.varint() would add to the position before the read)
+        r.p += skip;
+      }
+      var size = r.varint();
+      if (!size) return [];
+      var end = r.p + size;
+      if (bytes[r.p++] === 1) {
+        var docs = new Int32Array(man.docs);
+        return Array.from(docs.subarray(0, readBitmap(bytes, r.p, man.docs, docs)));
+      }
+      var list = [], last = 0;
+      while (r.p < end) list.push(last += r.varint());
+      return list;
+    });
+  }
+
   function indexOf(sorted, value) {
     var lo = 0, hi = sorted.length;
     while (lo < hi) {
@@ -249,11 +298,12 @@
   /* Positions of `entry` in the given documents (sorted doc ids): Map doc -> array of slots. */
   function loadPositions(entry, docs) {
     var result = new Map();
-    function readBlocks(bytes, at, firstIndex, lastIndex, wanted) {
+    // Inline blocks are in document order; chunk files hold theirs in impact order (`order`).
+    function readBlocks(bytes, at, firstIndex, lastIndex, wanted, order) {
       var r = new Reader(bytes, at);
       for (var i = firstIndex; i < lastIndex; i++) {
         var n = r.varint();
-        var doc = entry.docs[i];
+        var doc = entry.docs[order ? order[i] : i];
         if (wanted.has(doc)) {
           var slots = new Array(n);
           var slot = 0;
@@ -273,8 +323,8 @@
     docs.forEach(function (doc) { needed.set(chunkOf(entry, doc), true); });
     return Promise.all(Array.from(needed.keys()).map(function (c) {
       var chunk = entry.chunks[c];
-      return fetchBytes("p/" + entry.name + "-" + c + ".bin").then(function (bytes) {
-        readBlocks(bytes, 0, chunk.first, chunk.first + chunk.size, wanted);
+      return fetchBytes("p/" + entry.name + "-" + c).then(function (bytes) {
+        readBlocks(bytes, 0, chunk.first, chunk.first + chunk.size, wanted, impactOrder(entry));
       });
     })).then(function () { return result; });
   }
@@ -302,7 +352,7 @@
   /* ---------- facets (loaded only when a filter is used) ---------- */
   var facets = null;
   function loadFacets() {
-    if (!facets) facets = fetchJson("facets.json");
+    if (!facets) facets = fetchJson("facets");
     return facets;
   }
 
@@ -367,18 +417,45 @@
     });
   }
 
-  /* When the cover's candidates would need more position files than one batch, fetch the other bigrams of
-   * the query too (a phrase made of frequent words usually has a rare bigram where two words meet): their
-   * document lists drop candidates, and each phrase is then checked with the cheapest cover. */
+  /* When the cover's candidates would need more position files than one batch, narrow them first by the
+   * query's 4-grams or trigrams (a few hundred bytes each: a phrase of frequent bigrams is usually rare
+   * as 4-grams),
+   * then, if still needed, by its other bigrams (a phrase made of frequent words usually has a rare bigram
+   * where two words meet), and check each phrase with the cover that needs the fewest position files. */
   function narrow(phrases, entries, docs) {
-    var extra = termNames(phrases, true);
-    if (!docs.length || !extra.length || positionFiles(phrases, entries, docs) <= settings.batchFiles) {
-      return Promise.resolve(docs);
-    }
-    return loadTerms(extra, entries, docs).then(function (fewer) {
-      if (!fewer) return [];
-      phrases.forEach(function (p) { p.check = cheapestCover(p, entries, fewer); });
-      return fewer;
+    var tooMany = function (d) { return positionFiles(phrases, entries, d) > settings.batchFiles; };
+    if (!docs.length || !tooMany(docs)) return Promise.resolve(docs);
+    return narrowByGrams(phrases, docs).then(function (fewer) {
+      var extra = termNames(phrases, true);
+      if (!fewer.length || !extra.length || !tooMany(fewer)) return fewer;
+      return loadTerms(extra, entries, fewer).then(function (fewest) {
+        if (!fewest) return [];
+        phrases.forEach(function (p) { p.check = cheapestCover(p, entries, fewest); });
+        return fewest;
+      });
+    });
+  }
+
+  /* The documents of `docs` that have the n-grams of every phrase (a document that lacks one cannot
+   * contain the phrase; one that has them all is still checked with positions). A run of three
+   * characters is one trigram; a longer run is checked by every other 4-gram and the last, so that every
+   * three neighbouring characters share one: as selective as all of them, at half the files. */
+  function narrowByGrams(phrases, docs) {
+    return loadManifest().then(function (man) {
+      var buckets = [];
+      phrases.forEach(function (p) {
+        p.gramRuns.forEach(function (chars) {
+          var points = chars.map(function (c) { return c.codePointAt(0); });
+          var n = Math.min(points.length, 4);
+          for (var j = 0; j + n <= points.length; j += (j + n + 2 <= points.length ? 2 : 1)) {
+            var b = gramBucket(points.slice(j, j + n), man.gramBits);
+            if (buckets.indexOf(b) < 0) buckets.push(b);
+          }
+        });
+      });
+      return Promise.all(buckets.map(function (b) { return loadGramBucket(b, man); }));
+    }).then(function (lists) {
+      return lists.reduce(function (left, list) { return intersect(left, list); }, docs);
     });
   }
 
@@ -426,7 +503,7 @@
   }
 
   // Position files fetched per batch of candidates, and by one call of Search.more (about 4 KB each).
-  var settings = { batchFiles: 8, maxFiles: 32 };
+  var settings = { batchFiles: 12, maxFiles: 48 };
 
   function Search(phrases, entries, docs, sort) {
     var self = this;
@@ -498,8 +575,37 @@
     return this.queue.splice(0, take).sort(function (a, b) { return a - b; });
   };
 
+  /* The term's documents (as indexes into entry.docs) in the order of its chunk files: highest impact
+   * first (title and heading flags, then the count, from the tf byte), ties in document order; and each
+   * document's rank in that order. The builder sorts by the same key (builder.impact). */
+  function impactOrder(entry) {
+    if (!entry.order) {
+      // A counting sort on the 256 possible keys, highest first: linear, and stable (document order).
+      var v = entry.v;
+      var starts = new Int32Array(257);
+      var i;
+      for (i = 0; i < v.length; i++) starts[256 - impactKey(v[i])]++;
+      for (i = 1; i < 257; i++) starts[i] += starts[i - 1];
+      var order = new Int32Array(v.length);
+      var rank = new Int32Array(v.length);
+      for (i = 0; i < v.length; i++) {
+        var at = starts[255 - impactKey(v[i])]++;
+        order[at] = i;
+        rank[i] = at;
+      }
+      entry.order = order;
+      entry.rank = rank;
+    }
+    return entry.order;
+  }
+
+  function impactKey(tf) {
+    return (tf & 3) << 6 | tf >> 2;
+  }
+
   function chunkOf(entry, doc) {
-    var i = indexOf(entry.docs, doc);
+    impactOrder(entry);
+    var i = entry.rank[indexOf(entry.docs, doc)];
     var lo = 0, hi = entry.chunks.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
@@ -599,7 +705,9 @@
     var man;
     return loadManifest().then(function (m) {
       man = m;
-      return fetchJson("m/" + result.doc + ".json");
+      // When the match's slot is known, its snippet file is known too: fetch both at once.
+      if (result.slot !== null) fetchText("x/" + result.doc + "/" + Math.floor(result.slot / man.chunkSlots), man.text);
+      return fetchJson("m/" + result.doc);
     }).then(function (meta) {
       return findSnippet(result, phrases, man, meta).then(function (found) {
         var slot = found ? found.slot : result.slot;
@@ -620,7 +728,7 @@
     var last = result.slot !== null ? first : Math.min(chunks, 4) - 1;
     function attempt(k) {
       if (k > last) return Promise.resolve(null);
-      return fetchText("x/" + result.doc + "/" + k + ".txt", man.text).then(function (text) {
+      return fetchText("x/" + result.doc + "/" + k, man.text).then(function (text) {
         var at = 0;
         if (result.slot !== null) {
           var want = result.slot - k * size;
@@ -947,6 +1055,7 @@
 
   window.archiveSearch = {
     search: search, parseQuery: parseQuery, describe: describe, stats: stats, runs: runs, settings: settings,
+    gramBucket: gramBucket,
   };
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
