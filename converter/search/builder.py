@@ -28,6 +28,7 @@ import tempfile
 import time
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -295,10 +296,11 @@ def _shard_count(chars: int, options: IndexOptions) -> int:
 
 
 def _gram_bits(chars: int) -> int:
-    """About one n-gram bucket per 64 characters of text: a bucket then holds a few distinct trigrams and
-    4-grams (most of them rare), so its document list stays short and selective."""
+    """About one n-gram bucket per 128 characters of text: a bucket then holds some twenty distinct
+    trigrams and 4-grams, most of them rare, so its document list stays short and selective (about 2 %
+    of the documents)."""
     bits = 4
-    while (1 << bits) * 64 < chars and bits < 23:
+    while (1 << bits) * 128 < chars and bits < 22:
         bits += 1
     return bits
 
@@ -421,26 +423,13 @@ def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> dict[str, li
     accs: dict[str, list] = {}  # term -> [last doc, doc gaps, tf bytes, position blocks, block sizes]
     held = 0
     hashes: dict[str, int] = {}  # term -> partition
-    # N-gram buckets are many (about one per 64 characters of the archive) and have document lists
-    # only, so they get flat accumulators indexed by bucket: the last document and the doc gaps.
-    gram_last = array("l", [0]) * (1 << plan.gram_bits)
-    gram_gaps: list[bytearray | None] = [None] * (1 << plan.gram_bits)
+    grams = _GramSpool(plan, worker)
     with open(os.path.join(plan.tmp, "docs.pickle"), "rb") as spill:
         for doc_id in range(first, last):
             spill.seek(plan.offsets[doc_id])
             doc: SearchDoc = pickle.load(spill)
             postings = _index_doc(doc, doc_id, plan, sizes)
-            for bucket in postings.grams:
-                gap = doc_id - gram_last[bucket]
-                gram_last[bucket] = doc_id
-                code = VARINT[gap] if gap < VARINT_TABLE else varints((gap,))
-                gaps = gram_gaps[bucket]
-                if gaps is None:
-                    gram_gaps[bucket] = bytearray(code)
-                    held += 60
-                else:
-                    gaps += code
-            held += 2 * len(postings.grams)
+            grams.add(doc_id, postings.grams)
             flags = postings.flags
             for term, slots in postings.positions.items():
                 acc = accs.get(term)
@@ -468,11 +457,10 @@ def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> dict[str, li
             held += 3 * len(postings.counts)
             if held > options.spill_bytes:
                 _spill(plan, worker, accs, hashes)
-                _spill_grams(plan, worker, gram_last, gram_gaps)
                 accs = {}
                 held = 0
     _spill(plan, worker, accs, hashes)
-    _spill_grams(plan, worker, gram_last, gram_gaps)
+    grams.flush()
     return sizes.by_kind
 
 
@@ -503,20 +491,50 @@ def _spill(plan: _Plan, worker: int, accs: dict[str, list], hashes: dict[str, in
                 pickle.dump(buffer, part, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _spill_grams(plan: _Plan, worker: int, last: array, gaps: list[bytearray | None]) -> None:
-    """Append every n-gram bucket's segment (bucket, first doc, last doc, gaps) to the partition file of
-    its g/ file, and empty the accumulators."""
-    buffers: list[list] = [[] for _ in range(plan.partitions)]
-    for bucket, data in enumerate(gaps):
-        if data is not None:
-            segment = (bucket, _first_varint(data), last[bucket], bytes(data), b"", None, None)
-            buffers[bucket // GRAMS_PER_FILE % plan.partitions].append(segment)
-            gaps[bucket] = None
-            last[bucket] = 0
-    for number, buffer in enumerate(buffers):
-        if buffer:
-            with open(os.path.join(plan.tmp, f"gram-{worker}-{number}.pickle"), "ab") as part:
-                pickle.dump(buffer, part, protocol=pickle.HIGHEST_PROTOCOL)
+def _gram_partitions(plan: _Plan) -> int:
+    """N-gram buckets go to partitions in contiguous ranges, whole g/ files each."""
+    return min(plan.partitions, (1 << plan.gram_bits) // GRAMS_PER_FILE)
+
+
+class _GramSpool:
+    """The n-gram buckets of one worker's documents, spooled to the partitions for step 3.
+
+    Buckets are many (about one per 128 characters of the archive) and hold documents only, so instead of
+    an accumulator per bucket each document's buckets are sorted and cut, at C speed, into the contiguous
+    ranges of the partitions: a record (document, count, buckets...) in each partition's spool file.
+    Step 3 turns one partition's records into its buckets' document lists."""
+
+    def __init__(self, plan: _Plan, worker: int) -> None:
+        self.plan = plan
+        self.worker = worker
+        parts = _gram_partitions(plan)
+        span = (1 << plan.gram_bits) // parts
+        self.bounds = [span * (n + 1) for n in range(parts)]
+        self.buffers = [array("I") for _ in range(parts)]
+        self.held = 0
+
+    def add(self, doc_id: int, buckets: set[int]) -> None:
+        ordered = sorted(buckets)
+        start = 0
+        for number, bound in enumerate(self.bounds):
+            end = bisect_left(ordered, bound, start)
+            if end > start:
+                buffer = self.buffers[number]
+                buffer.append(doc_id)
+                buffer.append(end - start)
+                buffer.extend(ordered[start:end])
+            start = end
+        self.held += 4 * len(ordered)
+        if self.held > self.plan.options.spill_bytes:
+            self.flush()
+
+    def flush(self) -> None:
+        for number, buffer in enumerate(self.buffers):
+            if buffer:
+                with open(os.path.join(self.plan.tmp, f"gram-{self.worker}-{number}.bin"), "ab") as spool:
+                    buffer.tofile(spool)
+                self.buffers[number] = array("I")
+        self.held = 0
 
 
 def _first_varint(data: bytes) -> int:
@@ -582,7 +600,7 @@ def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[di
     sizes = _Sizes()
     terms_written = 0
     for number in numbers:
-        _write_grams(plan, number, _load_segments(plan, "gram", number, workers), sizes)
+        _write_grams(plan, number, workers, sizes)
         grouped = _load_segments(plan, "part", number, workers)
         by_shard: dict[int, list[str]] = defaultdict(list)
         for term in grouped:
@@ -627,17 +645,35 @@ def _load_segments(plan: _Plan, prefix: str, number: int, workers: int) -> dict:
     return grouped
 
 
-def _write_grams(plan: _Plan, number: int, grouped: dict[int, list], sizes: _Sizes) -> None:
-    """Write the g/ files of partition `number`: for each of its GRAMS_PER_FILE buckets, the size of its
-    document list and the list (every file exists, so the client never meets a 404)."""
-    files = (1 << plan.gram_bits) // GRAMS_PER_FILE
-    for file in range(number, files, plan.partitions):
+def _write_grams(plan: _Plan, number: int, workers: int, sizes: _Sizes) -> None:
+    """Write the g/ files of n-gram partition `number`: for each of a file's GRAMS_PER_FILE buckets, the
+    size of its document list and the list (every file exists, so the client never meets a 404)."""
+    parts = _gram_partitions(plan)
+    if number >= parts:
+        return
+    lists: dict[int, list[int]] = defaultdict(list)
+    for worker in range(workers):  # workers hold consecutive document ranges: lists stay ascending
+        path = os.path.join(plan.tmp, f"gram-{worker}-{number}.bin")
+        if not os.path.exists(path):
+            continue
+        records = array("I")
+        with open(path, "rb") as spool:
+            records.frombytes(spool.read())
+        os.unlink(path)
+        at = 0
+        while at < len(records):
+            doc_id, count = records[at], records[at + 1]
+            for bucket in records[at + 2 : at + 2 + count]:
+                lists[bucket].append(doc_id)
+            at += 2 + count
+    span = (1 << plan.gram_bits) // parts
+    for file in range(number * span // GRAMS_PER_FILE, (number + 1) * span // GRAMS_PER_FILE):
         data = bytearray()
         for bucket in range(file * GRAMS_PER_FILE, (file + 1) * GRAMS_PER_FILE):
-            segments = grouped.get(bucket)
-            docs = _doc_list(_join(segments)[0], plan.count) if segments else b""
-            varint(len(docs), data)
-            data += docs
+            docs = lists.get(bucket)
+            encoded = _doc_list(encode_slots(docs), plan.count) if docs else b""
+            varint(len(encoded), data)
+            data += encoded
         sizes.add("g", _write(os.path.join(plan.out, "g", str(file)), bytes(data)))
 
 

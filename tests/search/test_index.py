@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from converter.search.builder import (
     fnv1a,
     read_index_file,
 )
-from converter.search.tokens import runs, slot_count
+from converter.search.tokens import gram_buckets, runs, slot_count
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -152,3 +153,61 @@ def test_workers_and_spills_do_not_change_the_index(tmp_path):
     assert any(str(f).startswith("p/") for f in files)
     for rel in files:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 127) << shift
+        if byte < 128:
+            return value, at
+        shift += 7
+
+
+def _gram_lists(folder: Path, manifest: dict) -> dict[int, list[int]]:
+    """Decode every g/ file: bucket -> its document list (FORMAT.md, "An n-gram file")."""
+    lists = {}
+    per_file = manifest["gramsPerFile"]
+    for file in range((1 << manifest["gramBits"]) // per_file):
+        data = read_index_file(folder / "g" / str(file))
+        at = 0
+        for bucket in range(file * per_file, (file + 1) * per_file):
+            size, at = _varint(data, at)
+            end = at + size
+            if size and data[at] == 1:  # a bitmap
+                bits = data[at + 1 : end]
+                lists[bucket] = [d for d in range(manifest["docs"]) if bits[d >> 3] >> (d & 7) & 1]
+            elif size:
+                docs, at, last = [], at + 1, 0
+                while at < end:
+                    gap, at = _varint(data, at)
+                    last += gap
+                    docs.append(last)
+                lists[bucket] = docs
+            at = end
+        assert at == len(data)
+    return lists
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_n_gram_files_list_exactly_the_documents_of_each_bucket(tmp_path, workers):
+    """Each bucket lists every document that has one of its trigrams or 4-grams, and no other: checked
+    against the n-grams of the texts themselves, with one and two worker processes."""
+    chars = "发展经济工业推进企业项目建设改革创新服务富硒茶叶"
+    rng = random.Random(3)
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(5, 400))) for _ in range(240)]
+    docs = [SearchDoc(url=f"s/{i}/", title=f"t{i}", date="2020-01-01", sections=(SearchSection("", "", t),))
+            for i, t in enumerate(texts)]  # fmt: skip
+    build_index(docs, tmp_path / "idx", IndexOptions(workers=workers, spill_bytes=10_000))
+    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
+    ids = {json.loads(read_index_file(tmp_path / "idx" / "m" / str(i)))["t"]: i for i in range(len(texts))}
+    expected: dict[int, set[int]] = {}
+    for i, text in enumerate(texts):  # (the titles, t0 ... t239, have no CJK characters)
+        for bucket in gram_buckets(text, manifest["gramBits"]):
+            expected.setdefault(bucket, set()).add(ids[f"t{i}"])
+    got = _gram_lists(tmp_path / "idx", manifest)
+    assert {b: set(d) for b, d in got.items()} == expected
+    assert all(d == sorted(d) for d in got.values())
+    assert any(len(d) * 2 > len(texts) for d in got.values())  # some lists are bitmaps

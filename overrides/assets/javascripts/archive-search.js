@@ -438,8 +438,8 @@
 
   /* The documents of `docs` that have the n-grams of every phrase (a document that lacks one cannot
    * contain the phrase; one that has them all is still checked with positions). A run of three
-   * characters is one trigram; a longer run is checked by every other 4-gram and the last, so that every
-   * three neighbouring characters share one: as selective as all of them, at half the files. */
+   * characters is one trigram; a longer run is checked by all its 4-grams: the ones where words meet
+   * (业财政园 in 工业财政园区) are the selective ones. */
   function narrowByGrams(phrases, docs) {
     return loadManifest().then(function (man) {
       var buckets = [];
@@ -447,7 +447,7 @@
         p.gramRuns.forEach(function (chars) {
           var points = chars.map(function (c) { return c.codePointAt(0); });
           var n = Math.min(points.length, 4);
-          for (var j = 0; j + n <= points.length; j += (j + n + 2 <= points.length ? 2 : 1)) {
+          for (var j = 0; j + n <= points.length; j++) {
             var b = gramBucket(points.slice(j, j + n), man.gramBits);
             if (buckets.indexOf(b) < 0) buckets.push(b);
           }
@@ -503,7 +503,7 @@
   }
 
   // Position files fetched per batch of candidates, and by one call of Search.more (about 4 KB each).
-  var settings = { batchFiles: 12, maxFiles: 48 };
+  var settings = { batchFiles: 8, maxFiles: 24 };
 
   function Search(phrases, entries, docs, sort) {
     var self = this;
@@ -705,8 +705,10 @@
     var man;
     return loadManifest().then(function (m) {
       man = m;
-      // When the match's slot is known, its snippet file is known too: fetch both at once.
-      if (result.slot !== null) fetchText("x/" + result.doc + "/" + Math.floor(result.slot / man.chunkSlots), man.text);
+      // The snippet file comes with the metadata: the one holding the match when its slot is known, else
+      // the first, where the search for the phrase begins.
+      var first = result.slot !== null ? Math.floor(result.slot / man.chunkSlots) : 0;
+      fetchText("x/" + result.doc + "/" + first, man.text).catch(function () {}); // reported when used
       return fetchJson("m/" + result.doc);
     }).then(function (meta) {
       return findSnippet(result, phrases, man, meta).then(function (found) {
