@@ -225,6 +225,7 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
         "docs": count,
         "shards": shards,
         "chunkSlots": chunk_slots,
+        "chunkOverlap": options.overlap_slots,
         "text": encoding,
         "tfCap": TF_CAP,
         "compression": "deflate-raw",

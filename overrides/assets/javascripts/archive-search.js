@@ -117,7 +117,25 @@
         .map(function (t) { return Array.from(t.value); }),
       pattern: tokens.map(function (t) { return escapeRe(t.value); }).join("[^\\S\\n]*"),
       verify: check.length > 1,
+      slots: slotEnd(tokens[tokens.length - 1]) - base,
     });
+  }
+
+  function slotEnd(token) {
+    return token.slot + (token.kind === "word" ? 1 : Array.from(token.value).length);
+  }
+
+  /* The index in `text` where slot `want` begins (slots counted from the start of `text`), or -1. */
+  function charIndexOfSlot(text, want) {
+    var at = -1;
+    runs(text).some(function (t) {
+      if (slotEnd(t) > want) {
+        at = t.index + (t.kind === "word" ? 0 : want - t.slot);
+        return true;
+      }
+      return false;
+    });
+    return at;
   }
 
   function escapeRe(s) {
@@ -165,8 +183,14 @@
   }
 
   var manifest = null;
+  var manifestNow = null; // the manifest itself, once loaded (every search loads it first)
   function loadManifest() {
-    if (!manifest) manifest = fetchJson("index.json");
+    if (!manifest) {
+      manifest = fetchJson("index.json").then(function (man) {
+        manifestNow = man;
+        return man;
+      });
+    }
     return manifest;
   }
 
@@ -646,12 +670,18 @@
     if (!docs.length) return Promise.resolve([]);
     var positions = new Map();
     var loads = [];
+    var anchors = new Map(); // phrase -> the term whose occurrences are checked against the text
+    var inText = new Map(); // phrase -> Map(doc -> starts found in the text)
     phrases.forEach(function (p) {
+      var anchor = p.verify ? textAnchor(p, entries, docs) : null;
+      if (anchor) anchors.set(p, anchor);
       p.terms.forEach(function (t) {
         var entry = entries.get(t.term);
         if (!entry) return; // an extra bigram that was not needed
-        // Positions are needed to prove adjacency, or (cheaply) to place a single term's first match.
-        if ((p.verify && p.check.indexOf(t) >= 0) || (p === phrases[0] && entry.inline)) {
+        // Positions are needed to prove adjacency (of the anchor only, when the text is checked), or
+        // (cheaply) to place a single term's first match.
+        var proves = p.verify && (anchor ? t === anchor : p.check.indexOf(t) >= 0);
+        if (proves || (p === phrases[0] && entry.inline)) {
           if (!positions.has(t.term)) {
             positions.set(t.term, null);
             loads.push(loadPositions(entry, docs).then(function (m) { positions.set(t.term, m); }));
@@ -660,6 +690,12 @@
       });
     });
     return Promise.all(loads).then(function () {
+      return Promise.all(Array.from(anchors).map(function (pair) {
+        return startsInText(pair[0], pair[1], positions.get(pair[1].term), docs).then(function (found) {
+          inText.set(pair[0], found);
+        });
+      }));
+    }).then(function () {
       var results = [];
       docs.forEach(function (doc) {
         var score = 0, slot = null;
@@ -669,7 +705,7 @@
           var count = d.count;
           var first = null;
           if (p.verify) {
-            var starts = alignedStarts(p, positions, doc);
+            var starts = inText.has(p) ? inText.get(p).get(doc) : alignedStarts(p, positions, doc);
             if (!starts.length) return;
             count = Math.min(starts.length, 63);
             first = starts[0];
@@ -684,6 +720,57 @@
       });
       return results;
     });
+  }
+
+  // Bytes of a position file and of a snippet file, compressed, on Chinese text (benchmarks/search.py).
+  var POSITION_FILE_BYTES = 1700, SNIPPET_FILE_BYTES = 750;
+
+  /* The check term whose occurrences to look up in the speeches' text, or null to prove the phrase with
+   * positions. Proving 文化现立 takes the positions of 文化 and 现立; when 文化 is frequent, its position
+   * files hold thousands of other speeches and each candidate needs its own. Taking the positions of
+   * the rarer term only and reading the snippet file at each occurrence (about 750 bytes, and the very
+   * file the result will show) is then cheaper. The phrase must fit in one snippet file's overlap. */
+  function textAnchor(p, entries, docs) {
+    if (p.check.length < 2 || !manifestNow || !(p.slots <= manifestNow.chunkOverlap + 1)) return null;
+    var positionCost = 0;
+    p.check.forEach(function (t) { positionCost += filesFor(entries.get(t.term), docs) * POSITION_FILE_BYTES; });
+    var best = null, bestCost = positionCost;
+    p.check.forEach(function (t) {
+      var entry = entries.get(t.term);
+      var occurrences = 0;
+      docs.forEach(function (doc) { occurrences += tfOf(entry, doc) >> 2; });
+      var cost = filesFor(entry, docs) * POSITION_FILE_BYTES + occurrences * SNIPPET_FILE_BYTES;
+      if (cost < bestCost) { best = t; bestCost = cost; }
+    });
+    return best;
+  }
+
+  /* For each document, the starts of phrase `p` found in its text at the occurrences of `anchor`. */
+  function startsInText(p, anchor, slotsByDoc, docs) {
+    var size = manifestNow.chunkSlots;
+    var found = new Map();
+    return Promise.all(docs.map(function (doc) {
+      var starts = (slotsByDoc.get(doc) || []).map(function (s) { return s - anchor.offset; })
+        .filter(function (s) { return s >= 0; });
+      var files = new Map();
+      starts.forEach(function (s) {
+        var k = Math.floor(s / size);
+        if (!files.has(k)) files.set(k, fetchText("x/" + doc + "/" + k, manifestNow.text));
+      });
+      return Promise.all(Array.from(files.values())).then(function () {
+        return Promise.all(starts.map(function (s) {
+          var k = Math.floor(s / size);
+          return files.get(k).then(function (text) {
+            var at = charIndexOfSlot(text, s - k * size);
+            var re = new RegExp(p.pattern, "iuy");
+            re.lastIndex = at;
+            return at >= 0 && re.test(text) ? s : null;
+          });
+        }));
+      }).then(function (checked) {
+        found.set(doc, checked.filter(function (s) { return s !== null; }));
+      });
+    })).then(function () { return found; });
   }
 
   function sortResults(results, sort) {
@@ -731,17 +818,7 @@
     function attempt(k) {
       if (k > last) return Promise.resolve(null);
       return fetchText("x/" + result.doc + "/" + k, man.text).then(function (text) {
-        var at = 0;
-        if (result.slot !== null) {
-          var want = result.slot - k * size;
-          runs(text).some(function (t) {
-            if (t.slot + (t.kind === "word" ? 1 : Array.from(t.value).length) > want) {
-              at = t.index + (t.kind === "word" ? 0 : want - t.slot);
-              return true;
-            }
-            return false;
-          });
-        }
+        var at = result.slot !== null ? Math.max(0, charIndexOfSlot(text, result.slot - k * size)) : 0;
         re.lastIndex = at;
         var m = re.exec(text);
         if (!m) {
