@@ -443,9 +443,9 @@
 
   /* When the cover's candidates would need more position files than one batch, narrow them first by the
    * query's 4-grams or trigrams (a few hundred bytes each: a phrase of frequent bigrams is usually rare
-   * as 4-grams),
-   * then, if still needed, by its other bigrams (a phrase made of frequent words usually has a rare bigram
-   * where two words meet), and check each phrase with the cover that needs the fewest position files. */
+   * as 4-grams), then, if still needed, by its other bigrams (a phrase made of frequent words usually has
+   * a rare bigram where two words meet), and check each phrase with the cover that needs the fewest
+   * position files. */
   function narrow(phrases, entries, docs) {
     var tooMany = function (d) { return positionFiles(phrases, entries, d) > settings.batchFiles; };
     if (!docs.length || !tooMany(docs)) return Promise.resolve(docs);
