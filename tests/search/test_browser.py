@@ -65,6 +65,19 @@ def test_no_result(page, search_url):
     assert page.foreign_requests == [] and page.console_errors == []
 
 
+def test_an_index_of_another_format_gives_a_clear_message(page, serve, search_site, tmp_path):
+    """A page cached from one build meeting the index of another must say so, not search forever."""
+    site = tmp_path / "site"
+    shutil.copytree(search_site, site)
+    manifest = json.loads((site / "search-index" / "index.json").read_text())
+    manifest["format"] = 2
+    (site / "search-index" / "index.json").write_text(json.dumps(manifest))
+    page.goto(f"{serve(site)}search/?q={quote('富硒')}")
+    page.wait_for_selector("#sa-search-page[data-error]")
+    assert "重新构建" in page.inner_text(".sa-page__status")
+    assert page.locator(".sa-result").count() == 0
+
+
 def test_filters_and_sort(page, search_url):
     assert results_for(page, search_url, "经济发展", speaker="张三") == [
         "在全县工业经济发展推进会上的讲话", "工业经济运行调度会讲话"]  # fmt: skip

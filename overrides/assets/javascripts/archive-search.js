@@ -15,6 +15,7 @@
     none: function (q) { return "没有找到包含“" + q + "”的讲话"; },
     allResults: function (n, more) { return "全部 " + n + (more ? "+" : "") + " 条结果 →"; },
     partial: function (n, m) { return "已找到 " + n + " 篇；另有 " + m + " 篇可能包含，请点“更多结果”继续核实"; },
+    failed: "搜索索引无法读取。请刷新页面重试；如仍不行，网站需要重新构建。",
   } : {
     search: "Search", fullText: "Search the full text", year: "Year", speaker: "Speaker", event: "Event",
     sort: "Sort", relevance: "Relevance", date: "Date (newest)", all: "All", more: "More results",
@@ -25,6 +26,7 @@
     none: function (q) { return "No speech contains “" + q + "”"; },
     allResults: function (n, more) { return "All " + n + (more ? "+" : "") + " results →"; },
     partial: function (n, m) { return n + " found so far; " + m + " more may contain it: choose “More results”"; },
+    failed: "The search index could not be read. Reload the page; if that does not help, the site needs to be rebuilt.",
   };
 
   /* ---------- tokenizer: the same rules as converter/search/tokens.py ---------- */
@@ -182,11 +184,14 @@
     return fetchBytes(path).then(function (b) { return decoders[encoding].decode(b); });
   }
 
+  var FORMAT = 3; // of the index this client reads (converter/search/FORMAT.md)
   var manifest = null;
   var manifestNow = null; // the manifest itself, once loaded (every search loads it first)
   function loadManifest() {
     if (!manifest) {
       manifest = fetchJson("index.json").then(function (man) {
+        // A page cached from an older build must not misread a newer index (or the reverse).
+        if (man.format !== FORMAT) throw new Error("search index format " + man.format + ", expected " + FORMAT);
         manifestNow = man;
         return man;
       });
@@ -1051,6 +1056,11 @@
         return showMore();
       }).then(function () {
         root.dataset.ms = String(Math.round(performance.now() - started));
+      }, function (err) {
+        console.warn(err);
+        status.textContent = LABELS.failed;
+        more.hidden = true;
+        root.dataset.error = "1";
       });
     }
     form.addEventListener("submit", function (e) {
