@@ -78,6 +78,13 @@ def test_an_index_of_another_format_gives_a_clear_message(page, serve, search_si
     assert page.locator(".sa-result").count() == 0
 
 
+def test_a_browser_that_cannot_inflate_the_index_is_told_so(page, search_url):
+    page.add_init_script("delete window.DecompressionStream")
+    page.goto(f"{search_url}search/?q={quote('富硒')}")
+    page.wait_for_selector("#sa-search-page[data-error]")
+    assert "浏览器版本过旧" in page.inner_text(".sa-page__status")
+
+
 def test_filters_and_sort(page, search_url):
     assert results_for(page, search_url, "经济发展", speaker="张三") == [
         "在全县工业经济发展推进会上的讲话", "工业经济运行调度会讲话"]  # fmt: skip

@@ -16,6 +16,7 @@
     allResults: function (n, more) { return "全部 " + n + (more ? "+" : "") + " 条结果 →"; },
     partial: function (n, m) { return "已找到 " + n + " 篇；另有 " + m + " 篇可能包含，请点“更多结果”继续核实"; },
     failed: "搜索索引无法读取。请刷新页面重试；如仍不行，网站需要重新构建。",
+    oldBrowser: "此浏览器版本过旧，无法使用全文搜索。请使用 Chrome/Edge 103、Firefox 113、Safari 16.4 或更新版本。",
   } : {
     search: "Search", fullText: "Search the full text", year: "Year", speaker: "Speaker", event: "Event",
     sort: "Sort", relevance: "Relevance", date: "Date (newest)", all: "All", more: "More results",
@@ -27,6 +28,7 @@
     allResults: function (n, more) { return "All " + n + (more ? "+" : "") + " results →"; },
     partial: function (n, m) { return n + " found so far; " + m + " more may contain it: choose “More results”"; },
     failed: "The search index could not be read. Reload the page; if that does not help, the site needs to be rebuilt.",
+    oldBrowser: "This browser is too old for the full-text search: it needs Chrome or Edge 103, Firefox 113, Safari 16.4 or later.",
   };
 
   /* ---------- tokenizer: the same rules as converter/search/tokens.py ---------- */
@@ -165,6 +167,16 @@
       }).then(function (buf) { return new Uint8Array(buf); }));
     }
     return cache.get(path);
+  }
+
+  /* The index files are raw DEFLATE; browsers inflate it natively since Chrome 103, Firefox 113 and
+   * Safari 16.4. */
+  function canInflate() {
+    try {
+      return typeof DecompressionStream === "function" && !!new DecompressionStream("deflate-raw");
+    } catch (e) {
+      return false;
+    }
   }
 
   function inflate(buf) {
@@ -1058,7 +1070,7 @@
         root.dataset.ms = String(Math.round(performance.now() - started));
       }, function (err) {
         console.warn(err);
-        status.textContent = LABELS.failed;
+        status.textContent = canInflate() ? LABELS.failed : LABELS.oldBrowser;
         more.hidden = true;
         root.dataset.error = "1";
       });
