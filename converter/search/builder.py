@@ -33,6 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from operator import sub
 from pathlib import Path
 
@@ -602,7 +603,7 @@ def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[di
     terms_written = 0
     for number in numbers:
         _write_grams(plan, number, workers, sizes)
-        grouped = _load_segments(plan, "part", number, workers)
+        grouped = _load_segments(plan, number, workers)
         by_shard: dict[int, list[str]] = defaultdict(list)
         for term in grouped:
             by_shard[fnv1a(term) % plan.shards].append(term)
@@ -623,11 +624,11 @@ def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[di
     return sizes.by_kind, terms_written
 
 
-def _load_segments(plan: _Plan, prefix: str, number: int, workers: int) -> dict:
-    """The segments of partition `number` by term (or bucket), each term's in document order."""
-    grouped: dict = {}
+def _load_segments(plan: _Plan, number: int, workers: int) -> dict[str, list]:
+    """The segments of partition `number` by term, each term's in document order."""
+    grouped: dict[str, list] = {}
     for worker in range(workers):
-        path = os.path.join(plan.tmp, f"{prefix}-{worker}-{number}.pickle")
+        path = os.path.join(plan.tmp, f"part-{worker}-{number}.pickle")
         if not os.path.exists(path):
             continue
         with open(path, "rb") as part:
@@ -774,11 +775,7 @@ def _impact_order(blocks: bytes, lengths: array, tfs: bytes) -> tuple[bytes, arr
     A query's best candidates are the documents where all its terms are frequent (or in the title or a
     heading), so in impact order they sit together in the first chunk files of every term: proving the
     first page of results takes a few files where document order scattered them over all of them."""
-    starts = [0] * len(lengths)
-    total = 0
-    for i, length in enumerate(lengths):
-        starts[i] = total
-        total += length
+    starts = list(accumulate(lengths, initial=0))
     order = sorted(range(len(lengths)), key=lambda i: -impact(tfs[i]))  # stable: ties keep document order
     view = memoryview(blocks)
     ordered = b"".join(view[starts[i] : starts[i] + lengths[i]] for i in order)

@@ -197,6 +197,11 @@
   }
 
   var FORMAT = 3; // of the index this client reads (converter/search/FORMAT.md)
+  /* Snippet file k of a document: its text from slot k * chunkSlots (FORMAT.md). */
+  function fetchSnippetFile(doc, k, man) {
+    return fetchText("x/" + doc + "/" + k, man.text);
+  }
+
   var manifest = null;
   var manifestNow = null; // the manifest itself, once loaded (every search loads it first)
   function loadManifest() {
@@ -765,26 +770,19 @@
   /* For each document, the starts of phrase `p` found in its text at the occurrences of `anchor`. */
   function startsInText(p, anchor, slotsByDoc, docs) {
     var size = manifestNow.chunkSlots;
+    var re = new RegExp(p.pattern, "iuy");
     var found = new Map();
     return Promise.all(docs.map(function (doc) {
       var starts = (slotsByDoc.get(doc) || []).map(function (s) { return s - anchor.offset; })
         .filter(function (s) { return s >= 0; });
-      var files = new Map();
-      starts.forEach(function (s) {
+      return Promise.all(starts.map(function (s) {
         var k = Math.floor(s / size);
-        if (!files.has(k)) files.set(k, fetchText("x/" + doc + "/" + k, manifestNow.text));
-      });
-      return Promise.all(Array.from(files.values())).then(function () {
-        return Promise.all(starts.map(function (s) {
-          var k = Math.floor(s / size);
-          return files.get(k).then(function (text) {
-            var at = charIndexOfSlot(text, s - k * size);
-            var re = new RegExp(p.pattern, "iuy");
-            re.lastIndex = at;
-            return at >= 0 && re.test(text) ? s : null;
-          });
-        }));
-      }).then(function (checked) {
+        return fetchSnippetFile(doc, k, manifestNow).then(function (text) {
+          var at = charIndexOfSlot(text, s - k * size);
+          re.lastIndex = at;
+          return at >= 0 && re.test(text) ? s : null;
+        });
+      })).then(function (checked) {
         found.set(doc, checked.filter(function (s) { return s !== null; }));
       });
     })).then(function () { return found; });
@@ -812,7 +810,7 @@
       // The snippet file comes with the metadata: the one holding the match when its slot is known, else
       // the first, where the search for the phrase begins.
       var first = result.slot !== null ? Math.floor(result.slot / man.chunkSlots) : 0;
-      fetchText("x/" + result.doc + "/" + first, man.text).catch(function () {}); // reported when used
+      fetchSnippetFile(result.doc, first, man).catch(function () {}); // reported when used
       return fetchJson("m/" + result.doc);
     }).then(function (meta) {
       return findSnippet(result, phrases, man, meta).then(function (found) {
@@ -834,7 +832,7 @@
     var last = result.slot !== null ? first : Math.min(chunks, 4) - 1;
     function attempt(k) {
       if (k > last) return Promise.resolve(null);
-      return fetchText("x/" + result.doc + "/" + k, man.text).then(function (text) {
+      return fetchSnippetFile(result.doc, k, man).then(function (text) {
         var at = result.slot !== null ? Math.max(0, charIndexOfSlot(text, result.slot - k * size)) : 0;
         re.lastIndex = at;
         var m = re.exec(text);
@@ -844,9 +842,7 @@
         }
         if (!m) return attempt(k + 1);
         var before = text.slice(0, m.index);
-        var slot = k * size + (runs(before).reduce(function (n, t) {
-          return t.slot + (t.kind === "word" ? 1 : Array.from(t.value).length);
-        }, 0));
+        var slot = k * size + runs(before).reduce(function (n, t) { return slotEnd(t); }, 0);
         return { slot: slot, parts: cutSnippet(text, m.index, re) };
       });
     }
