@@ -7,16 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..model import Document
-from . import docx, html, text
+from . import docx, html, pdf, text
 
 Reader = Callable[[Path], Document]
 
 READERS: dict[str, Reader] = {}
-for _module in (docx, html, text):
+for _module in (docx, html, pdf, text):
     for _extension in _module.EXTENSIONS:
         READERS[_extension] = _module.read
 
-FORMAT_NAMES = {".docx": "docx", ".html": "html", ".htm": "html", ".txt": "txt"}
+FORMAT_NAMES = {".docx": "docx", ".html": "html", ".htm": "html", ".txt": "txt", ".pdf": "pdf"}
 
 
 def reader_for(path: Path) -> Reader | None:

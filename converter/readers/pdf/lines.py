@@ -1,0 +1,187 @@
+"""From positioned characters to lines: the units every later step of the PDF reader works on.
+
+All coordinates are in PDF points with the origin at the top left of the page (`top` grows
+downwards), so that "above" and "before" mean the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ...model import Span, merge_spans
+
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+# Punctuation that may not begin a line in Chinese typesetting: it travels with the character before.
+NO_LINE_START = "，。、；：！？）」』”’》〉】…—,.;:!?)"
+# Spaces a PDF puts between Chinese characters and digits for layout (2024 年 3 月).
+_LAYOUT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\d%])|(?<=[\d%]) +(?=[\u4e00-\u9fff])")
+
+
+@dataclass(slots=True)
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str
+    bold: bool = False
+    italic: bool = False
+    generated: bool = False  # a space PDFium inferred from a gap, not one in the file
+    unmapped: bool = False  # the font could not map this glyph to Unicode
+
+
+@dataclass
+class Line:
+    chars: list[Char]
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    size: float = 0.0
+    font: str = ""
+    page: int = 0
+
+    def __post_init__(self) -> None:
+        visible = [c for c in self.chars if not c.text.isspace()] or self.chars
+        self.x0 = min(c.x0 for c in visible)
+        self.x1 = max(c.x1 for c in visible)
+        self.top = min(c.top for c in visible)
+        self.bottom = max(c.bottom for c in visible)
+        self.size = Counter(c.size for c in visible).most_common(1)[0][0]
+        self.font = Counter(c.font for c in visible).most_common(1)[0][0]
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.chars).strip()
+
+    @property
+    def center(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class PageLines:
+    """One page as lines in reading order, with the ruling lines drawn on it (for tables)."""
+
+    index: int
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+    rules: tuple = ()
+    images: int = 0
+    chars: int = 0
+
+
+# --------------------------------------------------------------------------- characters to lines
+
+
+def group_lines(chars: list[Char]) -> list[Line]:
+    """Split the page's characters into lines by their position, not by their order in the file:
+    PDFs often draw a line's quotation marks or digits (set in a fallback font) after the rest of it.
+
+    Characters whose vertical centres lie within half a character of each other form a row; a row
+    is cut where a gap is wider than three characters (a column or table gutter)."""
+    rows: list[list[Char]] = []
+    row_center = row_size = 0.0
+    for char in sorted(chars, key=_center):
+        if rows and abs(_center(char) - row_center) <= 0.5 * max(row_size, char.size, 1.0):
+            rows[-1].append(char)
+            if char.size > row_size:  # a superscript must not pull the row's centre up
+                row_center, row_size = _center(char), char.size
+        else:
+            rows.append([char])
+            row_center, row_size = _center(char), char.size
+    lines: list[Line] = []
+    for row in rows:
+        lines.extend(_cut_row(sorted(row, key=lambda c: c.x0)))
+    return [line for line in lines if line.text]
+
+
+def _center(char: Char) -> float:
+    return (char.top + char.bottom) / 2
+
+
+def _cut_row(row: list[Char]) -> list[Line]:
+    pieces: list[list[Char]] = []
+    last: Char | None = None  # the last visible character (spaces PDFium infers have odd boxes)
+    for char in row:
+        if char.text.isspace():
+            if pieces and pieces[-1]:
+                pieces[-1].append(char)
+            continue
+        if last is not None and _same_glyph(last, char):
+            continue  # text drawn twice, slightly offset, to look bold
+        if last is None or char.x0 - last.x1 > 3 * max(last.size, char.size, 1.0):
+            pieces.append([])
+        pieces[-1].append(char)
+        last = char
+    return [Line(piece) for piece in pieces if piece]
+
+
+def _same_glyph(a: Char, b: Char) -> bool:
+    return a.text == b.text and not a.text.isspace() and abs(a.x0 - b.x0) < 0.3 * max(a.size, 1.0)
+
+
+def reading_order(lines: list[Line], width: float) -> list[Line]:
+    """Lines top to bottom; on a page set in two columns, the left column before the right one, with
+    lines spanning both (a title) kept in their place above or below the columns."""
+    ordered = sorted(lines, key=lambda line: (round(line.center / 3), line.x0))
+    middle = width / 2
+    left = [line for line in ordered if line.x1 <= middle + 2]
+    right = [line for line in ordered if line.x0 >= middle - 2]
+    if len(left) < 5 or len(right) < 5 or min(r.x0 for r in right) < middle - 2:
+        return ordered
+    columns_top = min(line.top for line in left + right)
+    columns_bottom = max(line.bottom for line in left + right)
+    spanning = [line for line in ordered if line not in left and line not in right]
+    if any(columns_top < line.center < columns_bottom for line in spanning):
+        return ordered  # text crosses the middle among the "columns": one column with indents
+    above = [line for line in spanning if line.center <= columns_top]
+    below = [line for line in spanning if line.center >= columns_bottom]
+    return above + left + right + below
+
+
+def join_lines(lines: list[Line]) -> tuple[Span, ...]:
+    """The spans of lines that form one paragraph (or one table cell), joined as the language wants."""
+    spans: list[Span] = []
+    for i, line in enumerate(lines):
+        chars = list(line.chars)
+        while chars and chars[-1].text.isspace():
+            chars.pop()
+        if i and spans:
+            joiner = _joiner(spans[-1].text, chars[0].text if chars else "")
+            if joiner == "-":  # a word hyphenated at the line end: rejoin it
+                spans[-1] = Span(spans[-1].text[:-1], spans[-1].bold, spans[-1].italic)
+            elif joiner:
+                spans.append(Span(joiner, spans[-1].bold, spans[-1].italic))
+        for j, char in enumerate(chars):
+            if char.generated and char.text.isspace() and _next_to_cjk(chars, j):
+                continue
+            spans.append(Span(char.text, char.bold, char.italic))
+    merged = merge_spans(spans)
+    return tuple(Span(_LAYOUT_SPACE.sub("", s.text), s.bold, s.italic) for s in merged)
+
+
+def _next_to_cjk(chars: list[Char], j: int) -> bool:
+    """Whether the nearest visible character on either side of position j is Chinese: PDFium infers
+    spaces from gaps, and gaps beside Chinese characters are layout, not word breaks."""
+    before = next((c.text for c in reversed(chars[:j]) if not c.text.isspace()), "")
+    after = next((c.text for c in chars[j + 1 :] if not c.text.isspace()), "")
+    return bool(CJK.match(before) or CJK.match(after))
+
+
+def _joiner(before: str, after: str) -> str:
+    """What goes between two lines of one paragraph: nothing between Chinese characters, a space
+    between Latin words, and "-" (drop the hyphen) for a word broken at the line end."""
+    if not before or not after:
+        return ""
+    last, first = before[-1], after[0]
+    if CJK.match(last) or CJK.match(first):
+        return ""
+    if last in "-\u00ad" and len(before) > 1 and before[-2].isalpha() and first.islower():
+        return "-"
+    return "" if last.isspace() else " "
