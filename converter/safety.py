@@ -25,6 +25,7 @@ Message codes (all errors, raised as `ConversionError`):
   - `not-docx`        any other file with a .docx name that is not a Word package.
   - `corrupt-docx`    a zip that is damaged or truncated, or that is not a Word package.
   - `zip-bomb`        a .docx that would inflate to more than the limits allow.
+  - `not-pdf`         a .pdf file that is not a PDF (a Word file, a web page, an image).
   - `too-slow`        a conversion that used more than its time (raised by `time_limit`).
 """
 
@@ -94,6 +95,10 @@ _READ_CHUNK = 64 * 1024
 
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
 DOCX_SUFFIXES = (".docx",)
+PDF_SUFFIXES = (".pdf",)
+
+# A PDF's header must stand within its first kilobyte (PDF 1.7, 7.5.2 and Implementation note 13).
+PDF_HEADER_WITHIN = 1024
 
 # --------------------------------------------------------------------------- magic numbers
 
@@ -163,6 +168,8 @@ def check_source(path: Path) -> None:
             )
         if suffix in TEXT_SUFFIXES:
             _check_text(path, head)
+        elif suffix in PDF_SUFFIXES:
+            _check_pdf(path, head)
 
 
 def _is_blank(path: Path, head: bytes, size: int) -> bool:
@@ -209,6 +216,23 @@ def _check_text(path: Path, head: bytes) -> None:
             f"{path.name}: the file holds binary data, not text in any known encoding; "
             "check that it is the right file, or save the speech again as UTF-8 text.",
         )
+
+
+def _check_pdf(path: Path, head: bytes) -> None:
+    """A .pdf source must start with a PDF header, not be another file renamed."""
+    if b"%PDF-" in head[:PDF_HEADER_WITHIN]:
+        return
+    what = next((name for magic, name in _BINARY_MAGICS if head.startswith(magic)), None)
+    if what is None and head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<", b"mime-version")):
+        what = "a web page"
+    if what is None and head.startswith(b"{\\rtf"):
+        what = "an RTF file"
+    what = what or ("plain text" if not _looks_binary(head) else "a file of another kind")
+    raise ConversionError(
+        "not-pdf",
+        f"{path.name}: this is {what}, not a PDF, although its name ends in .pdf; rename it with its real "
+        "extension, or print the document to PDF again.",
+    )
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -126,7 +126,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int) -> PageLines:
         images = sum(1 for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
     finally:
         page.close()
-    lines = reading_order(group_lines(chars), width)
+    lines = reading_order(group_lines(chars), index, width)
     return PageLines(index, width, height, tuple(lines), rules, images, len(chars))
 
 
@@ -136,16 +136,19 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
     raw = textpage.raw
     fonts: dict[int, tuple[str, bool, bool]] = {}
     box = pdfium_c.FS_RECTF()
+    matrix = pdfium_c.FS_MATRIX()
     out: list[Char] = []
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code in (0x0D, 0x0A, 0x02):  # PDFium's line breaks (and its soft-hyphen mark)
+        if code in (0x0D, 0x0A):  # PDFium's line breaks: lines are found from the positions
             continue
+        if code == 0x02:  # PDFium's mark for a hyphen at the end of a line
+            code = ord("-")
         if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
             continue
         generated = bool(pdfium_c.FPDFText_IsGenerated(raw, i))
         name, bold, italic = _font(raw, i, fonts)
-        size = pdfium_c.FPDFText_GetFontSize(raw, i)
+        size = pdfium_c.FPDFText_GetFontSize(raw, i) * _scale(raw, i, matrix)
         out.append(
             Char(
                 text=chr(code) if code < 0x110000 else "\ufffd",
@@ -162,6 +165,13 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
             )
         )
     return out
+
+
+def _scale(raw, index: int, matrix) -> float:
+    """How much the text's matrix scales its font: Chromium, for one, sets 16-unit text at 0.75."""
+    if not pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+        return 1.0
+    return abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
 
 
 def _font(raw, index: int, cache: dict) -> tuple[str, bool, bool]:

@@ -4,7 +4,6 @@ title, which fonts mark headings."""
 from __future__ import annotations
 
 import itertools
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -30,10 +29,17 @@ class _Metrics:
 
     size: float
     pitch: float
-    left: dict[int, float] = field(default_factory=dict)  # page -> left margin
-    right: dict[int, float] = field(default_factory=dict)  # page -> right margin
+    left: dict[tuple[int, int], float] = field(default_factory=dict)  # (page, column) -> left margin
+    right: dict[tuple[int, int], float] = field(default_factory=dict)  # (page, column) -> right margin
     cjk: bool = False
     indented: bool = False  # paragraphs begin with a first-line indent
+
+    def indent(self, line: Line) -> float:
+        """How far a line starts right of its column's margin."""
+        return line.x0 - self.left.get(line.flow, line.x0)
+
+    def centered(self, line: Line) -> bool:
+        return _centered(line, self.left.get(line.flow, 0.0), self.right.get(line.flow, 0.0))
 
 
 def build_blocks(pages: list[PageLines]) -> list[Block]:
@@ -41,26 +47,34 @@ def build_blocks(pages: list[PageLines]) -> list[Block]:
     metrics = _measure(pages)
     blocks: list = []  # _Sized paragraphs and Tables
     paragraph: list[Line] = []
-    prev: tuple[int, Line] | None = None
     for page in pages:
-        grids = find_grids(page.rules, page.lines)
-        in_grid = {id(line) for grid in grids for line in grid.lines}
-        items = [(line.top, 0, line) for line in page.lines if id(line) not in in_grid]
-        items += [(grid.top, 1, grid) for grid in grids]
-        for _top, _kind, item in sorted(items, key=lambda t: (t[0], t[1])):
+        for item in _with_tables(page):
             if isinstance(item, Grid):
                 _flush(paragraph, blocks, metrics)
-                paragraph, prev = [], None
+                paragraph = []
                 blocks.append(item.table())
                 continue
-            if prev is not None and _breaks(prev, (page.index, item), metrics):
+            if paragraph and _breaks(paragraph[-1], item, metrics):
                 _flush(paragraph, blocks, metrics)
                 paragraph = []
-            item.page = page.index
             paragraph.append(item)
-            prev = (page.index, item)
     _flush(paragraph, blocks, metrics)
     return _mark_titles_and_headings(blocks, metrics)
+
+
+def _with_tables(page: PageLines) -> list:
+    """The page's lines in reading order, with each ruled table standing in for the lines inside it."""
+    grids = find_grids(page.rules, page.lines)
+    owner = {id(line): grid for grid in grids for line in grid.lines}
+    out, placed = [], set()
+    for line in page.lines:
+        grid = owner.get(id(line))
+        if grid is None:
+            out.append(line)
+        elif id(grid) not in placed:
+            placed.add(id(grid))
+            out.append(grid)
+    return out
 
 
 def _measure(pages: list[PageLines]) -> _Metrics:
@@ -69,32 +83,35 @@ def _measure(pages: list[PageLines]) -> _Metrics:
         for line in page.lines:
             sizes[line.size] += len(line.chars)
     size = sizes.most_common(1)[0][0] if sizes else 12.0
-    body = [(p.index, line) for p in pages for line in p.lines if abs(line.size - size) < 0.5]
-    steps = []
-    for (pa, a), (pb, b) in itertools.pairwise(body):
-        if pa == pb and 0.8 * size < b.top - a.top < 3 * size:
-            steps.append(b.top - a.top)
-    pitch = statistics.median(steps) if steps else 1.5 * size
-    all_text = "".join(line.text for _, line in body[:200])
+    body = [line for p in pages for line in p.lines if abs(line.size - size) < 0.5]
+    steps = [b.top - a.top for a, b in itertools.pairwise(body) if a.flow == b.flow]
+    steps = [step for step in steps if 0.8 * size < step < 3 * size]
+    pitch = _mode(steps) if steps else 1.5 * size  # the usual step, not one inflated by gaps
+    all_text = "".join(line.text for line in body[:200])
     metrics = _Metrics(size, pitch, cjk=len(CJK.findall(all_text)) > 0.3 * max(1, len(all_text)))
-    doc_left = _mode([line.x0 for _, line in body]) if body else 0.0
-    doc_right = _high([line.x1 for _, line in body]) if body else 0.0
-    metrics.indented = _uses_first_line_indents(body, metrics, doc_left)
-    for page in pages:
-        lines = [line for p, line in body if p == page.index]
-        metrics.left[page.index] = _mode([ln.x0 for ln in lines]) if len(lines) >= 5 else doc_left
-        metrics.right[page.index] = _high([ln.x1 for ln in lines]) if len(lines) >= 5 else doc_right
+    flows: dict[tuple[int, int], list[Line]] = {}
+    for line in body:
+        flows.setdefault(line.flow, []).append(line)
+    columns: dict[int, list[Line]] = {}
+    for (_, column), lines in flows.items():
+        columns.setdefault(column, []).extend(lines)
+    for (page, column), lines in flows.items():
+        # A page's own margins when it has enough lines (books mirror them), else its column's.
+        sample = lines if len(lines) >= 5 else columns[column]
+        metrics.left[(page, column)] = _mode([ln.x0 for ln in sample])
+        metrics.right[(page, column)] = _high([ln.x1 for ln in sample])
+    metrics.indented = _uses_first_line_indents(body, metrics)
     return metrics
 
 
-def _uses_first_line_indents(body: list[tuple[int, Line]], m: _Metrics, left: float) -> bool:
+def _uses_first_line_indents(body: list[Line], m: _Metrics) -> bool:
     """Whether the text marks paragraphs with a first-line indent (one to four characters): true
     when most lines that follow an indented line start at the margin again."""
-    indented = [i for i, (_, line) in enumerate(body) if 0.8 * m.size < line.x0 - left < 4.5 * m.size]
+    indented = [i for i, line in enumerate(body) if 0.8 * m.size < m.indent(line) < 4.5 * m.size]
     if len(indented) < 3:
         return False
     back_at_margin = sum(
-        1 for i in indented if i + 1 < len(body) and abs(body[i + 1][1].x0 - left) < 0.5 * m.size
+        1 for i in indented if i + 1 < len(body) and abs(m.indent(body[i + 1])) < 0.5 * m.size
     )
     return back_at_margin >= 0.6 * len(indented)
 
@@ -112,29 +129,23 @@ def _high(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
 
 
-def _breaks(prev_item: tuple[int, Line], item: tuple[int, Line], m: _Metrics) -> bool:
+def _breaks(prev: Line, line: Line, m: _Metrics) -> bool:
     """Whether `line` begins a new paragraph after `prev`."""
-    prev_page, prev = prev_item
-    page, line = item
     size = max(line.size, prev.size)
     if abs(line.size - prev.size) > 0.15 * m.size:
         return True
-    if page == prev_page:
+    if line.flow == prev.flow:  # on the same page and column: a gap or a step back up breaks
         step = line.top - prev.top
-        if step > max(1.5 * m.pitch, prev.bottom - prev.top + 0.9 * size) or step < 0:
+        if step > 1.5 * m.pitch or step < 0:
             return True
-    left, right = m.left.get(page, 0.0), m.right.get(page, 0.0)
-    if _centered(line, left, right) or _centered(
-        prev, m.left.get(prev_page, 0.0), m.right.get(prev_page, 0.0)
-    ):
+    if m.centered(line) or m.centered(prev):
         return True
-    indent = line.x0 - left
-    prev_indent = prev.x0 - m.left.get(prev_page, 0.0)
+    indent, prev_indent = m.indent(line), m.indent(prev)
     if indent > 0.8 * line.size and abs(indent - prev_indent) > 0.5 * line.size:
         return True
     if indent < -0.5 * line.size:  # a hanging line that starts left of the margin
         return True
-    free = m.right.get(prev_page, 0.0) - prev.x1
+    free = m.right.get(prev.flow, prev.x1) - prev.x1
     if m.indented:
         # Paragraphs announce themselves by their indent; a line a few characters short of the
         # margin is the typesetter's doing (Chinese lines are often not justified to the edge).
@@ -178,9 +189,10 @@ def _flush(lines: list[Line], blocks: list, m: _Metrics) -> None:
     spans = join_lines(lines)
     if not "".join(s.text for s in spans).strip():
         return
-    page = lines[0].page
-    centered = all(_centered(ln, m.left.get(page, 0.0), m.right.get(page, 0.0)) for ln in lines)
-    blocks.append(_Sized(Paragraph(spans, font=_font_hint(lines), centered=centered), lines[0].size, page))
+    centered = all(m.centered(line) for line in lines)
+    blocks.append(
+        _Sized(Paragraph(spans, font=_font_hint(lines), centered=centered), lines[0].size, lines[0].page)
+    )
 
 
 def _font_hint(lines: list[Line]) -> str | None:

@@ -34,7 +34,7 @@ class Char:
     unmapped: bool = False  # the font could not map this glyph to Unicode
 
 
-@dataclass
+@dataclass(eq=False)
 class Line:
     chars: list[Char]
     x0: float = 0.0
@@ -44,6 +44,12 @@ class Line:
     size: float = 0.0
     font: str = ""
     page: int = 0
+    column: int = 0  # 1 for the right column of a page set in two columns
+
+    @property
+    def flow(self) -> tuple[int, int]:
+        """Where the line stands in the text's flow: its page and column."""
+        return (self.page, self.column)
 
     def __post_init__(self) -> None:
         visible = [c for c in self.chars if not c.text.isspace()] or self.chars
@@ -84,11 +90,11 @@ def group_lines(chars: list[Char]) -> list[Line]:
     PDFs often draw a line's quotation marks or digits (set in a fallback font) after the rest of it.
 
     Characters whose vertical centres lie within half a character of each other form a row; a row
-    is cut where a gap is wider than three characters (a column or table gutter)."""
+    is cut where a gap is wider than two characters (a column or table gutter)."""
     rows: list[list[Char]] = []
     row_center = row_size = 0.0
     for char in sorted(chars, key=_center):
-        if rows and abs(_center(char) - row_center) <= 0.5 * max(row_size, char.size, 1.0):
+        if rows and abs(_center(char) - row_center) <= 0.5 * max(min(row_size, char.size), 1.0):
             rows[-1].append(char)
             if char.size > row_size:  # a superscript must not pull the row's centre up
                 row_center, row_size = _center(char), char.size
@@ -115,7 +121,7 @@ def _cut_row(row: list[Char]) -> list[Line]:
             continue
         if last is not None and _same_glyph(last, char):
             continue  # text drawn twice, slightly offset, to look bold
-        if last is None or char.x0 - last.x1 > 3 * max(last.size, char.size, 1.0):
+        if last is None or char.x0 - last.x1 > 2 * max(min(last.size, char.size), 1.0):
             pieces.append([])
         pieces[-1].append(char)
         last = char
@@ -123,23 +129,30 @@ def _cut_row(row: list[Char]) -> list[Line]:
 
 
 def _same_glyph(a: Char, b: Char) -> bool:
-    return a.text == b.text and not a.text.isspace() and abs(a.x0 - b.x0) < 0.3 * max(a.size, 1.0)
+    """The same glyph drawn again where the first one stands (fake bold), not a doubled letter."""
+    return a.text == b.text and not a.text.isspace() and b.x0 < a.x0 + 0.25 * (a.x1 - a.x0)
 
 
-def reading_order(lines: list[Line], width: float) -> list[Line]:
-    """Lines top to bottom; on a page set in two columns, the left column before the right one, with
-    lines spanning both (a title) kept in their place above or below the columns."""
+def reading_order(lines: list[Line], page: int, width: float) -> list[Line]:
+    """Lines top to bottom, each told its page; on a page set in two columns, the left column before
+    the right one (whose lines are told they are column 1), with lines spanning both (a title) kept
+    in their place above or below the columns."""
     ordered = sorted(lines, key=lambda line: (round(line.center / 3), line.x0))
+    for line in ordered:
+        line.page = page
     middle = width / 2
     left = [line for line in ordered if line.x1 <= middle + 2]
     right = [line for line in ordered if line.x0 >= middle - 2]
-    if len(left) < 5 or len(right) < 5 or min(r.x0 for r in right) < middle - 2:
+    if len(left) < 5 or len(right) < 5:
         return ordered
     columns_top = min(line.top for line in left + right)
     columns_bottom = max(line.bottom for line in left + right)
-    spanning = [line for line in ordered if line not in left and line not in right]
+    in_columns = {id(line) for line in left + right}
+    spanning = [line for line in ordered if id(line) not in in_columns]
     if any(columns_top < line.center < columns_bottom for line in spanning):
         return ordered  # text crosses the middle among the "columns": one column with indents
+    for line in right:
+        line.column = 1
     above = [line for line in spanning if line.center <= columns_top]
     below = [line for line in spanning if line.center >= columns_bottom]
     return above + left + right + below
@@ -148,14 +161,15 @@ def reading_order(lines: list[Line], width: float) -> list[Line]:
 def join_lines(lines: list[Line]) -> tuple[Span, ...]:
     """The spans of lines that form one paragraph (or one table cell), joined as the language wants."""
     spans: list[Span] = []
-    for i, line in enumerate(lines):
+    for line in lines:
         chars = list(line.chars)
         while chars and chars[-1].text.isspace():
             chars.pop()
-        if i and spans:
-            joiner = _joiner(spans[-1].text, chars[0].text if chars else "")
+        if spans and chars:
+            tail = "".join(s.text for s in spans[-2:])
+            joiner = _joiner(tail, chars[0].text)
             if joiner == "-":  # a word hyphenated at the line end: rejoin it
-                spans[-1] = Span(spans[-1].text[:-1], spans[-1].bold, spans[-1].italic)
+                spans.pop()
             elif joiner:
                 spans.append(Span(joiner, spans[-1].bold, spans[-1].italic))
         for j, char in enumerate(chars):

@@ -38,7 +38,7 @@ def find_rules(page, height: float) -> tuple[Rule, ...]:
     edges of stroked rectangles."""
     rules: list[Rule] = []
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
-        left, bottom, right, top = obj.get_pos()
+        left, bottom, right, top = obj.get_bounds()
         if right - left < THIN or top - bottom < THIN:
             if max(right - left, top - bottom) >= MIN_RULE:
                 rules.append(Rule(left, right, height - top, height - bottom))
