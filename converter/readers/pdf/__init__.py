@@ -134,7 +134,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
     """Every character PDFium finds on the page with its box, size and font (line breaks PDFium
     inserts are left out: lines are found from the positions)."""
     raw = textpage.raw
-    fonts: dict[int, tuple[str, bool, bool]] = {}
+    fonts = _Fonts()
     box = pdfium_c.FS_RECTF()
     matrix = pdfium_c.FS_MATRIX()
     out: list[Char] = []
@@ -147,7 +147,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
         if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
             continue
         generated = bool(pdfium_c.FPDFText_IsGenerated(raw, i))
-        name, bold, italic = _font(raw, i, fonts)
+        name, bold, italic = fonts.of(raw, i)
         size = pdfium_c.FPDFText_GetFontSize(raw, i) * _scale(raw, i, matrix)
         out.append(
             Char(
@@ -174,23 +174,32 @@ def _scale(raw, index: int, matrix) -> float:
     return abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
 
 
-def _font(raw, index: int, cache: dict) -> tuple[str, bool, bool]:
-    """(font name, bold, italic) of a character, cached by PDFium's font object."""
-    obj = pdfium_c.FPDFText_GetTextObject(raw, index)
-    font = pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
-    key = ctypes.cast(font, ctypes.c_void_p).value if font else 0
-    if key in cache:
-        return cache[key]
-    buffer = ctypes.create_string_buffer(_FONT_BUFFER_SIZE)
-    flags = ctypes.c_int()
-    pdfium_c.FPDFText_GetFontInfo(raw, index, buffer, _FONT_BUFFER_SIZE, ctypes.byref(flags))
-    name = buffer.value.decode("utf-8", "replace")
-    weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
+class _Fonts:
+    """Font name, bold and italic of each character; one buffer reused, names parsed once each."""
+
+    def __init__(self) -> None:
+        self.buffer = ctypes.create_string_buffer(_FONT_BUFFER_SIZE)
+        self.flags = ctypes.c_int()
+        self.known: dict[tuple[bytes, int, int], tuple[str, bool, bool]] = {}
+
+    def of(self, raw, index: int) -> tuple[str, bool, bool]:
+        pdfium_c.FPDFText_GetFontInfo(raw, index, self.buffer, _FONT_BUFFER_SIZE, ctypes.byref(self.flags))
+        weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
+        key = (self.buffer.value, self.flags.value, weight)
+        if key not in self.known:
+            self.known[key] = _describe_font(*key)
+        return self.known[key]
+
+
+def _describe_font(raw_name: bytes, flags: int, weight: int) -> tuple[str, bool, bool]:
+    try:
+        name = raw_name.decode("utf-8")
+    except UnicodeDecodeError:  # Chinese font names are often stored in GBK
+        name = raw_name.decode("gb18030", "replace")
     lowered = name.lower()
-    bold = weight >= 600 or bool(flags.value & (1 << 18)) or "bold" in lowered or "heavy" in lowered
-    italic = bool(flags.value & (1 << 6)) or "italic" in lowered or "oblique" in lowered
-    cache[key] = (name, bold, italic)
-    return cache[key]
+    bold = weight >= 600 or bool(flags & (1 << 18)) or "bold" in lowered or "heavy" in lowered
+    italic = bool(flags & (1 << 6)) or "italic" in lowered or "oblique" in lowered
+    return name, bold, italic
 
 
 # --------------------------------------------------------------------------- checks
