@@ -94,6 +94,10 @@ def page_parts(entry: dict, docs: Path) -> tuple[list[tuple[int, str]], list[str
     return outline, blocks, body
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 def bigram_recall(expected: str, got: str) -> float:
     def bigrams(text):
         han = HAN.findall(text)
@@ -113,8 +117,11 @@ def fidelity(twins: list[str], entries: dict, docs: Path) -> list[dict]:
             continue
         w_outline, w_blocks, w_body = page_parts(word, docs)
         p_outline, p_blocks, p_body = page_parts(printed, docs)
-        paragraphs = [b for b in w_blocks if not b.startswith(("#", "|"))]
-        whole = sum(1 for b in paragraphs if b in p_blocks)
+        # Paragraphs compared without spaces, as the acceptance check does: a PDF keeps no record of
+        # whether a narrow gap between two Chinese characters was a typed space.
+        paragraphs = [_squash(b) for b in w_blocks if not b.startswith(("#", "|"))]
+        printed_blocks = {_squash(b) for b in p_blocks}
+        whole = sum(1 for b in paragraphs if b in printed_blocks)
         furniture = len(re.findall(r"^—\s*\d+\s*—$", p_body, re.M)) + max(
             0, p_body.count(TITLE) - w_body.count(TITLE)
         )

@@ -33,6 +33,7 @@ class _Metrics:
     right: dict[tuple[int, int], float] = field(default_factory=dict)  # (page, column) -> right margin
     cjk: bool = False
     indented: bool = False  # paragraphs begin with a first-line indent
+    indent_runs: dict[int, int] = field(default_factory=dict)  # id(line) -> indented lines in its run
 
     def indent(self, line: Line) -> float:
         """How far a line starts right of its column's margin."""
@@ -45,6 +46,7 @@ class _Metrics:
 def build_blocks(pages: list[PageLines]) -> list[Block]:
     """Paragraphs and tables of the whole document, in reading order."""
     metrics = _measure(pages)
+    metrics.indent_runs = _indent_runs([line for page in pages for line in page.lines], metrics)
     blocks: list = []  # _Sized paragraphs and Tables
     paragraph: list[Line] = []
     for page in pages:
@@ -104,6 +106,20 @@ def _measure(pages: list[PageLines]) -> _Metrics:
     return metrics
 
 
+def _indent_runs(lines: list[Line], m: _Metrics) -> dict[int, int]:
+    """For each indented line, how many consecutive lines share its indent."""
+    runs: dict[int, int] = {}
+    run: list[Line] = []
+    for line in [*lines, None]:
+        indent = m.indent(line) if line is not None else 0.0
+        if run and (line is None or abs(indent - m.indent(run[-1])) > 0.5 * m.size or indent <= 0.8 * m.size):
+            runs.update((id(member), len(run)) for member in run)
+            run = []
+        if line is not None and indent > 0.8 * m.size:
+            run.append(line)
+    return runs
+
+
 def _uses_first_line_indents(body: list[Line], m: _Metrics) -> bool:
     """Whether the text marks paragraphs with a first-line indent (one to four characters): true
     when most lines that follow an indented line start at the margin again."""
@@ -142,6 +158,10 @@ def _breaks(prev: Line, line: Line, m: _Metrics) -> bool:
         return True
     indent, prev_indent = m.indent(line), m.indent(prev)
     if indent > 0.8 * line.size and abs(indent - prev_indent) > 0.5 * line.size:
+        return True
+    if m.indented and indent > 0.8 * line.size and m.indent_runs.get(id(line), 0) < 3:
+        # Two indented lines in a row where paragraphs begin indented: the first was a paragraph
+        # of one line (a heading that fills the line). Three or more are an indented block.
         return True
     if indent < -0.5 * line.size:  # a hanging line that starts left of the margin
         return True

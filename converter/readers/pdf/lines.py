@@ -103,7 +103,7 @@ def group_lines(chars: list[Char]) -> list[Line]:
             row_center, row_size = _center(char), char.size
     lines: list[Line] = []
     for row in rows:
-        lines.extend(_cut_row(sorted(row, key=lambda c: c.x0)))
+        lines.extend(_cut_row(sorted(row, key=lambda c: (c.x0, c.x1))))
     return [line for line in lines if line.text]
 
 
@@ -173,19 +173,27 @@ def join_lines(lines: list[Line]) -> tuple[Span, ...]:
             elif joiner:
                 spans.append(Span(joiner, spans[-1].bold, spans[-1].italic))
         for j, char in enumerate(chars):
-            if char.generated and char.text.isspace() and _next_to_cjk(chars, j):
-                continue
-            spans.append(Span(char.text, char.bold, char.italic))
+            text = _cjk_space(chars, j) if char.generated and char.text.isspace() else char.text
+            if text:
+                spans.append(Span(text, char.bold, char.italic))
     merged = merge_spans(spans)
     return tuple(Span(_LAYOUT_SPACE.sub("", s.text), s.bold, s.italic) for s in merged)
 
 
-def _next_to_cjk(chars: list[Char], j: int) -> bool:
-    """Whether the nearest visible character on either side of position j is Chinese: PDFium infers
-    spaces from gaps, and gaps beside Chinese characters are layout, not word breaks."""
-    before = next((c.text for c in reversed(chars[:j]) if not c.text.isspace()), "")
-    after = next((c.text for c in chars[j + 1 :] if not c.text.isspace()), "")
-    return bool(CJK.match(before) or CJK.match(after))
+def _cjk_space(chars: list[Char], j: int) -> str:
+    """What a space PDFium inferred from a gap stands for. Between Latin words it is a space; beside a
+    Chinese character the gap decides: a full-width space (U+3000) for a gap of a character, a space
+    for a third of one (a space typed in Chinese text), nothing for less (letter spacing)."""
+    before = next((c for c in reversed(chars[:j]) if not c.text.isspace()), None)
+    after = next((c for c in chars[j + 1 :] if not c.text.isspace()), None)
+    if before is None or after is None:
+        return ""
+    if not (CJK.match(before.text) or CJK.match(after.text)):
+        return chars[j].text
+    if any(c.text.isspace() for c in chars[j - 1 : j]):
+        return ""  # one gap, one space: the first space PDFium inferred stands for it
+    gap = (after.x0 - before.x1) / max(chars[j].size, before.size, 1.0)
+    return "\u3000" if gap >= 0.8 else " " if gap >= 0.25 else ""
 
 
 def _joiner(before: str, after: str) -> str:
