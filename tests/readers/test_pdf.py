@@ -332,3 +332,34 @@ def test_plain_text_pdf_is_read(tmp_path):
     blocks = pdf.read(path).blocks
     assert [b.text for b in blocks] == ["Opening remarks by the mayor."]
     assert not any(isinstance(b, Table) for b in blocks)
+
+
+def test_footnotes_stay_footnotes(tmp_path):
+    """A raised mark in the text and a small note with the same mark at the foot of the page."""
+    body = [
+        b"BT /F1 12 Tf 72 700 Td (Industrial output grew by nine per cent) Tj /F1 7 Tf 0 5 Td (1) Tj ET",
+        b"BT /F1 12 Tf 72 684 Td (while investment held steady all year.) Tj ET",
+        b"BT /F1 8 Tf 72 80 Td (1 County statistics bureau, annual report 2024.) Tj ET",
+    ]
+    path = tmp_path / "notes.pdf"
+    path.write_bytes(pages_pdf([b"\n".join(body)], b"/Font << /F1 3 0 R >>", [HELVETICA]))
+    doc = pdf.read(path)
+    spans = doc.blocks[-1].spans
+    assert [s.kind for s in spans] == ["text", "note", "text"]
+    assert doc.notes == {spans[1].text: (Paragraph(spans=doc.notes[spans[1].text][0].spans),)}
+    assert doc.notes[spans[1].text][0].text == "County statistics bureau, annual report 2024."
+    assert "".join(s.text for s in spans if s.kind == "text") == (
+        "Industrial output grew by nine per cent while investment held steady all year."
+    )
+
+
+def test_small_print_without_a_mark_in_the_text_stays_text(tmp_path):
+    body = [
+        b"BT /F1 12 Tf 72 700 Td (The mayor opened the new bridge on Monday.) Tj ET",
+        b"BT /F1 8 Tf 72 80 Td (1 photograph by the town archive) Tj ET",
+    ]
+    path = tmp_path / "caption.pdf"
+    path.write_bytes(pages_pdf([b"\n".join(body)], b"/Font << /F1 3 0 R >>", [HELVETICA]))
+    doc = pdf.read(path)
+    assert doc.notes == {}
+    assert doc.blocks[-1].text == "1 photograph by the town archive"

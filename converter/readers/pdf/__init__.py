@@ -10,7 +10,8 @@ layout, the way a person reads a printed page:
 3. lines joined into paragraphs across line wraps and page breaks (`layout.py`): a paragraph begins
    at a first-line indent, after a vertical gap, after a line that stops short of the margin, or
    where the font changes;
-4. ruled grids become tables (`tables.py`);
+4. ruled grids become tables (`tables.py`), and small notes at the foot of a page whose marks are
+   raised in its text become footnotes (`footnotes.py`);
 5. the title is the largest text on the first page (or the file's Title property when it is a real
    title), and fonts named like 黑体/楷体/小标宋 are passed on as the section finder's heading hints.
 
@@ -75,12 +76,12 @@ def read(path: Path) -> Document:
         pdf.close()
     _check_text_layer(path, pages)
     pages, removed = remove_furniture(pages)
-    blocks = build_blocks(pages)
+    blocks, notes = build_blocks(pages)
     messages = []
     if removed.total:
         messages.append(warning("page-furniture-removed", removed.describe()))
     metadata = {"title": declared_title} if declared_title else {}
-    return Document(tuple(blocks), metadata=metadata, messages=tuple(messages))
+    return Document(tuple(blocks), metadata=metadata, notes=notes, messages=tuple(messages))
 
 
 def _open(path: Path) -> pdfium.PdfDocument:

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ...model import Block, Paragraph
+from .footnotes import split_footnotes
 from .lines import CJK, NO_LINE_START, Line, PageLines, join_lines
 from .tables import Grid, find_grids
 
@@ -34,6 +35,7 @@ class _Metrics:
     cjk: bool = False
     indented: bool = False  # paragraphs begin with a first-line indent
     indent_runs: dict[int, int] = field(default_factory=dict)  # id(line) -> indented lines in its run
+    note_refs: dict[tuple[int, str], str] = field(default_factory=dict)  # (page, mark) -> footnote id
 
     def indent(self, line: Line) -> float:
         """How far a line starts right of its column's margin."""
@@ -43,9 +45,10 @@ class _Metrics:
         return _centered(line, self.left.get(line.flow, 0.0), self.right.get(line.flow, 0.0))
 
 
-def build_blocks(pages: list[PageLines]) -> list[Block]:
-    """Paragraphs and tables of the whole document, in reading order."""
+def build_blocks(pages: list[PageLines]) -> tuple[list[Block], dict[str, tuple[Block, ...]]]:
+    """Paragraphs and tables of the whole document, in reading order, and its footnotes by id."""
     metrics = _measure(pages)
+    pages, notes, metrics.note_refs = split_footnotes(pages, metrics.size)
     metrics.indent_runs = _indent_runs([line for page in pages for line in page.lines], metrics)
     blocks: list = []  # _Sized paragraphs and Tables
     paragraph: list[Line] = []
@@ -61,7 +64,7 @@ def build_blocks(pages: list[PageLines]) -> list[Block]:
                 paragraph = []
             paragraph.append(item)
     _flush(paragraph, blocks, metrics)
-    return _mark_titles_and_headings(blocks, metrics)
+    return _mark_titles_and_headings(blocks, metrics), notes
 
 
 def _with_tables(page: PageLines) -> list:
@@ -206,7 +209,7 @@ class _Sized:
 def _flush(lines: list[Line], blocks: list, m: _Metrics) -> None:
     if not lines:
         return
-    spans = join_lines(lines)
+    spans = join_lines(lines, m.note_refs)
     if not "".join(s.text for s in spans).strip():
         return
     centered = all(m.centered(line) for line in lines)

@@ -15,6 +15,9 @@ from ...model import Span, merge_spans
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 # Punctuation that may not begin a line in Chinese typesetting: it travels with the character before.
 NO_LINE_START = "，。、；：！？）」』”’》〉】…—,.;:!?)"
+# A note mark: 1, [1], ①, *. As the first thing in a footnote, or set small and raised in the text.
+NOTE_MARK = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})|([①-⑳])|(\*{1,3}))\s*")
+SUPERSCRIPT_SIZE = 0.8  # a note mark in the text is smaller than this share of its line
 # Spaces a PDF puts between Chinese characters and digits for layout (2024 年 3 月).
 _LAYOUT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\d%])|(?<=[\d%]) +(?=[\u4e00-\u9fff])")
 
@@ -158,8 +161,9 @@ def reading_order(lines: list[Line], page: int, width: float) -> list[Line]:
     return above + left + right + below
 
 
-def join_lines(lines: list[Line]) -> tuple[Span, ...]:
-    """The spans of lines that form one paragraph (or one table cell), joined as the language wants."""
+def join_lines(lines: list[Line], notes: dict[tuple[int, str], str] | None = None) -> tuple[Span, ...]:
+    """The spans of lines that form one paragraph (or one table cell), joined as the language wants.
+    `notes` maps (page, mark) to a footnote's id: a raised mark found there becomes a note span."""
     spans: list[Span] = []
     for line in lines:
         chars = list(line.chars)
@@ -172,12 +176,33 @@ def join_lines(lines: list[Line]) -> tuple[Span, ...]:
                 spans.pop()
             elif joiner:
                 spans.append(Span(joiner, spans[-1].bold, spans[-1].italic))
-        for j, char in enumerate(chars):
+        j = 0
+        while j < len(chars):
+            char = chars[j]
+            mark, length = superscript_mark(chars, j, line.size) if notes else ("", 0)
+            if (line.page, mark) in (notes or {}):
+                spans.append(Span(notes[(line.page, mark)], kind="note"))
+                j += length
+                continue
             text = _cjk_space(chars, j) if char.generated and char.text.isspace() else char.text
             if text:
                 spans.append(Span(text, char.bold, char.italic))
+            j += 1
     merged = merge_spans(spans)
-    return tuple(Span(_LAYOUT_SPACE.sub("", s.text), s.bold, s.italic) for s in merged)
+    return tuple(
+        Span(_LAYOUT_SPACE.sub("", s.text), s.bold, s.italic) if s.kind == "text" else s for s in merged
+    )
+
+
+def superscript_mark(chars: list[Char], start: int, line_size: float) -> tuple[str, int]:
+    """The note mark that begins at chars[start] when it is set small and raised, and its length."""
+    end = start
+    while (
+        end < len(chars) and chars[end].size < SUPERSCRIPT_SIZE * line_size and not chars[end].text.isspace()
+    ):
+        end += 1
+    mark = "".join(c.text for c in chars[start:end]).strip("[]")
+    return (mark, end - start) if end > start and NOTE_MARK.fullmatch(mark) else ("", 0)
 
 
 def _cjk_space(chars: list[Char], j: int) -> str:
