@@ -12,6 +12,8 @@ Each speech is written in the shape its `style` names:
   html-portal-headings         another portal template whose article uses <h3>/<h4> headings and meta tags
   html-wechat                  a saved WeChat public-account article (#js_content, hidden until scripts run)
   html-en                      an English news portal page with <h2> headings
+  pdf-printed                  the docx-plain Word file printed to PDF by LibreOffice, with a running
+                               header and `— N —` page numbers (needs soffice)
   txt-sharing-site             text copied from a document-sharing site: its chrome, metadata lines,
                                page footers and merged paragraphs; UTF-8 with CRLF line ends
   txt-portal-gb18030           text copied from a portal, saved by Notepad in GB18030 ("ANSI")
@@ -28,7 +30,10 @@ import csv
 import html
 import io
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import textwrap
 import zipfile
 from dataclasses import dataclass
@@ -38,6 +43,7 @@ from pathlib import Path
 from demo_corpus import SPEECHES, DemoSpeech
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -161,6 +167,60 @@ def official_page(doc) -> None:
 
 def write_docx_plain(s: DemoSpeech) -> bytes:
     """No heading styles: structure shows only through numbering and fonts, as most office files do."""
+    return docx_bytes(plain_document(s), s)
+
+
+def write_pdf_printed(s: DemoSpeech) -> bytes:
+    """The office Word file printed to PDF by LibreOffice, with the title as a running header and
+    `— N —` page numbers in the footer. The printer's time stamps and file ID are fixed afterwards (same
+    length, so the PDF's byte offsets stay right) to keep the output the same on every run."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SystemExit("LibreOffice prints the demo PDF: apt-get install libreoffice-writer-nogui")
+    doc = plain_document(s)
+    section = doc.sections[0]
+    section.header.paragraphs[0].text = s.title
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("— ")
+    add_page_field(footer)
+    footer.add_run(" —")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "speech.docx"
+        source.write_bytes(docx_bytes(doc, s))
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
+             "--outdir", tmp, str(source)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+        data = (Path(tmp) / "speech.pdf").read_bytes()
+    stamp = date.fromisoformat(s.date).strftime("%Y%m%d090000")
+    data = re.sub(rb"D:\d{14}", b"D:" + stamp.encode(), data)
+    # The file ID and LibreOffice's checksum differ on every run: zeros of the same length instead.
+    return re.sub(rb"(/ID \[\s*<|>\s*<|/DocChecksum /)([0-9A-F]{32})", lambda m: m.group(1) + b"0" * 32, data)
+
+
+def add_page_field(paragraph) -> None:
+    """Word's PAGE field (begin, instruction, separator, shown value, end): the page number on each page."""
+    for kind, text in (
+        ("begin", None),
+        ("instr", " PAGE "),
+        ("separate", None),
+        ("text", "1"),
+        ("end", None),
+    ):
+        run = paragraph.add_run()._element
+        if kind in ("instr", "text"):
+            element = OxmlElement("w:instrText" if kind == "instr" else "w:t")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run.append(element)
+
+
+def plain_document(s: DemoSpeech):
     doc = Document()
     official_page(doc)
     add_par(doc, s.title, XIAOBIAOSONG, 22, center=True)
@@ -182,7 +242,7 @@ def write_docx_plain(s: DemoSpeech) -> bytes:
         else:
             add_par(doc, b.text)
     props(doc, s, title="", author="Administrator")
-    return docx_bytes(doc, s)
+    return doc
 
 
 def write_docx_styles(s: DemoSpeech) -> bytes:
@@ -588,6 +648,7 @@ def write_txt_scraped_en(s: DemoSpeech) -> bytes:
 
 WRITERS = {
     "docx-plain": write_docx_plain,
+    "pdf-printed": write_pdf_printed,
     "docx-styles": write_docx_styles,
     "docx-styles-en": write_docx_styles,
     "html-portal": write_html_portal,
@@ -640,7 +701,7 @@ CATALOG = [
         "",
         "经济工作;年度部署",
     ),
-    ("2021年6月30日 乡村振兴工作会议讲话.docx", "", "", "", "", "", "乡村振兴;农业;富硒"),
+    ("2021年6月30日 乡村振兴工作会议讲话.pdf", "", "", "", "", "", "乡村振兴;农业;富硒"),
     (
         "2021-09-15-selenium-tea-trade-fair-remarks.docx",
         "",
