@@ -215,3 +215,14 @@ def test_module_docstring_lists_every_code():
     source = Path(safety.__file__).read_text(encoding="utf-8")
     for code in set(re.findall(r'ConversionError\(\s*"([a-z-]+)"', source)):
         assert f"`{code}`" in safety.__doc__, code
+
+
+def test_a_bomb_under_the_total_cap_is_stopped_by_its_ratio(tmp_path):
+    """200 MB in a part of about 200 KB: under the 256 MB total, so only the ratio limit can stop it
+    (raising MAX_ZIP_RATIO far enough makes this test fail)."""
+    path = corpus.zip_bomb_docx(tmp_path / "bomb-200mb.docx", megabytes=200)
+    assert path.stat().st_size < 1 * 2**20
+    with pytest.raises(ConversionError) as raised:
+        safety.check_source(path)
+    assert raised.value.message.code == "zip-bomb"
+    assert f"over {safety.MAX_ZIP_RATIO}:1" in raised.value.message.text
