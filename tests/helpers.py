@@ -20,6 +20,14 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def mkdocs_env(extra: dict | None = None) -> dict:
+    """The environment for `python -m mkdocs` in a test: this checkout's `converter` package first on
+    the path (MkDocs runs in another folder, where an installed copy would otherwise be imported by
+    the hooks), and without Material 9.8's banner about MkDocs 2."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": path, **(extra or {})}
+
+
 def run_converter(sources: Path, docs: Path, *args: str) -> subprocess.CompletedProcess:
     """Run `python -m converter convert SOURCES DOCS ...` as a user would, and return the process."""
     return subprocess.run(
@@ -60,7 +68,7 @@ def build_site(sources: Path, workdir: Path) -> Path:
         text=True,
         cwd=workdir,
         timeout=900,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # Material 9.8's banner about MkDocs 2
+        env=mkdocs_env(),
     )
     assert built.returncode == 0, built.stdout + built.stderr
     return workdir / "site"

@@ -48,7 +48,7 @@ FAILING = {
     "text/huge.txt": (lambda p: corpus.sparse_file(p, 65 * 2**20), "too-large"),
     "html/empty.html": (lambda p: p.write_bytes(b"") and p, "empty"),
     "other/speech.doc": (corpus.doc_as_docx, "unsupported-format"),
-    "other/speech.pdf": (corpus.pdf_as_docx, "unsupported-format"),
+    "other/speech.pdf": (corpus.pdf_as_docx, "corrupt-pdf"),
     "other/speech.odt": (corpus.odt_as_docx, "unsupported-format"),
 }
 
