@@ -76,13 +76,13 @@ def test_quiet_prints_nothing_on_success(sources, tmp_path):
 
 
 def test_failure_exits_1_names_the_file_and_still_writes_the_report(sources, tmp_path):
-    (sources / "scan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (sources / "scan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")  # a PDF header and nothing else
     report = tmp_path / "out" / "report.json"
     proc = run_converter(sources, tmp_path / "docs", "--jobs", "1", "--quiet", "--report", str(report))
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert len(proc.stderr.splitlines()) == 1
-    assert proc.stderr.startswith("error: scan.pdf: ") and "[unsupported-format]" in proc.stderr
+    assert proc.stderr.startswith("error: scan.pdf: ") and "[corrupt-pdf]" in proc.stderr
     data = json.loads(report.read_text(encoding="utf-8"))
     assert [(d["source"], d["status"]) for d in data["documents"]] == [
         ("scan.pdf", "failed"),

@@ -360,13 +360,13 @@ def test_unsupported_formats_fail_and_the_rest_is_written(tmp_path):
     sources = tmp_path / "sources"
     sources.mkdir()
     shutil.copy(FIXTURES / "speech.txt", sources)
-    (sources / "old.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    (sources / "slides.key").write_bytes(b"PK\x03\x04" + b"\0" * 100)
     (sources / "old.doc").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
     docs = tmp_path / "docs"
     status, report, stderr = convert(sources, docs, "--jobs", "1")
     assert status == 1
     entries = by_source(report)
-    for name, suffix in (("old.pdf", ".pdf"), ("old.doc", ".doc")):
+    for name, suffix in (("slides.key", ".key"), ("old.doc", ".doc")):
         entry = entries[name]
         assert (entry["status"], entry["output"], codes(entry)) == ("failed", None, ["unsupported-format"])
         assert entry["messages"][0]["level"] == "error"
@@ -379,7 +379,7 @@ def test_unsupported_formats_fail_and_the_rest_is_written(tmp_path):
     assert report["summary"]["failed"] == 2
     # A failed source is tried again on the next run, never reported as unchanged.
     status, report, _ = convert(sources, docs, "--jobs", "1")
-    assert status == 1 and by_source(report)["old.pdf"]["status"] == "failed"
+    assert status == 1 and by_source(report)["slides.key"]["status"] == "failed"
 
 
 def test_a_broken_docx_fails_alone(tmp_path):
