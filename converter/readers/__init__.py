@@ -7,16 +7,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..model import Document
-from . import docx, html, text
+from . import docx, html, office, text
 
 Reader = Callable[[Path], Document]
 
 READERS: dict[str, Reader] = {}
-for _module in (docx, html, text):
+for _module in (docx, html, office, text):
     for _extension in _module.EXTENSIONS:
         READERS[_extension] = _module.read
 
 FORMAT_NAMES = {".docx": "docx", ".html": "html", ".htm": "html", ".txt": "txt"}
+# Read through LibreOffice (see readers/office.py).
+FORMAT_NAMES |= {".doc": "doc", ".wps": "wps", ".rtf": "rtf", ".odt": "odt"}
 
 
 def reader_for(path: Path) -> Reader | None:
