@@ -51,7 +51,9 @@ def read(path: Path, prepared: Path | None = None) -> Document:
 
 def needs_libreoffice(path: Path) -> str | None:
     """The kind of content (for `libreoffice.convert_many`) when `path` must go through LibreOffice;
-    None when it need not, or when the pre-flight will refuse it anyway."""
+    None when it need not (or is not a file for this reader), or when the pre-flight will refuse it."""
+    if path.suffix.lower() not in EXTENSIONS:
+        return None
     try:
         kind = safety.word_processor_kind(path)
     except (ConversionError, OSError):
