@@ -51,10 +51,13 @@ def read(path: Path, prepared: Path | None = None) -> Document:
 
 def needs_libreoffice(path: Path) -> str | None:
     """The kind of content (for `libreoffice.convert_many`) when `path` must go through LibreOffice;
-    None when it need not (or is not a file for this reader), or when the pre-flight will refuse it."""
+    None when it need not (or is not a file for this reader), or when the pre-flight refuses it (the
+    worker then reports why). The whole pre-flight runs first: its size limit keeps a huge or hostile
+    file from being parsed here, in the unlimited main process."""
     if path.suffix.lower() not in EXTENSIONS:
         return None
     try:
+        safety.check_source(path)
         kind = safety.word_processor_kind(path)
     except (ConversionError, OSError):
         return None

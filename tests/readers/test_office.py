@@ -299,6 +299,16 @@ def test_what_a_file_holds_is_told_by_its_content(tmp_path, make, kind):
     assert office.needs_libreoffice(make(tmp_path / "speech.txt")) is None  # only this reader's files
 
 
+def test_a_huge_doc_is_refused_before_libreoffice_or_a_parser_sees_it(tmp_path):
+    path = corpus.sparse_file(tmp_path / "huge.doc", 65 * 2**20)
+    with path.open("r+b") as f:
+        f.write(bytes.fromhex("D0CF11E0A1B11AE1"))
+    assert office.needs_libreoffice(path) is None
+    with pytest.raises(ConversionError) as caught:
+        check_source(path)
+    assert caught.value.message.code == "too-large"
+
+
 def test_a_web_archive_without_a_page_fails_clearly(tmp_path):
     path = tmp_path / "pictures.doc"
     path.write_bytes(
