@@ -7,6 +7,8 @@
 - Only files the converter wrote itself (recorded in DOCS/.speech-archive.json) are ever removed:
   the pages of deleted sources, and files a source no longer produces.
 - Slugs are stable: a source keeps the slug it was first given.
+- .doc/.wps/.rtf/.odt sources are turned into .docx by LibreOffice before the worker pool starts, all
+  of a run's in one soffice call per worker (see `converter/libreoffice.py`).
 
 Message codes:
   - slug-changed: an override asked for a slug another source already has; a suffix was added.
