@@ -47,7 +47,7 @@ SECONDS_PER_FILE = 60
 MAX_ADDRESS_SPACE = 4 * 1024**3
 
 # The extension each kind of content is staged under, so LibreOffice picks the right import filter.
-STAGED_SUFFIX = {"word97": ".doc", "rtf": ".rtf", "odt": ".odt"}
+STAGED_SUFFIX = {"word97": ".doc", "rtf": ".rtf", "odt": ".odt", "fodt": ".fodt", "word2003xml": ".xml"}
 
 POLL_SECONDS = 0.1
 

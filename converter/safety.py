@@ -109,6 +109,8 @@ MHTML_HEADER_BYTES = 4096
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _ODF_TEXT_MIME = b"application/vnd.oasis.opendocument.text"
+_WORD_2003_XML = b"schemas.microsoft.com/office/word/2003/wordml"  # lower-cased, as searched
+_FLAT_ODT = b'office:mimetype="application/vnd.oasis.opendocument.text"'
 
 # First bytes of binary formats a text source might really be, with the name shown to the user.
 _BINARY_MAGICS: tuple[tuple[bytes, str], ...] = (
@@ -445,8 +447,9 @@ def word_processor_kind(path: Path, head: bytes | None = None) -> str:
     """What a .doc, .wps, .rtf or .odt source really holds, told by its content, not its name.
 
     Returns 'word97' (an OLE compound file with a WordDocument stream: Word 97-2003, and WPS Office's
-    .wps), 'rtf', 'odt', 'docx' (a Word package with an old name), 'html' or 'mhtml' (Word's "save as
-    web page", which Chinese portals often serve as .doc). Raises `ConversionError` for anything else:
+    .wps), 'rtf', 'odt', 'fodt' (flat OpenDocument XML), 'word2003xml' (Word 2003's XML document),
+    'docx' (a Word package with an old name), 'html' or 'mhtml' (Word's "save as web page", which
+    Chinese portals often serve as .doc). Raises `ConversionError` for anything else:
     `encrypted`, `damaged-document` (e.g. a compound file cut short) or `not-a-word-file`.
     """
     if head is None:
@@ -458,7 +461,7 @@ def word_processor_kind(path: Path, head: bytes | None = None) -> str:
         return "rtf"
     if head.startswith(_ZIP_MAGICS):
         return _zip_word_kind(path)
-    text_kind = _web_page_kind(head)
+    text_kind = _markup_kind(head)
     if text_kind:
         return text_kind
     what = next((name for magic, name in _BINARY_MAGICS if head.startswith(magic)), None)
@@ -537,9 +540,14 @@ def _check_odf_text(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
         )
 
 
-def _web_page_kind(head: bytes) -> str | None:
-    """'html' for a web page, 'mhtml' for a web archive (MIME headers, then the page), else None."""
+def _markup_kind(head: bytes) -> str | None:
+    """'word2003xml' (Word 2003's XML document), 'fodt' (a flat OpenDocument text), 'html' for a web
+    page, 'mhtml' for a web archive (MIME headers, then the page), else None."""
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith(b"<?xml") and _WORD_2003_XML in stripped[:MHTML_HEADER_BYTES]:
+        return "word2003xml"
+    if stripped.startswith(b"<?xml") and _FLAT_ODT in stripped[:MHTML_HEADER_BYTES]:
+        return "fodt"
     if stripped.startswith(b"<"):
         return "html"
     headers = re.split(rb"\r?\n\r?\n", stripped[:MHTML_HEADER_BYTES], maxsplit=1)[0]

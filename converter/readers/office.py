@@ -3,7 +3,7 @@
 What a file holds is told by its content, not its name (`safety.word_processor_kind`), because real
 portals serve all sorts under these names:
   - Word 97 (an OLE compound file with a WordDocument stream, as Word and WPS write .doc and .wps),
-    RTF and OpenDocument text go through LibreOffice (`converter.libreoffice`) into a .docx, which the
+    RTF, OpenDocument text (zipped or flat XML) and Word 2003's XML document go through LibreOffice (`converter.libreoffice`) into a .docx, which the
     Word reader reads. The batch runner converts all of a run's files in a few soffice calls before
     the workers start and passes each worker its .docx (`prepared`); a direct call converts alone.
   - a Word package (.docx) with an old name goes straight to the Word reader;

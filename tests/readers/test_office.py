@@ -54,10 +54,21 @@ FORMS = {
     "wps-office.wps": ("wps", True),  # a Word 97 file with WPS Office's extension
     "renamed-docx.doc": ("doc", True),  # a .docx served as .doc: the Word reader, no LibreOffice
     "rtf-inside.doc": ("doc", True),  # RTF served as .doc: LibreOffice
+    "word-2003-xml.doc": ("doc", True),  # Word 2003's XML document served as .doc: LibreOffice
     "web-page.doc": ("doc", False),  # Word's "save as web page" served as .doc: the HTML reader
     "web-archive.doc": ("doc", False),  # the same as a single-file web archive (MHTML)
 }
-NEEDS_LIBREOFFICE = ["rtf-inside.doc", "speech.doc", "speech.odt", "speech.rtf", "wps-office.wps"]
+WORD_2003_XML = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<?mso-application progid="Word.Document"?><w:wordDocument '
+    b'xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body/></w:wordDocument>'
+)
+FLAT_ODT = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:'
+    'xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2" '
+    'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+    "<text:p>关于平面文档的讲话</text:p><text:p>一、认清形势</text:p><text:p>我们要认清形势，坚定信心。</text:p>"
+    "</office:text></office:body></office:document>"
+)
 
 
 def require_soffice() -> None:
@@ -129,6 +140,9 @@ def office_sources(tmp_path_factory) -> Path:
     for target in ("doc:MS Word 97", "rtf", "odt"):
         saved = save_with_libreoffice(original, target, made, work / "profile")
         shutil.copy(saved, sources / saved.name)
+    word_xml = save_with_libreoffice(original, "xml:MS Word 2003 XML", made, work / "profile")
+    shutil.copy(word_xml, sources / "word-2003-xml.doc")
+    (sources / "flat.odt").write_text(FLAT_ODT, encoding="utf-8")
     shutil.copy(sources / "speech.doc", sources / "wps-office.wps")
     shutil.copy(original, sources / "renamed-docx.doc")
     shutil.copy(sources / "speech.rtf", sources / "rtf-inside.doc")
@@ -159,7 +173,13 @@ def page_of(run: dict, source: str) -> str:
 def test_the_run_converts_every_source(office_run):
     assert office_run["done"].returncode == 0, office_run["done"].stderr
     assert {e["status"] for e in office_run["entries"].values()} == {"converted"}
-    assert len(office_run["entries"]) == len(FORMS) + 2  # and the .docx and the .txt
+    assert len(office_run["entries"]) == len(FORMS) + 3  # and the .docx, the .txt and flat.odt
+
+
+def test_a_flat_opendocument_file_converts(office_run):
+    page = page_of(office_run, "flat.odt")
+    assert "source_format: odt\n" in page
+    assert body_of(page)[-5:] == ["关于平面文档的讲话", "", "一、认清形势", "", "我们要认清形势，坚定信心。"]
 
 
 @pytest.mark.parametrize("source", sorted(FORMS))
@@ -287,6 +307,8 @@ def test_the_preflight_refuses_what_no_reader_should_open(tmp_path, name, make, 
     [
         (lambda p: corpus.doc_as_docx(p), "word97"),
         (corpus.rtf_as_docx, "rtf"),
+        (lambda p: p.write_text(FLAT_ODT, encoding="utf-8") and p, "fodt"),
+        (lambda p: p.write_bytes(WORD_2003_XML) and p, "word2003xml"),
         (lambda p: p.write_bytes(b"\xef\xbb\xbf\r\n<html><body>x</body></html>") and p, "html"),
         (lambda p: p.write_bytes(word_web_archive("<p>x</p>")) and p, "mhtml"),
     ],
