@@ -13,7 +13,9 @@ same name never overwrite each other's output, the extension tells LibreOffice w
 (a .wps is Word 97 inside, not Works), and nothing is ever written beside the user's sources.
 
 Message codes (errors, returned as `ConversionError`s):
-  - needs-libreoffice: soffice is not installed (Debian package libreoffice-writer-nogui).
+  - needs-libreoffice: soffice is not installed (Debian package libreoffice-writer-nogui), or cannot
+    be started.
+  - unreadable: the source could not be copied to the work folder.
   - too-slow: LibreOffice took longer than its time limit on this file and was stopped.
   - damaged-document: LibreOffice could not open the file.
 """
@@ -50,6 +52,9 @@ MAX_ADDRESS_SPACE = 4 * 1024**3
 STAGED_SUFFIX = {"word97": ".doc", "rtf": ".rtf", "odt": ".odt", "fodt": ".fodt", "word2003xml": ".xml"}
 
 POLL_SECONDS = 0.1
+
+# The exit statuses of prlimit (and of a shell) that could not run the program it was given.
+EXEC_FAILED = (126, 127)
 
 Outcome = Path | ConversionError  # the .docx LibreOffice wrote, or why it did not
 
@@ -96,9 +101,8 @@ def convert_many(files: list[tuple[Path, str]], workdir: Path, workers: int) -> 
 
 def _convert_share(soffice: str, files: list[tuple[Path, str]], folder: Path) -> dict[Path, Outcome]:
     """One worker's files, through one soffice process (more only when a file makes it fail)."""
-    staged = _stage(files, folder / "in")
+    staged, outcomes = _stage(files, folder / "in")
     outdir, profile = folder / "out", folder / "profile"
-    outcomes: dict[Path, Outcome] = {}
     queue, suspect_first = list(staged), False
     while queue:
         batch, queue = (queue[:1], queue[1:]) if suspect_first else (queue, [])
@@ -111,7 +115,7 @@ def _convert_share(soffice: str, files: list[tuple[Path, str]], folder: Path) ->
             else:
                 left.append(staged_path)
         # A killed or crashed call may have stopped before files that are fine: try them again.
-        suspect_first = bool(left) and len(batch) > 1 and status != "finished"
+        suspect_first = bool(left) and len(batch) > 1 and status in ("too-slow", "crashed")
         if suspect_first:
             queue = left + queue
         else:
@@ -120,20 +124,29 @@ def _convert_share(soffice: str, files: list[tuple[Path, str]], folder: Path) ->
     return outcomes
 
 
-def _stage(files: list[tuple[Path, str]], folder: Path) -> dict[Path, Path]:
-    """Copy the sources into `folder` under neutral names; returns staged path -> source."""
+def _stage(files: list[tuple[Path, str]], folder: Path) -> tuple[dict[Path, Path], dict[Path, Outcome]]:
+    """Copy the sources into `folder` under neutral names. Returns staged path -> source, and the
+    errors of the sources that could not be copied."""
     folder.mkdir(parents=True, exist_ok=True)
-    staged = {}
+    staged, failed = {}, {}
     for number, (source, kind) in enumerate(files, start=1):
         target = folder / f"{number:05d}{STAGED_SUFFIX[kind]}"
-        shutil.copyfile(source, target)
-        staged[target] = source
-    return staged
+        try:
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            failed[source] = ConversionError(
+                "unreadable",
+                f"{source.name}: could not be read ({exc.strerror or exc}); check its permissions.",
+            )
+        else:
+            staged[target] = source
+    return staged, failed
 
 
 def _run_soffice(soffice: str, inputs: list[Path], outdir: Path, profile: Path) -> str:
     """Run one soffice call; 'finished' when it ended by itself (whatever it converted), 'too-slow'
-    when the watchdog killed it, 'crashed' when it died of a signal or an error status."""
+    when the watchdog killed it, 'crashed' when it died of a signal or an error status, 'cannot-start'
+    when the program could not be run at all."""
     outdir.mkdir(parents=True, exist_ok=True)
     command = [
         soffice,
@@ -150,18 +163,23 @@ def _run_soffice(soffice: str, inputs: list[Path], outdir: Path, profile: Path) 
     prlimit = shutil.which("prlimit")  # util-linux; sets the limit before soffice starts, unlike preexec
     if prlimit:
         command = [prlimit, f"--as={MAX_ADDRESS_SPACE}", "--", *command]
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, so the watchdog can kill soffice.bin too
-    )
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, so the watchdog can kill soffice.bin too
+        )
+    except OSError:
+        return "cannot-start"
     try:
         if not _wait_with_progress(process, inputs, outdir):
             return "too-slow"
     finally:
         _kill_group(process)
+    if process.returncode in EXEC_FAILED:
+        return "cannot-start"
     return "finished" if process.returncode == 0 else "crashed"
 
 
@@ -198,6 +216,12 @@ def _is_whole_docx(path: Path) -> bool:
 
 
 def _failure(source: Path, status: str) -> ConversionError:
+    if status == "cannot-start":
+        return ConversionError(
+            "needs-libreoffice",
+            f"{source.name}: LibreOffice is installed but could not be started; reinstall it "
+            f"(sudo apt-get install --reinstall {DEBIAN_PACKAGE}) and convert again.",
+        )
     if status == "too-slow":
         return ConversionError(
             "too-slow",

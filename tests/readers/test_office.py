@@ -430,6 +430,15 @@ def test_without_libreoffice_its_sources_fail_and_the_others_publish(tmp_path):
     assert "needs-libreoffice" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_a_libreoffice_that_cannot_start_is_reported_as_such(tmp_path, monkeypatch):
+    write_script(tmp_path / "bin", "soffice", "").write_text("#!/nonexistent/interpreter\n")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    source = corpus.rtf_as_docx(tmp_path / "old.rtf")
+    outcome = libreoffice.convert_many([(source, "rtf")], tmp_path / "work", workers=1)[source]
+    assert isinstance(outcome, ConversionError) and outcome.message.code == "needs-libreoffice"
+    assert "could not be started" in outcome.message.text
+
+
 def test_a_direct_read_without_libreoffice_names_the_package(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     with pytest.raises(ConversionError) as caught:
