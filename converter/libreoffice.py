@@ -174,7 +174,7 @@ def _run_soffice(soffice: str, inputs: list[Path], outdir: Path, profile: Path) 
     except OSError:
         return "cannot-start"
     try:
-        if not _wait_with_progress(process, inputs, outdir):
+        if not _wait_with_progress(process, outdir):
             return "too-slow"
     finally:
         _kill_group(process)
@@ -183,15 +183,14 @@ def _run_soffice(soffice: str, inputs: list[Path], outdir: Path, profile: Path) 
     return "finished" if process.returncode == 0 else "crashed"
 
 
-def _wait_with_progress(process: subprocess.Popen, inputs: list[Path], outdir: Path) -> bool:
-    """Wait for the process; False when no new output came out in time (the process is then killed)."""
-    outputs = [outdir / f"{path.stem}.docx" for path in inputs]
+def _wait_with_progress(process: subprocess.Popen, outdir: Path) -> bool:
+    """Wait for the process; False when no new file came out in time (the process is then killed)."""
     deadline = time.monotonic() + START_SECONDS + SECONDS_PER_FILE
-    done = 0
+    written = len(os.listdir(outdir))  # one directory read per poll, however many files the call has
     while process.poll() is None:
-        now_done = sum(path.exists() for path in outputs)
-        if now_done > done:
-            done, deadline = now_done, time.monotonic() + SECONDS_PER_FILE
+        now_written = len(os.listdir(outdir))
+        if now_written > written:
+            written, deadline = now_written, time.monotonic() + SECONDS_PER_FILE
         if time.monotonic() > deadline:
             _kill_group(process)
             process.wait()
