@@ -64,7 +64,7 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def needs_libreoffice(source: Path) -> ConversionError:
+def _not_installed(source: Path) -> ConversionError:
     return ConversionError(
         "needs-libreoffice",
         f"{source.name}: reading {source.suffix} files needs LibreOffice, which is not installed. "
@@ -86,7 +86,7 @@ def convert_many(files: list[tuple[Path, str]], workdir: Path, workers: int) -> 
     processes at a time. Returns each source's .docx or the error that stopped it; never raises."""
     soffice = find_soffice()
     if soffice is None:
-        return {source: needs_libreoffice(source) for source, _ in files}
+        return {source: _not_installed(source) for source, _ in files}
     shares = [files[i::workers] for i in range(max(1, workers)) if files[i::workers]]
     outcomes: dict[Path, Outcome] = {}
     with ThreadPoolExecutor(max_workers=len(shares) or 1) as pool:
@@ -160,7 +160,9 @@ def _run_soffice(soffice: str, inputs: list[Path], outdir: Path, profile: Path) 
         str(outdir),
         *map(str, inputs),
     ]
-    prlimit = shutil.which("prlimit")  # util-linux; sets the limit before soffice starts, unlike preexec
+    # prlimit (util-linux) sets the limit before soffice starts; preexec_fn would, but is unsafe in the
+    # threads convert_many runs this in.
+    prlimit = shutil.which("prlimit")
     if prlimit:
         command = [prlimit, f"--as={MAX_ADDRESS_SPACE}", "--", *command]
     try:
