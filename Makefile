@@ -23,9 +23,10 @@ PYTEST_ARGS ?=
 SERVE_ADDRESS ?= 127.0.0.1:8000
 # Python 3.11's bundled pip (23.2) cannot resolve lxml's extras; the venv gets this one first.
 PIP_VERSION ?= 26.3
-# Debian packages the browser tests need. `make test SKIP_SYSTEM_PACKAGES=1` skips installing them
-# (the browser tests then skip, or fail under CI=true).
-TEST_DEBIAN_PACKAGES ?= chromium fonts-noto-cjk
+# Debian packages the tests need: chromium and CJK fonts for the browser tests, LibreOffice for the
+# .doc/.wps/.rtf/.odt tests. `make test SKIP_SYSTEM_PACKAGES=1` skips installing them
+# (the browser and LibreOffice tests then skip, or fail under CI=true).
+TEST_DEBIAN_PACKAGES ?= chromium fonts-noto-cjk libreoffice-writer-nogui
 SKIP_SYSTEM_PACKAGES ?=
 
 BIN := $(VENV)/bin
@@ -74,7 +75,7 @@ system-packages:
 ifeq ($(SKIP_SYSTEM_PACKAGES),)
 	@bash scripts/ensure_debian_packages.sh $(TEST_DEBIAN_PACKAGES)
 else
-	@echo "Skipping the Debian packages ($(TEST_DEBIAN_PACKAGES)): browser tests may skip."
+	@echo "Skipping the Debian packages ($(TEST_DEBIAN_PACKAGES)): browser and LibreOffice tests may skip."
 endif
 
 # ------------------------------------------------------------------ the site

@@ -4,7 +4,7 @@ This is the work a worker process does for each source; `pipeline` decides which
 and writes what comes back.
 
 Message codes:
-  - unsupported-format: no reader handles the file's extension (.doc, .pdf, .odt, …).
+  - unsupported-format: no reader handles the file's extension (.xls, .pptx, .jpg, …).
   - truncated: the source ends mid-sentence; the page says so too.
   - media-not-published: an embedded file that is not a plain image (e.g. SVG) was left out.
   - too-large: converting the source needed more memory than the per-source limit.
@@ -23,13 +23,16 @@ from . import __version__, safety
 from .markdown import speech_text, write_page
 from .metadata import build_metadata, split_title
 from .model import ConversionError, Document, Media, Message, Speech, warning
-from .readers import FORMAT_NAMES, reader_for
+from .readers import FORMAT_NAMES, office, reader_for
 from .sections import HAN_RE, find_sections
 from .typography import find_round_trip_damage, repair_block, repair_text
 
 READING_SPEED = {"characters": 400, "words": 200}  # per minute: Chinese characters, English words
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".emf", ".wmf"}
-SUPPORTED = "a Word .docx file, a saved web page (.html) or plain text (.txt)"
+SUPPORTED = (
+    "a Word .docx (or .doc, .wps, .rtf, .odt) file, a PDF with a text layer, a saved web page (.html) "
+    "or plain text (.txt)"
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Task:
     slug: str
     overrides: dict = field(default_factory=dict)
     time_limit: float = safety.MAX_SECONDS_PER_SOURCE
+    prepared: Path | None = None  # a .docx LibreOffice made from this source before the workers started
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def _convert(task: Task) -> Converted:
             "unsupported-format",
             f"{task.rel}: {suffix} files are not supported. Save it as {SUPPORTED} and convert again.",
         )
-    doc = reader(task.path)
+    doc = office.read(task.path, prepared=task.prepared) if task.prepared else reader(task.path)
     speech, messages, repairs = build_speech(doc, task.path, task.overrides)
     page = write_page(speech, page_extra(speech, task), media_prefix=f"../media/{task.slug}/")
     return Converted(task.rel, task.slug, page, speech.media, tuple(messages), repairs)

@@ -7,6 +7,8 @@
 - Only files the converter wrote itself (recorded in DOCS/.speech-archive.json) are ever removed:
   the pages of deleted sources, and files a source no longer produces.
 - Slugs are stable: a source keeps the slug it was first given.
+- .doc/.wps/.rtf/.odt sources are turned into .docx by LibreOffice before the worker pool starts, all
+  of a run's in one soffice call per worker (see `converter/libreoffice.py`).
 
 Message codes:
   - slug-changed: an override asked for a slug another source already has; a suffix was added.
@@ -19,21 +21,23 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from slugify import slugify
 
-from . import __version__, safety
+from . import __version__, libreoffice, safety
 from .convert import Converted, Task, convert_task, original_name
 from .markdown import media_file_name
-from .model import Message, warning
+from .model import ConversionError, Message, warning
 from .overrides import load_overrides
+from .readers import office
 
 STATE_FILE = ".speech-archive.json"
 STATE_VERSION = 1
@@ -248,6 +252,33 @@ def assign_slugs(rels: list[str], wanted: dict[str, str], previous: dict[str, st
 # --------------------------------------------------------------------------- running
 
 
+def convert_tasks(tasks: list[Task], jobs: int) -> Iterator[Converted]:
+    """Convert the tasks: the sources LibreOffice must read first, all in a few soffice calls (a
+    start costs seconds, a file a fraction of one), then every source in the worker pool."""
+    with tempfile.TemporaryDirectory(prefix="speech-archive-") as scratch:
+        ready, failed = prepare_office_sources(tasks, jobs, Path(scratch))
+        yield from failed
+        yield from run_tasks(ready, jobs)
+
+
+def prepare_office_sources(tasks: list[Task], jobs: int, scratch: Path) -> tuple[list[Task], list[Converted]]:
+    """Give each .doc/.wps/.rtf/.odt task the .docx LibreOffice makes from it (inside `scratch`).
+    Returns the tasks to run and the results of those LibreOffice could not convert."""
+    kinds = {task.rel: office.needs_libreoffice(task.path) for task in tasks}
+    wanted = [(task.path, kinds[task.rel]) for task in tasks if kinds[task.rel]]
+    if not wanted:
+        return tasks, []
+    outcomes = libreoffice.convert_many(wanted, scratch, jobs)
+    ready, failed = [], []
+    for task in tasks:
+        outcome = outcomes.get(task.path) if kinds[task.rel] else None
+        if isinstance(outcome, ConversionError):
+            failed.append(Converted(task.rel, task.slug, failed=True, messages=(outcome.message,)))
+        else:
+            ready.append(replace(task, prepared=outcome))
+    return ready, failed
+
+
 def run_tasks(
     tasks: list[Task],
     jobs: int,
@@ -399,7 +430,7 @@ def convert_folder(
 
     removed = _remove_deleted_sources(docs, known, set(rels))
     tasks_by_rel = {t.rel: t for t in tasks}
-    for done, result in enumerate(run_tasks(tasks, options.jobs), start=1):
+    for done, result in enumerate(convert_tasks(tasks, options.jobs), start=1):
         task = tasks_by_rel[result.rel]
         entry = entries[result.rel]
         entry.messages.extend(result.messages)

@@ -16,7 +16,7 @@ Message codes (all errors, raised as `ConversionError`):
   - `empty`           the file is empty or holds only whitespace.
   - `too-large`       the file is larger than MAX_SOURCE_BYTES.
   - `not-text`        a .txt/.html file that is binary (a PDF, a zip, an image, random bytes).
-  - `encrypted`       a password-protected Word file (or a zip with encrypted parts).
+  - `encrypted`       a password-protected Word, WPS or OpenDocument file (or a zip with encrypted parts).
   - `doc-not-docx`    an old Word .doc (compound file) saved with a .docx name.
   - `pdf-not-docx`    a PDF saved with a .docx name.
   - `odt-not-docx`    an OpenDocument text (.odt) saved with a .docx name.
@@ -26,12 +26,16 @@ Message codes (all errors, raised as `ConversionError`):
   - `corrupt-docx`    a zip that is damaged or truncated, or that is not a Word package.
   - `zip-bomb`        a .docx that would inflate to more than the limits allow.
   - `not-pdf`         a .pdf file that is not a PDF (a Word file, a web page, an image).
+  - `not-a-word-file` a .doc/.wps/.rtf/.odt file that holds no word-processor document (an Excel file,
+                      an image, random bytes after an OLE header).
+  - `damaged-document` a .doc/.wps/.rtf/.odt file that is cut short or damaged.
   - `too-slow`        a conversion that used more than its time (raised by `time_limit`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import signal
 import stat
 import struct
@@ -100,11 +104,19 @@ PDF_SUFFIXES = (".pdf",)
 # A PDF's header must stand within its first kilobyte (PDF 1.7, 7.5.2 and Implementation note 13).
 PDF_HEADER_WITHIN = 1024
 
+# Word-processor files the office reader takes; what they hold is told by content (see word_processor_kind).
+OFFICE_SUFFIXES = (".doc", ".wps", ".rtf", ".odt")
+
+# How far into a file the headers of a web archive (MHTML) are looked for.
+MHTML_HEADER_BYTES = 4096
+
 # --------------------------------------------------------------------------- magic numbers
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _ODF_TEXT_MIME = b"application/vnd.oasis.opendocument.text"
+_WORD_2003_XML = b"schemas.microsoft.com/office/word/2003/wordml"  # lower-cased, as searched
+_FLAT_ODT = b'office:mimetype="application/vnd.oasis.opendocument.text"'
 
 # First bytes of binary formats a text source might really be, with the name shown to the user.
 _BINARY_MAGICS: tuple[tuple[bytes, str], ...] = (
@@ -131,7 +143,8 @@ def check_source(path: Path) -> None:
     """Raise `ConversionError` when `path` must not be handed to a reader; return None when it may.
 
     Checks, in order: a regular file; not empty; not over MAX_SOURCE_BYTES; not only whitespace;
-    for .txt/.html, not a binary file; for .docx, really a Word package and no zip bomb.
+    for .txt/.html, not a binary file; for .docx, really a Word package and no zip bomb; for
+    .doc/.wps/.rtf/.odt, a kind of file the office reader takes (see `word_processor_kind`).
     """
     path = Path(path)
     try:
@@ -170,6 +183,8 @@ def check_source(path: Path) -> None:
             _check_text(path, head)
         elif suffix in PDF_SUFFIXES:
             _check_pdf(path, head)
+        elif suffix in OFFICE_SUFFIXES:
+            word_processor_kind(path, head)
 
 
 def _is_blank(path: Path, head: bytes, size: int) -> bool:
@@ -450,6 +465,122 @@ def read_zip_member(
     return b"".join(chunks)
 
 
+# --------------------------------------------------------------------------- .doc, .wps, .rtf, .odt
+
+
+def word_processor_kind(path: Path, head: bytes | None = None) -> str:
+    """What a .doc, .wps, .rtf or .odt source really holds, told by its content, not its name.
+
+    Returns 'word97' (an OLE compound file with a WordDocument stream: Word 97-2003, and WPS Office's
+    .wps), 'rtf', 'odt', 'fodt' (flat OpenDocument XML), 'word2003xml' (Word 2003's XML document),
+    'docx' (a Word package with an old name), 'html' or 'mhtml' (Word's "save as web page", which
+    Chinese portals often serve as .doc). Raises `ConversionError` for anything else:
+    `encrypted`, `damaged-document` (e.g. a compound file cut short) or `not-a-word-file`.
+    """
+    if head is None:
+        with path.open("rb") as f:
+            head = f.read(TEXT_SNIFF_BYTES)
+    if head.startswith(_OLE_MAGIC):
+        return _ole_word_kind(path)
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(_ZIP_MAGICS):
+        return _zip_word_kind(path)
+    text_kind = _markup_kind(head)
+    if text_kind:
+        return text_kind
+    what = next((name for magic, name in _BINARY_MAGICS if head.startswith(magic)), None)
+    raise ConversionError(
+        "not-a-word-file",
+        f"{path.name}: this is {what or 'not a word-processor file'}, although its name ends in "
+        f"{path.suffix}; rename it with its real extension, or open the speech in Word, WPS or LibreOffice "
+        "and save it as .docx.",
+    )
+
+
+def _ole_word_kind(path: Path) -> str:
+    kind = _ole_kind(path.read_bytes())
+    if kind in ("encrypted-package", "encrypted-doc"):
+        raise ConversionError(
+            "encrypted",
+            f"{path.name}: the document is protected with a password; open it in Word or WPS, remove the "
+            "password and save it again (as .docx if you can).",
+        )
+    if kind in ("damaged-word97", "damaged"):
+        raise ConversionError(
+            "damaged-document",
+            f"{path.name}: the file is damaged or incomplete (its table of parts is broken or ends "
+            "early); was a download or copy cut short? Copy it again from its original.",
+        )
+    if kind == "other":
+        raise ConversionError(
+            "not-a-word-file",
+            f"{path.name}: this is an old Office file without a Word document inside (perhaps Excel, "
+            "PowerPoint or Works); open the speech in Word or WPS and save it as .docx.",
+        )
+    return "word97"
+
+
+def _zip_word_kind(path: Path) -> str:
+    """'docx' or 'odt' for a zip package, after the same checks a .docx gets (bombs, damage)."""
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_zip_directory(name, infos)
+            names = {info.filename.lower() for info in infos}
+            if "mimetype" in names and "[content_types].xml" not in names:
+                _check_odf_text(name, zf, infos)
+                _verify_members(name, zf, infos)
+                return "odt"
+    except zipfile.BadZipFile as exc:
+        raise ConversionError(
+            "damaged-document",
+            f"{name}: the file is damaged or incomplete ({exc}); was a download or copy cut short? "
+            "Copy the file again from its original.",
+        ) from exc
+    except (OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
+        raise ConversionError(
+            "damaged-document",
+            f"{name}: the file is damaged and cannot be read ({exc}); copy it again from its original.",
+        ) from exc
+    _check_zip(path)
+    return "docx"
+
+
+def _check_odf_text(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    mime = read_zip_member(zf, _member(infos, "mimetype"), 200).strip()
+    if mime != _ODF_TEXT_MIME:
+        raise ConversionError(
+            "not-a-word-file",
+            f"{name}: this is an OpenDocument file ({mime.decode('ascii', 'replace')}), not a text "
+            "document; save the speech as .odt or .docx.",
+        )
+    manifest = next((i for i in infos if i.filename.lower() == "meta-inf/manifest.xml"), None)
+    if manifest is not None and b"encryption-data" in read_zip_member(zf, manifest, 1 << 20):
+        raise ConversionError(
+            "encrypted",
+            f"{name}: the document is protected with a password; open it in LibreOffice, remove the "
+            "password (File > Properties > Security) and save it again.",
+        )
+
+
+def _markup_kind(head: bytes) -> str | None:
+    """'word2003xml' (Word 2003's XML document), 'fodt' (a flat OpenDocument text), 'html' for a web
+    page, 'mhtml' for a web archive (MIME headers, then the page), else None."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith(b"<?xml") and _WORD_2003_XML in stripped[:MHTML_HEADER_BYTES]:
+        return "word2003xml"
+    if stripped.startswith(b"<?xml") and _FLAT_ODT in stripped[:MHTML_HEADER_BYTES]:
+        return "fodt"
+    if stripped.startswith(b"<"):
+        return "html"
+    headers = re.split(rb"\r?\n\r?\n", stripped[:MHTML_HEADER_BYTES], maxsplit=1)[0]
+    if stripped.startswith(b"mime-version") or b"multipart/related" in headers:
+        return "mhtml"
+    return None
+
+
 # --------------------------------------------------------------------------- OLE compound files
 
 _CFB_FREE = 0xFFFFFFFF
@@ -459,22 +590,20 @@ _CFB_MAX_SECTORS = 1 << 20  # bound every chain walk: a malicious file may link 
 
 def _check_ole(path: Path) -> None:
     """An OLE compound file with a .docx name: encrypted Word, an old .doc, or something else."""
-    data = path.read_bytes()
-    entries = _cfb_directory(data)
-    names = {entry[0] for entry in entries} if entries is not None else _cfb_names_by_search(data)
-    if {"EncryptionInfo", "EncryptedPackage"} & names:
+    kind = _ole_kind(path.read_bytes())
+    if kind == "encrypted-package":
         raise ConversionError(
             "encrypted",
             f"{path.name}: the Word file is protected with a password; open it in Word, remove the password "
             "(File > Info > Protect Document) and save it again.",
         )
-    if "WordDocument" in names:
-        if entries is not None and _doc_is_encrypted(data, entries):
-            raise ConversionError(
-                "encrypted",
-                f"{path.name}: this is an old Word .doc file protected with a password, saved with a .docx "
-                "name; open it in Word, remove the password and save as .docx.",
-            )
+    if kind == "encrypted-doc":
+        raise ConversionError(
+            "encrypted",
+            f"{path.name}: this is an old Word .doc file protected with a password, saved with a .docx "
+            "name; open it in Word, remove the password and save as .docx.",
+        )
+    if kind in ("word97", "damaged-word97"):
         raise ConversionError(
             "doc-not-docx",
             f"{path.name}: this is an old Word .doc file saved with a .docx name: open it in Word or "
@@ -485,6 +614,33 @@ def _check_ole(path: Path) -> None:
         f"{path.name}: this is an old Office file (perhaps Excel or PowerPoint), not a Word .docx; save the "
         "speech as .docx.",
     )
+
+
+def _ole_kind(data: bytes) -> str:
+    """What an OLE compound file holds: 'encrypted-package' (a password-protected .docx),
+    'encrypted-doc', 'word97', 'damaged-word97' (a Word 97 file cut short or broken), 'damaged'
+    (a directory that cannot be read, without a sign of Word) or 'other'."""
+    entries = _cfb_directory(data)
+    names = {entry[0] for entry in entries} if entries is not None else _cfb_names_by_search(data)
+    if {"EncryptionInfo", "EncryptedPackage"} & names:
+        return "encrypted-package"
+    if "WordDocument" not in names:
+        return "other" if entries is not None else "damaged"
+    if entries is not None and _doc_is_encrypted(data, entries):
+        return "encrypted-doc"
+    return "damaged-word97" if entries is None or _cfb_is_truncated(data) else "word97"
+
+
+def _cfb_is_truncated(data: bytes) -> bool:
+    """True when the allocation table uses sectors beyond the end of the file (a download cut short)."""
+    try:
+        sector_size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+        fat = _cfb_fat(data, sector_size)
+    except (struct.error, ValueError):
+        return True
+    sectors_in_file = -(-(len(data) - 512) // sector_size)
+    used = (index for index, value in enumerate(fat) if value != _CFB_FREE)
+    return max(used, default=-1) >= sectors_in_file
 
 
 def _cfb_directory(data: bytes) -> list[tuple[str, int, int]] | None:

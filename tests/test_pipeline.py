@@ -361,12 +361,12 @@ def test_unsupported_formats_fail_and_the_rest_is_written(tmp_path):
     sources.mkdir()
     shutil.copy(FIXTURES / "speech.txt", sources)
     (sources / "slides.key").write_bytes(b"PK\x03\x04" + b"\0" * 100)
-    (sources / "old.doc").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
+    (sources / "old.xls").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
     docs = tmp_path / "docs"
     status, report, stderr = convert(sources, docs, "--jobs", "1")
     assert status == 1
     entries = by_source(report)
-    for name, suffix in (("slides.key", ".key"), ("old.doc", ".doc")):
+    for name, suffix in (("slides.key", ".key"), ("old.xls", ".xls")):
         entry = entries[name]
         assert (entry["status"], entry["output"], codes(entry)) == ("failed", None, ["unsupported-format"])
         assert entry["messages"][0]["level"] == "error"

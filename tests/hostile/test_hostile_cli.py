@@ -47,9 +47,13 @@ FAILING = {
     "text/pdf.txt": (corpus.pdf_as_docx, "not-text"),
     "text/huge.txt": (lambda p: corpus.sparse_file(p, 65 * 2**20), "too-large"),
     "html/empty.html": (lambda p: p.write_bytes(b"") and p, "empty"),
-    "other/speech.doc": (corpus.doc_as_docx, "unsupported-format"),
+    "other/speech.xls": (corpus.xls_as_docx, "unsupported-format"),
     "other/speech.pdf": (corpus.pdf_as_docx, "corrupt-pdf"),
-    "other/speech.odt": (corpus.odt_as_docx, "unsupported-format"),
+    "office/encrypted.doc": (lambda p: corpus.doc_as_docx(p, encrypted=True), "encrypted"),
+    "office/encrypted-package.doc": (corpus.encrypted_docx, "encrypted"),
+    "office/excel.doc": (corpus.xls_as_docx, "not-a-word-file"),
+    "office/garbage.wps": (corpus.garbage, "not-a-word-file"),
+    "office/pdf.rtf": (corpus.pdf_as_docx, "not-a-word-file"),
 }
 
 TWIN = "关于同名讲话的讲话\n2023年4月19日\n同志们：今天的会议很重要。{}\n"
