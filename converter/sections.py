@@ -161,7 +161,7 @@ def lead_length(text: str, marker_end: int) -> int | None:
     return lead
 
 
-def _glued_marker(text: str, start: int) -> int | None:
+def glued_marker(text: str, start: int) -> int | None:
     """The offset of an enumeration marker glued into a heading line ("…坚决信心首先，实现…").
 
     Only distinctive markers count (首先，/其次，/第N，/（N）): 一是 or 一要 occur inside ordinary
@@ -196,7 +196,7 @@ def _glued_cut(text: str) -> int | None:
     for pattern in FAMILIES.values():
         m = pattern.match(body)
         if m:
-            glued = _glued_marker(body, m.end())
+            glued = glued_marker(body, m.end())
             ends = [i for i in (body.find(c, m.end()) for c in "。！？!?；;，,") if i != -1]
             if glued is not None and (not ends or glued < min(ends)):
                 return offset + glued

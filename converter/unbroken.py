@@ -1,0 +1,243 @@
+"""Split Chinese text that runs together with no paragraph breaks at the sections its numbering shows.
+
+Speeches scraped with every paragraph run together ("……我讲三点意见。一、充分认识…去年以来，全县上下…
+二、准确把握…") carry their structure only in the 一、 二、 三、 series inside the run. This stage finds that
+series and splits the run there, so that the section finder sees one heading line per section:
+
+  - a marker counts when it follows a sentence end or a colon (or starts the paragraph), stands outside
+    quotation marks and is not the start of a list such as 一、二、三等奖; the markers must run 一、 二、 三、
+    in order, at least two of them;
+  - the heading is the clause the marker begins, up to its first punctuation mark, or a better boundary
+    where the text gives one (a space, an opening phrase such as 去年以来 glued on its end, a （一） glued
+    into it);
+  - the text between headings is split before an in-order series of sub-markers (（一）, 一是, 首先，…) that
+    follow sentence ends, and otherwise at sentence ends into paragraphs of a readable length; never
+    inside a sentence or a quotation. Text is only split, never changed.
+
+Only documents in which no paragraph starts with 一、/二、 are touched: where the source has its own heading
+lines, those are its structure.
+
+Message codes:
+  - sections-inferred: the sections and paragraphs were inferred from text that ran together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .model import Block, Message, Paragraph, plain_text, warning
+from .sections import FAMILIES, POINTS, chinese_numeral, glued_marker, split_spans
+
+MIN_UNBROKEN = 300  # a paragraph shorter than this is a paragraph, not a whole speech run together
+MAX_HEADING = 60  # an inferred heading longer than this is a sentence: the marker is not taken
+MIN_HEADING = 2  # characters a heading needs after its marker
+PARAGRAPH_TARGET = 150  # split a long stretch at the first sentence end after this many characters
+SENTENCE_ENDS = "。！？!?"
+AFTER_END = "”’」』）)\"' \u3000"  # what may stand between a sentence end and the next marker
+CLAUSE_END = re.compile(r"[，,。！？!?；;：:]")
+OPEN_QUOTES, CLOSE_QUOTES = "“‘「『《", "”’」』》"
+CN_MARKER = re.compile(r"([零〇一二三四五六七八九十两]{1,3})、")
+LIST_AFTER_MARKER = re.compile(r"[零〇一二三四五六七八九十两]")  # 一、二、三等奖, 一、二线城市
+# Phrases that open a paragraph; glued onto the end of a heading clause they mark where it really ends.
+OPENERS = (
+    "去年以来",
+    "今年以来",
+    "近年来",
+    "近几年来",
+    "多年来",
+    "一年来",
+    "长期以来",
+    "总的来看",
+    "总体来看",
+    "实践证明",
+    "事实证明",
+    "同志们",
+    "当前",
+    "目前",
+    "为此",
+    "因此",
+    "对此",
+    "同时",
+)
+YEAR_IS = re.compile(r"(?:今|去|明)年是|\d{4}年是")  # "今年是…之年" opens a paragraph wherever it stands
+ADDRESS = ("同志们", "各位代表", "各位委员")
+SUB_MARKERS = (FAMILIES["paren_cn"], *(pattern for _, pattern in POINTS))
+
+
+def split_unbroken(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], list[Message]]:
+    """Blocks with every run-together paragraph split at its inferred headings and paragraphs, plus a
+    'sections-inferred' warning when that happened. Blocks without such a run come back unchanged."""
+    if any(_starts_with_section_marker(b) for b in blocks if not _is_long(b)):
+        return blocks, []
+    series = _heading_series(blocks)
+    if len(series) < 2:
+        return blocks, []
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        starts = [pos for index, pos in series if index == i]
+        out.extend(_split_paragraph(block, starts) if starts else [block])
+    text = (
+        f"The text runs together with no paragraph breaks: its {len(series)} sections (一、二、…) were "
+        "inferred from the numbering inside it, and its paragraphs were split at sentence ends. "
+        "Check the headings against the source."
+    )
+    return tuple(out), [warning("sections-inferred", text)]
+
+
+def _is_long(block: Block) -> bool:
+    return isinstance(block, Paragraph) and len(block.text) >= MIN_UNBROKEN
+
+
+def _starts_with_section_marker(block: Block) -> bool:
+    return isinstance(block, Paragraph) and FAMILIES["cn"].match(block.text.lstrip(" \t\u3000")) is not None
+
+
+# --------------------------------------------------------------------------- the heading series
+
+
+def _heading_series(blocks: tuple[Block, ...]) -> list[tuple[int, int]]:
+    """(block index, offset) of each marker of the in-order series 一、 二、 三、… across the long paragraphs."""
+    series: list[tuple[int, int]] = []
+    for i, block in enumerate(blocks):
+        if not _is_long(block):
+            continue
+        for pos, number in _marker_positions(block.text):
+            if number == len(series) + 1 and _heading_end(block.text, pos) is not None:
+                series.append((i, pos))
+    return series
+
+
+def _marker_positions(text: str) -> list[tuple[int, int]]:
+    """(offset, number) of the 一、-style markers that could start a section: after a sentence end or a
+    colon, outside quotation marks, and not the first item of a list such as 一、二、三等奖."""
+    depths = _quote_depths(text)
+    found = []
+    for m in CN_MARKER.finditer(text):
+        before = text[: m.start()].rstrip(AFTER_END)
+        if m.start() and (not before or before[-1] not in SENTENCE_ENDS + "：:"):
+            continue
+        if depths[m.start()] or LIST_AFTER_MARKER.match(text, m.end()):
+            continue
+        found.append((m.start(), chinese_numeral(m.group(1))))
+    return found
+
+
+def _quote_depths(text: str) -> list[int]:
+    """For each offset, how many quotation marks (“ 「 『 《 ‘) are open there."""
+    depths, depth = [], 0
+    for ch in text:
+        depths.append(depth)
+        if ch in OPEN_QUOTES:
+            depth += 1
+        elif ch in CLOSE_QUOTES and depth:
+            depth -= 1
+    depths.append(depth)
+    return depths
+
+
+def _heading_end(text: str, start: int) -> int | None:
+    """Where the heading that starts at a marker ends: at its clause's first punctuation mark (a
+    sentence end stays with the heading), or at a better boundary inside the clause."""
+    marker_end = text.index("、", start) + 1
+    m = CLAUSE_END.search(text, marker_end)
+    end = m.start() if m else len(text)
+    if m and m.group() in SENTENCE_ENDS:
+        end += 1
+    end = _better_boundary(text, start, marker_end, end)
+    if end - marker_end < MIN_HEADING or end - start > MAX_HEADING:
+        return None
+    return end
+
+
+def _better_boundary(text: str, start: int, marker_end: int, end: int) -> int:
+    """A space in the clause, a sub-marker glued into it (一、总体要求（一）指导思想) or an opening phrase
+    glued onto its end (…的重要意义去年以来，) ends the heading earlier than its punctuation."""
+    clause = text[marker_end:end]
+    space = re.search(r"[\s\u3000]", clause.strip())
+    if space:
+        return marker_end + len(clause) - len(clause.lstrip()) + space.start()
+    glued = glued_marker(text[start : end + 1], marker_end - start)
+    if glued is not None:
+        return start + glued
+    for opener in OPENERS:
+        if clause.endswith(opener) and len(clause) - len(opener) >= MIN_HEADING + 2:
+            return end - len(opener)
+    year_is = YEAR_IS.search(clause, MIN_HEADING + 2)
+    return marker_end + year_is.start() if year_is else end
+
+
+# --------------------------------------------------------------------------- splitting one paragraph
+
+
+def _split_paragraph(block: Paragraph, starts: list[int]) -> list[Paragraph]:
+    """The paragraph cut into: the text before the first heading, then per heading its line and the
+    paragraphs of its text."""
+    text = block.text
+    depths = _quote_depths(text)
+    cuts: list[int] = []
+    for start in starts:
+        end = _heading_end(text, start)
+        cuts += _body_cuts(text, cuts[-1] if cuts else 0, start, depths) + [start, end]
+    cuts += _body_cuts(text, cuts[-1], len(text), depths)
+    # Cut from the end: the part before a cut keeps its offsets (the part after loses leading spaces).
+    pieces, spans = [], block.spans
+    for cut in reversed(cuts):
+        spans, tail = split_spans(spans, cut)
+        pieces.append(tail)
+    pieces.append(spans)
+    return [replace(block, spans=s) for s in reversed(pieces) if plain_text(s).strip()]
+
+
+def _body_cuts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
+    """Offsets inside text[start:end] where a new paragraph begins: before an in-order series of
+    sub-markers after sentence ends, and, where a stretch is still long, at sentence ends."""
+    clues = _sub_marker_cuts(text, start, end, depths) + _address_cuts(text, start, end, depths)
+    bounds = [start, *sorted(set(clues)), end]
+    cuts: list[int] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        if a > start:
+            cuts.append(a)
+        cuts += _sentence_cuts(text, a, b, depths)
+    return cuts
+
+
+def _sub_marker_cuts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
+    for pattern in SUB_MARKERS:
+        found: list[tuple[int, int]] = []
+        for offset in [start, *_sentence_starts(text, start, end, depths)]:
+            m = pattern.match(text, offset)
+            if m and not depths[offset]:
+                word = m.group(1)
+                number = {"首先": 1, "其次": 2, "再次": 3}.get(word) or chinese_numeral(word)
+                if number == len(found) + 1 or (word == "最后" and found):
+                    found.append((offset, number))
+        if len(found) >= 2:
+            return [offset for offset, _ in found]
+    return []
+
+
+def _address_cuts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
+    """Sentences that address the audience (同志们，…) open a paragraph in a speech."""
+    return [o for o in _sentence_starts(text, start, end, depths) if text.startswith(ADDRESS, o)]
+
+
+def _sentence_starts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
+    """Offsets in text[start:end] where a sentence begins after a sentence end outside quotations."""
+    starts = []
+    for m in re.finditer(rf"[{SENTENCE_ENDS}][{re.escape(AFTER_END)}]*", text[start:end]):
+        offset = start + m.end()
+        if offset < end and not depths[start + m.start()]:
+            starts.append(offset)
+    return starts
+
+
+def _sentence_cuts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
+    """Paragraph breaks in a stretch without other clues: at the first sentence end after every
+    PARAGRAPH_TARGET characters, so that no paragraph is cut inside a sentence."""
+    cuts, last = [], start
+    for offset in _sentence_starts(text, start, end, depths):
+        if offset - last >= PARAGRAPH_TARGET and end - offset >= PARAGRAPH_TARGET // 3:
+            cuts.append(offset)
+            last = offset
+    return cuts
