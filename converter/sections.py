@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .model import Block, Message, Paragraph, Section, Span, warning
+from .model import Block, Message, Paragraph, Section, Span, merge_spans, plain_text, warning
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CN_DIGITS = "零〇一二三四五六七八九十百两"
@@ -171,6 +171,51 @@ def glued_marker(text: str, start: int) -> int | None:
         if m and m.start() <= MAX_STANDALONE:
             return m.start()
     return None
+
+
+def join_marker_lines(blocks: list[Block]) -> list[Block]:
+    """A marker alone on its line, its text on the next line (一要 ⏎ 加强组织领导，…; 第一， ⏎ …;
+    （一） ⏎ …), is one paragraph, as if they stood on one line; so is a marker ended by a line break."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if _continues_lone_marker(prev, block):
+            out[-1] = replace(
+                prev, spans=merge_spans(_strip_trailing(prev.spans) + _strip_leading(block.spans))
+            )
+        else:
+            out.append(_join_marker_break(block))
+    return out
+
+
+def _continues_lone_marker(prev: Block | None, block: Block) -> bool:
+    return (
+        isinstance(prev, Paragraph)
+        and isinstance(block, Paragraph)
+        and prev.heading_level == block.heading_level
+        and _is_lone_marker(prev.text)
+        and bool(block.text.strip())
+        and find_marker(block.text.lstrip(" \t\u3000")) is None
+    )
+
+
+def _is_lone_marker(text: str) -> bool:
+    """一要, 第一，, 首先，, 一、, （一）: a numbering marker with nothing after it but punctuation.
+    第一部分/第一章 alone are headings of their own (the title often follows on the next line)."""
+    text = text.strip(" \t\u3000")
+    found = find_marker(text)
+    return bool(found) and found[0] != "part" and not text[found[2] :].strip(" \t\u3000，,、：:．.")
+
+
+def _join_marker_break(block: Block) -> Block:
+    """A paragraph whose first line is only a marker ("一要<br>加强组织领导，…") loses that line break."""
+    if not isinstance(block, Paragraph):
+        return block
+    breaks = [i for i, span in enumerate(block.spans) if span.kind == "break"]
+    if not breaks or not _is_lone_marker(plain_text(block.spans[: breaks[0]])):
+        return block
+    first = breaks[0]
+    return replace(block, spans=merge_spans(block.spans[:first] + block.spans[first + 1 :]))
 
 
 def split_glued_headings(blocks: list[Block]) -> list[Block]:
@@ -414,7 +459,7 @@ def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tup
     blocks = list(blocks)
     chinese = language == "zh" or (language is None and _mostly_chinese(blocks))
     if chinese:
-        blocks = split_glued_headings(blocks)
+        blocks = split_glued_headings(join_marker_lines(blocks))
     cands, messages = explicit_headings(blocks)
     if chinese:
         numbered = drop_typed_contents(
