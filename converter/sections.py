@@ -74,6 +74,9 @@ SENTENCE_END = "。！？!?；;"
 LIST_LIKE = ("arabic", "paren_arabic")  # families that number list items as often as headings
 MAX_LEAD = 100  # a "lead sentence" longer than this is body text, not a heading
 MAX_STANDALONE = 60  # a standalone heading line is at most this long
+PART_TITLE = "part_title"  # the family of unnumbered part titles found by find_part_titles
+MAX_PART_TITLE = 30  # a part title line is at most this long
+MAX_LEAD_IN = 4  # paragraphs that may stand between a part title and the 一、 that restarts under it
 
 
 def chinese_numeral(text: str) -> int:
@@ -348,7 +351,7 @@ def keep_sequences(cands: list[Candidate]) -> list[Candidate]:
 def _rank(family: str, order: list[str]) -> int:
     if family.startswith("font:"):
         return order.index(family[5:])
-    if family == "unnumbered":
+    if family in ("unnumbered", PART_TITLE):
         return 0
     return order.index(family)
 
@@ -398,6 +401,112 @@ def assign_levels(cands: list[Candidate]) -> None:
             stack.pop()
         cand.level = (stack[-1][1] if stack else 0) + 1
         stack.append((rank, cand.level))
+
+
+# --------------------------------------------------------------------------- unnumbered part titles
+
+
+def find_part_titles(blocks: list[Block], cands: list[Candidate]) -> list[Candidate]:
+    """Add the unnumbered part titles of a long report (过去一年工作回顾 / 今年政府工作任务 / 结束语) to
+    the kept candidates, one level above the 一、 series. No single rule decides; the evidence together:
+      - the line looks like a title: short, no sentence punctuation, its own paragraph, body text after it;
+      - the top numbering restarts at 一、 right after it (a few lead-in paragraphs may come between):
+        at least one line must show this, and the line before the first series counts then too;
+      - similar lines recur: at least two part titles, and a line without a restart after it must look
+        like those that have one (same font, bold and centring, so an emphasised sentence does not);
+      - it does not sit inside a series (一、 before it and 二、 after it make it body text).
+    Date lines, signatures and the speaker and date under the title are not part titles."""
+    top = _top_family(cands)
+    if top is None:
+        return cands
+    tops = [c for c in cands if c.family == top]
+    taken = {c.index for c in cands if not c.family.startswith(("font:", "unnumbered"))}
+    lines = _title_lines(blocks, taken)
+    anchors = _restart_anchors(lines, tops, taken)
+    if not any(restarts for restarts in anchors.values()):
+        return cands
+    styles = {_line_style(blocks[i]) for i in anchors}
+    parts = set(anchors) | {
+        i
+        for i in lines
+        if blocks[i].text.strip() in UNNUMBERED_PARTS
+        or (_line_style(blocks[i]) in styles and not _inside_series(i, tops))
+    }
+    if len(parts) < 2:
+        return cands
+    kept = [c for c in cands if c.index not in parts]
+    found = [Candidate(i, PART_TITLE, 0, len(blocks[i].text.rstrip())) for i in parts]
+    return sorted(kept + found, key=lambda c: c.index)
+
+
+def _top_family(cands: list[Candidate]) -> str | None:
+    """The shallowest numbering family in use, when unnumbered parts can stand above it."""
+    numbered = [c.family for c in cands if c.family in FAMILIES]
+    top = min(numbered, key=list(FAMILIES).index, default=None)
+    return None if top == "part" else top
+
+
+def _title_lines(blocks: list[Block], taken: set[int]) -> list[int]:
+    """Indexes of the paragraphs that could be part titles: title-shaped, after the first body
+    paragraph (the speaker and date lines under the title are above it) and followed by text."""
+    body = [isinstance(b, Paragraph) and _is_body(b.text) for b in blocks]
+    first_body = body.index(True) if True in body else len(blocks)
+    return [
+        i
+        for i in range(first_body + 1, len(blocks) - 1)
+        if i not in taken and _is_title_shaped(blocks[i]) and (body[i + 1] or i + 1 in taken)
+    ]
+
+
+DATE_LINE = re.compile(
+    r"[（(]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年"
+    r"(?:\s*[\d一二三四五六七八九十]{1,2}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?)?\s*[）)]?"
+)
+SPEAKER_LIKE = re.compile(r"\S{1,20}[\s\u3000]+[\u4e00-\u9fff·]{2,4}")
+
+
+def _is_title_shaped(block: Block) -> bool:
+    """A short line of Chinese with no sentence punctuation that is no date, name or numbered line."""
+    if not isinstance(block, Paragraph):
+        return False
+    text = block.text.strip()
+    return (
+        2 <= len(text) <= MAX_PART_TITLE
+        and HAN_RE.search(text) is not None
+        and not any(c in text for c in "。！？!?；;，,：:\n")
+        and not text.startswith(("—", "－", "-", "（", "(", "“", "《"))
+        and find_marker(text) is None
+        and not DATE_LINE.fullmatch(text)
+        and not SPEAKER_LIKE.fullmatch(text)
+    )
+
+
+def _restart_anchors(lines: list[int], tops: list[Candidate], taken: set[int]) -> dict[int, bool]:
+    """Title lines that a 一、 follows within MAX_LEAD_IN paragraphs, with nothing numbered between:
+    {index: True when an earlier series exists (the numbering restarts), False for the first series}."""
+    anchors: dict[int, bool] = {}
+    for first in (c for c in tops if c.number == 1):
+        before = [i for i in lines if i < first.index]
+        if not before or first.index - before[-1] - 1 > MAX_LEAD_IN:
+            continue
+        line = before[-1]
+        if any(i in taken for i in range(line + 1, first.index)):
+            continue
+        anchors[line] = any(c.index < line for c in tops)
+    return anchors
+
+
+def _line_style(block: Paragraph) -> tuple:
+    """What a styled source says about a line's look: its font, bold, centring and heading mark (a
+    PDF marks lines set larger than the body as headings)."""
+    return ((block.font or "").strip(), block.all_bold, block.centered, block.heading_level)
+
+
+def _inside_series(index: int, tops: list[Candidate]) -> bool:
+    """True when the top numbering goes on across the line (二、 before it, 三、 after it)."""
+    before = [c for c in tops if c.index < index]
+    after = [c for c in tops if c.index > index]
+    return bool(before and after) and 0 < after[0].number - before[-1].number <= MAX_GAP
 
 
 # --------------------------------------------------------------------------- explicit headings
@@ -463,7 +572,8 @@ def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tup
     cands, messages = explicit_headings(blocks)
     if chinese:
         numbered = drop_typed_contents(
-            keep_sequences(drop_front_lines(blocks, chinese_candidates(blocks))), blocks
+            find_part_titles(blocks, keep_sequences(drop_front_lines(blocks, chinese_candidates(blocks)))),
+            blocks,
         )
         structural = [c for c in numbered if not c.family.startswith("point")]
         if cands and len(structural) <= len(cands):
@@ -474,7 +584,8 @@ def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tup
             cands = _merge_points(cands, points)
         else:
             # The typed numbering is the outline (styled lines outside it are usually stray styles).
-            if cands:
+            outline = {c.index for c in numbered}
+            if any(c.index not in outline for c in cands):
                 messages.append(
                     warning(
                         "heading-styles-ignored",
