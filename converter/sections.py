@@ -644,8 +644,9 @@ def _is_front_candidate(cand: Candidate, blocks: list[Block], body: list[bool], 
 
 
 def _is_body(text: str) -> bool:
+    """A sentence or a long line; a ——在…上的讲话 subtitle under the title is not body text, however long."""
     text = text.strip()
-    return len(text) > 30 or text[-1:] in "。！？"
+    return (len(text) > 30 or text[-1:] in "。！？") and not text.startswith(("—", "－"))
 
 
 def _merge_points(explicit: list[Candidate], points: list[Candidate]) -> list[Candidate]:

@@ -141,6 +141,8 @@ def _heading_end(text: str, start: int) -> int | None:
     sentence end stays with the heading), or at a better boundary inside the clause."""
     marker_end = text.index("、", start) + 1
     m = CLAUSE_END.search(text, marker_end)
+    if m and m.group() in "；;":
+        return None  # "一、资金不足；二、…" is a list item
     end = m.start() if m else len(text)
     if m and m.group() in SENTENCE_ENDS:
         end += 1
