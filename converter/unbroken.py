@@ -14,8 +14,9 @@ series and splits the run there, so that the section finder sees one heading lin
     follow sentence ends, and otherwise at sentence ends into paragraphs of a readable length; never
     inside a sentence or a quotation. Text is only split, never changed.
 
-Only documents in which no paragraph starts with 一、/二、 are touched: where the source has its own heading
-lines, those are its structure.
+Only documents in which no paragraph starts with 一、/二、 and whose run-together paragraphs hold most of
+the text are touched: where the source has its own heading lines, those are its structure, and a
+paragraph of an ordinary document that enumerates 一、…。二、… inside it stays a paragraph.
 
 Message codes:
   - sections-inferred: the sections and paragraphs were inferred from text that ran together.
@@ -30,6 +31,7 @@ from .model import Block, Message, Paragraph, plain_text, warning
 from .sections import FAMILIES, POINTS, chinese_numeral, glued_marker, split_spans
 
 MIN_UNBROKEN = 300  # a paragraph shorter than this is a paragraph, not a whole speech run together
+RUN_SHARE = 0.6  # share of the text the run-together paragraphs must hold
 MAX_HEADING = 60  # an inferred heading longer than this is a sentence: the marker is not taken
 MIN_HEADING = 2  # characters a heading needs after its marker
 PARAGRAPH_TARGET = 150  # split a long stretch at the first sentence end after this many characters
@@ -71,7 +73,7 @@ def split_unbroken(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], list[M
     if any(_starts_with_section_marker(b) for b in blocks if not _is_long(b)):
         return blocks, []
     series = _heading_series(blocks)
-    if len(series) < 2:
+    if len(series) < 2 or not _mostly_run_together(blocks, {i for i, _ in series}):
         return blocks, []
     out: list[Block] = []
     for i, block in enumerate(blocks):
@@ -83,6 +85,13 @@ def split_unbroken(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], list[M
         "Check the headings against the source."
     )
     return tuple(out), [warning("sections-inferred", text)]
+
+
+def _mostly_run_together(blocks: tuple[Block, ...], runs: set[int]) -> bool:
+    """The paragraphs holding the series hold most of the text: a whole speech run together, not a
+    paragraph of an ordinary document that enumerates a few points."""
+    total = sum(len(b.text) for b in blocks if isinstance(b, Paragraph))
+    return sum(len(blocks[i].text) for i in runs) >= RUN_SHARE * total
 
 
 def _is_long(block: Block) -> bool:

@@ -101,6 +101,19 @@ def test_a_document_with_its_own_heading_lines_is_left_alone():
     assert split(*texts) == (texts, [])
 
 
+def test_an_enumeration_inside_one_paragraph_of_an_ordinary_document_is_left_alone():
+    enumeration = "主要做法是：一、建立包抓机制。" + FILLER + "二、强化督查考核。" + FILLER
+    texts = [
+        "（一）加强组织领导",
+        enumeration,
+        "（二）完善工作机制",
+        FILLER * 2,
+        "（三）强化考核问效",
+        FILLER,
+    ]
+    assert split(*texts) == (texts, [])
+
+
 def test_the_series_may_run_on_across_paragraphs():
     first, second = INTRO + "一、抓项目。" + FILLER * 2, "二、抓民生。" + FILLER + "三、抓改革。" + FILLER
     texts, codes = split(first, second)
