@@ -5,13 +5,21 @@ Where headings come from, in order of trust:
      headings: a heading style on a paragraph of several sentences is body text;
   2. otherwise, in Chinese text, the official-document numbering hierarchy
      第一部分/第一章 > 一、 > （一） > 1. / 1、 > （1）, the shallowest level present becoming level 1;
-     unnumbered part titles (结束语, or short lines set in 黑体/楷体) join it;
+     unnumbered part titles (结束语, or short lines set in 黑体/楷体) join it, and the unnumbered part
+     titles of a long report (过去一年工作回顾 / 今年政府工作任务) stand one level above the 一、 series
+     that restarts under each of them (`find_part_titles`);
   3. in other languages, short standalone bold lines.
 Enumerated points (首先/其次/第三/最后, 一是/二是, 一要/二要, 第一，/第二，) become the level below
 the section they sit in, but only when they form a sequence starting at one.
 
 A heading that starts a paragraph ("（一）大力推进…建设。充分发挥…") is split: its lead sentence
-becomes the heading and the rest stays body text.
+becomes the heading and the rest stays body text. A marker alone on its line (一要 ⏎ 加强组织领导，…)
+is first joined to the line after it, so that both forms give the same page.
+
+What a reader can pass as evidence, on each `Paragraph`: `heading_level` (a heading the source marks),
+`font` (the East Asian font name: 黑体, 楷体_GB2312, 小标宋…), `centered`, and bold spans. Part titles
+are told from emphasised lines by these: a line without a restart after it must look like the part
+titles that have one. Sections in text that runs together are inferred before this (`unbroken`).
 
 Message codes:
   - heading-style-on-body-text: a paragraph styled as a heading reads as body text and was kept as text.
