@@ -462,8 +462,17 @@ def _title_lines(blocks: list[Block], taken: set[int]) -> list[int]:
     return [
         i
         for i in range(first_body + 1, len(blocks) - 1)
-        if i not in taken and _is_title_shaped(blocks[i]) and (body[i + 1] or i + 1 in taken)
+        if i not in taken and _is_title_shaped(blocks[i]) and (_is_text(blocks[i + 1]) or i + 1 in taken)
     ]
+
+
+def _is_text(block: Block) -> bool:
+    """Text a title can stand over: a table or list, or a paragraph with punctuation or of some length
+    (a line a PDF broke off its paragraph counts; a date or a name under a signature does not)."""
+    if not isinstance(block, Paragraph):
+        return True
+    text = block.text.strip()
+    return len(text) > MAX_PART_TITLE or any(c in text for c in "。！？!?；;，,：:")
 
 
 DATE_LINE = re.compile(
