@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .model import Block, Message, Paragraph, plain_text, warning
+from .model import Block, Message, Paragraph, Span, plain_text, warning
 from .sections import FAMILIES, POINTS, chinese_numeral, glued_marker, split_spans
 
 MIN_UNBROKEN = 300  # a paragraph shorter than this is a paragraph, not a whole speech run together
@@ -197,7 +197,12 @@ def _split_paragraph(block: Paragraph, starts: list[int]) -> list[Paragraph]:
         spans, tail = split_spans(spans, cut)
         pieces.append(tail)
     pieces.append(spans)
-    return [replace(block, spans=s) for s in reversed(pieces) if plain_text(s).strip()]
+    return [replace(block, spans=s) for s in reversed(pieces) if _has_content(s)]
+
+
+def _has_content(spans: tuple[Span, ...]) -> bool:
+    """Text, an image or a note mark: a piece with none of them is only the space a cut left behind."""
+    return bool(plain_text(spans).strip()) or any(s.kind in ("image", "note") for s in spans)
 
 
 def _body_cuts(text: str, start: int, end: int, depths: list[int]) -> list[int]:

@@ -123,3 +123,17 @@ def test_the_series_may_run_on_across_paragraphs():
         "三、抓改革。",
     ]
     assert codes == ["sections-inferred"]
+
+
+def test_images_and_note_marks_inside_the_run_are_kept():
+    spans = (
+        Span(INTRO),
+        Span("photo", kind="image", src="photo.png"),
+        Span("一、抓项目。" + FILLER),
+        Span("1", kind="note"),
+        Span("二、抓民生。" + FILLER),
+    )
+    blocks, _ = split_unbroken((Paragraph(spans),))
+    kinds = [s.kind for b in blocks for s in b.spans]
+    assert kinds.count("image") == 1 and kinds.count("note") == 1
+    assert "".join(b.text for b in blocks) == Paragraph(spans).text
