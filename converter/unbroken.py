@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import NamedTuple
 
 from .model import Block, Message, Paragraph, Span, plain_text, warning
 from .sections import FAMILIES, POINTS, chinese_numeral, glued_marker, split_spans
@@ -33,6 +34,7 @@ from .sections import FAMILIES, POINTS, chinese_numeral, glued_marker, split_spa
 MIN_UNBROKEN = 300  # a paragraph shorter than this is a paragraph, not a whole speech run together
 RUN_SHARE = 0.6  # share of the text the run-together paragraphs must hold
 MAX_HEADING = 60  # an inferred heading longer than this is a sentence: the marker is not taken
+MAX_CLAUSES = 3  # clauses a heading may run on over to differ from the others of its series
 MIN_HEADING = 2  # characters a heading needs after its marker
 PARAGRAPH_TARGET = 150  # split a long stretch at the first sentence end after this many characters
 SENTENCE_ENDS = "。！？!?"
@@ -73,12 +75,13 @@ def split_unbroken(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], list[M
     if any(_starts_with_section_marker(b) for b in blocks if not _is_long(b)):
         return blocks, []
     series = _heading_series(blocks)
-    if len(series) < 2 or not _mostly_run_together(blocks, {i for i, _ in series}):
+    if len(series) < 2 or not _mostly_run_together(blocks, {h.block for h in series}):
         return blocks, []
+    series = _distinct_headings(blocks, series)
     out: list[Block] = []
     for i, block in enumerate(blocks):
-        starts = [pos for index, pos in series if index == i]
-        out.extend(_split_paragraph(block, starts) if starts else [block])
+        headings = [h for h in series if h.block == i]
+        out.extend(_split_paragraph(block, headings) if headings else [block])
     text = (
         f"The text runs together with no paragraph breaks: its {len(series)} sections (一、二、…) were "
         "inferred from the numbering inside it, and its paragraphs were split at sentence ends. "
@@ -105,16 +108,47 @@ def _starts_with_section_marker(block: Block) -> bool:
 # --------------------------------------------------------------------------- the heading series
 
 
-def _heading_series(blocks: tuple[Block, ...]) -> list[tuple[int, int]]:
-    """(block index, offset) of each marker of the in-order series 一、 二、 三、… across the long paragraphs."""
-    series: list[tuple[int, int]] = []
+class Heading(NamedTuple):
+    """An inferred heading: the paragraph it is in and where it starts and ends there."""
+
+    block: int
+    start: int
+    end: int
+
+
+def _heading_series(blocks: tuple[Block, ...]) -> list[Heading]:
+    """The headings of the in-order series 一、 二、 三、… across the long paragraphs."""
+    series: list[Heading] = []
     for i, block in enumerate(blocks):
         if not _is_long(block):
             continue
         for pos, number in _marker_positions(block.text):
-            if number == len(series) + 1 and _heading_end(block.text, pos) is not None:
-                series.append((i, pos))
+            end = _heading_end(block.text, pos)
+            if number == len(series) + 1 and end is not None:
+                series.append(Heading(i, pos, end))
     return series
+
+
+def _distinct_headings(blocks: tuple[Block, ...], series: list[Heading]) -> list[Heading]:
+    """Parallel headings share their first clause (一、坚守党校初心，就必须… 二、坚守党校初心，就必须…):
+    while two headings read the same, each runs on over the comma to the end of its next clause."""
+    for _ in range(MAX_CLAUSES):
+        texts = [blocks[h.block].text[h.start : h.end].split("、", 1)[1] for h in series]
+        if len(set(texts)) == len(texts):
+            break
+        longer = [_next_clause(blocks[h.block].text, h) for h in series]
+        if None in longer:
+            break
+        series = longer
+    return series
+
+
+def _next_clause(text: str, heading: Heading) -> Heading | None:
+    """The heading run on over the comma that ends it, or None where it ends otherwise or gets too long."""
+    if text[heading.end : heading.end + 1] not in ("，", ","):
+        return None
+    end = _clause_end(text, heading.start, heading.end + 1)
+    return heading._replace(end=end) if end - heading.start <= MAX_HEADING else None
 
 
 def _marker_positions(text: str) -> list[tuple[int, int]]:
@@ -152,13 +186,20 @@ def _heading_end(text: str, start: int) -> int | None:
     m = CLAUSE_END.search(text, marker_end)
     if m and m.group() in "；;":
         return None  # "一、资金不足；二、…" is a list item
-    end = m.start() if m else len(text)
-    if m and m.group() in SENTENCE_ENDS:
-        end += 1
-    end = _better_boundary(text, start, marker_end, end)
+    end = _clause_end(text, start, marker_end)
     if end - marker_end < MIN_HEADING or end - start > MAX_HEADING:
         return None
     return end
+
+
+def _clause_end(text: str, start: int, clause_start: int) -> int:
+    """Where the clause from clause_start ends as part of the heading that begins at start: before its
+    punctuation mark (after it, for a sentence end), or at a better boundary inside it."""
+    m = CLAUSE_END.search(text, clause_start)
+    end = m.start() if m else len(text)
+    if m and m.group() in SENTENCE_ENDS:
+        end += 1
+    return _better_boundary(text, start, clause_start, end)
 
 
 def _better_boundary(text: str, start: int, marker_end: int, end: int) -> int:
@@ -181,15 +222,15 @@ def _better_boundary(text: str, start: int, marker_end: int, end: int) -> int:
 # --------------------------------------------------------------------------- splitting one paragraph
 
 
-def _split_paragraph(block: Paragraph, starts: list[int]) -> list[Paragraph]:
+def _split_paragraph(block: Paragraph, headings: list[Heading]) -> list[Paragraph]:
     """The paragraph cut into: the text before the first heading, then per heading its line and the
     paragraphs of its text."""
     text = block.text
     depths = _quote_depths(text)
     cuts: list[int] = []
-    for start in starts:
-        end = _heading_end(text, start)
-        cuts += _body_cuts(text, cuts[-1] if cuts else 0, start, depths) + [start, end]
+    for heading in headings:
+        previous = cuts[-1] if cuts else 0
+        cuts += _body_cuts(text, previous, heading.start, depths) + [heading.start, heading.end]
     cuts += _body_cuts(text, cuts[-1], len(text), depths)
     # Cut from the end: the part before a cut keeps its offsets (the part after loses leading spaces).
     pieces, spans = [], block.spans

@@ -72,6 +72,20 @@ def test_the_heading_is_the_clause_its_marker_begins_or_a_better_boundary(start,
     assert codes == ["sections-inferred"]
 
 
+def test_parallel_headings_run_on_over_their_shared_first_clause():
+    texts, _ = split(
+        INTRO
+        + "一、坚守初心，就必须服务大局围绕中心，"
+        + FILLER
+        + "二、坚守初心，就必须培养干部党校是主阵地。"
+        + FILLER
+    )
+    assert [t for t in texts if t.startswith(("一、", "二、"))] == [
+        "一、坚守初心，就必须服务大局围绕中心",
+        "二、坚守初心，就必须培养干部党校是主阵地。",
+    ]
+
+
 LOOK_ALIKES = {
     "inside-a-quotation": INTRO
     + "他强调：“今年要做好两件事。一、要抓项目。二、要抓产业。”"
