@@ -25,6 +25,7 @@ Message codes:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -38,9 +39,11 @@ MAX_CLAUSES = 3  # clauses a heading may run on over to differ from the others o
 MIN_HEADING = 2  # characters a heading needs after its marker
 PARAGRAPH_TARGET = 150  # split a long stretch at the first sentence end after this many characters
 SENTENCE_ENDS = "。！？!?"
+LOOK_BACK = 8  # characters before a marker searched for the sentence end it follows
 AFTER_END = "”’」』）)\"' \u3000"  # what may stand between a sentence end and the next marker
 CLAUSE_END = re.compile(r"[，,。！？!?；;：:]")
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『《", "”’」』》"
+QUOTE = re.compile(f"[{OPEN_QUOTES}{CLOSE_QUOTES}]")
 CN_MARKER = re.compile(r"([零〇一二三四五六七八九十两]{1,3})、")
 LIST_AFTER_MARKER = re.compile(r"[零〇一二三四五六七八九十两]")  # 一、二、三等奖, 一、二线城市
 # Phrases that open a paragraph; glued onto the end of a heading clause they mark where it really ends.
@@ -154,10 +157,10 @@ def _next_clause(text: str, heading: Heading) -> Heading | None:
 def _marker_positions(text: str) -> list[tuple[int, int]]:
     """(offset, number) of the 一、-style markers that could start a section: after a sentence end or a
     colon, outside quotation marks, and not the first item of a list such as 一、二、三等奖."""
-    depths = _quote_depths(text)
+    depths = QuoteDepths(text)
     found = []
     for m in CN_MARKER.finditer(text):
-        before = text[: m.start()].rstrip(AFTER_END)
+        before = text[max(m.start() - LOOK_BACK, 0) : m.start()].rstrip(AFTER_END)
         if m.start() and (not before or before[-1] not in SENTENCE_ENDS + "：:"):
             continue
         if depths[m.start()] or LIST_AFTER_MARKER.match(text, m.end()):
@@ -166,17 +169,22 @@ def _marker_positions(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _quote_depths(text: str) -> list[int]:
-    """For each offset, how many quotation marks (“ 「 『 《 ‘) are open there."""
-    depths, depth = [], 0
-    for ch in text:
-        depths.append(depth)
-        if ch in OPEN_QUOTES:
-            depth += 1
-        elif ch in CLOSE_QUOTES and depth:
-            depth -= 1
-    depths.append(depth)
-    return depths
+class QuoteDepths:
+    """How many quotation marks (“ 「 『 《 ‘) are open at an offset: `depths[offset]`. Only the
+    quotation marks are stored, so a long text costs no more than its quotations."""
+
+    def __init__(self, text: str):
+        self.positions: list[int] = []
+        self.depths: QuoteDepths = []
+        depth = 0
+        for m in QUOTE.finditer(text):
+            depth = depth + 1 if m.group() in OPEN_QUOTES else max(depth - 1, 0)
+            self.positions.append(m.start())
+            self.depths.append(depth)
+
+    def __getitem__(self, offset: int) -> int:
+        before = bisect_left(self.positions, offset)  # quotation marks before the offset
+        return self.depths[before - 1] if before else 0
 
 
 def _heading_end(text: str, start: int) -> int | None:
@@ -226,7 +234,7 @@ def _split_paragraph(block: Paragraph, headings: list[Heading]) -> list[Paragrap
     """The paragraph cut into: the text before the first heading, then per heading its line and the
     paragraphs of its text."""
     text = block.text
-    depths = _quote_depths(text)
+    depths = QuoteDepths(text)
     cuts: list[int] = []
     for heading in headings:
         previous = cuts[-1] if cuts else 0
@@ -246,7 +254,7 @@ def _has_content(spans: tuple[Span, ...]) -> bool:
     return bool(plain_text(spans).strip()) or any(s.kind in ("image", "note") for s in spans)
 
 
-def _body_cuts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
+def _body_cuts(text: str, start: int, end: int, depths: QuoteDepths) -> list[int]:
     """Offsets inside text[start:end] where a new paragraph begins: before an in-order series of
     sub-markers after sentence ends, and, where a stretch is still long, at sentence ends."""
     clues = _sub_marker_cuts(text, start, end, depths) + _address_cuts(text, start, end, depths)
@@ -259,7 +267,7 @@ def _body_cuts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
     return cuts
 
 
-def _sub_marker_cuts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
+def _sub_marker_cuts(text: str, start: int, end: int, depths: QuoteDepths) -> list[int]:
     for pattern in SUB_MARKERS:
         found: list[tuple[int, int]] = []
         for offset in [start, *_sentence_starts(text, start, end, depths)]:
@@ -274,12 +282,12 @@ def _sub_marker_cuts(text: str, start: int, end: int, depths: list[int]) -> list
     return []
 
 
-def _address_cuts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
+def _address_cuts(text: str, start: int, end: int, depths: QuoteDepths) -> list[int]:
     """Sentences that address the audience (同志们，…) open a paragraph in a speech."""
     return [o for o in _sentence_starts(text, start, end, depths) if text.startswith(ADDRESS, o)]
 
 
-def _sentence_starts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
+def _sentence_starts(text: str, start: int, end: int, depths: QuoteDepths) -> list[int]:
     """Offsets in text[start:end] where a sentence begins after a sentence end outside quotations."""
     starts = []
     for m in re.finditer(rf"[{SENTENCE_ENDS}][{re.escape(AFTER_END)}]*", text[start:end]):
@@ -289,7 +297,7 @@ def _sentence_starts(text: str, start: int, end: int, depths: list[int]) -> list
     return starts
 
 
-def _sentence_cuts(text: str, start: int, end: int, depths: list[int]) -> list[int]:
+def _sentence_cuts(text: str, start: int, end: int, depths: QuoteDepths) -> list[int]:
     """Paragraph breaks in a stretch without other clues: at the first sentence end after every
     PARAGRAPH_TARGET characters, so that no paragraph is cut inside a sentence."""
     cuts, last = [], start
