@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from .model import Block, Message, Paragraph, Span, plain_text, warning
-from .sections import FAMILIES, POINTS, chinese_numeral, glued_marker, split_spans
+from .sections import FAMILIES, LAST, POINTS, WORD_ORDINALS, chinese_numeral, glued_marker, split_spans
 
 MIN_UNBROKEN = 300  # a paragraph shorter than this is a paragraph, not a whole speech run together
 RUN_SHARE = 0.6  # share of the text the run-together paragraphs must hold
@@ -175,7 +175,7 @@ class QuoteDepths:
 
     def __init__(self, text: str):
         self.positions: list[int] = []
-        self.depths: QuoteDepths = []
+        self.depths: list[int] = []
         depth = 0
         for m in QUOTE.finditer(text):
             depth = depth + 1 if m.group() in OPEN_QUOTES else max(depth - 1, 0)
@@ -268,17 +268,18 @@ def _body_cuts(text: str, start: int, end: int, depths: QuoteDepths) -> list[int
 
 
 def _sub_marker_cuts(text: str, start: int, end: int, depths: QuoteDepths) -> list[int]:
+    """Where the sub-markers of one kind (（一）（二）…, 一是 二是…, 首先 其次…最后) begin sentences in
+    order from one, at least two of them: each starts a paragraph."""
     for pattern in SUB_MARKERS:
-        found: list[tuple[int, int]] = []
+        found: list[int] = []
         for offset in [start, *_sentence_starts(text, start, end, depths)]:
             m = pattern.match(text, offset)
             if m and not depths[offset]:
-                word = m.group(1)
-                number = {"首先": 1, "其次": 2, "再次": 3}.get(word) or chinese_numeral(word)
-                if number == len(found) + 1 or (word == "最后" and found):
-                    found.append((offset, number))
+                number = WORD_ORDINALS.get(m.group(1)) or chinese_numeral(m.group(1))
+                if number == len(found) + 1 or (number == LAST and found):
+                    found.append(offset)
         if len(found) >= 2:
-            return [offset for offset, _ in found]
+            return found
     return []
 
 
