@@ -93,13 +93,14 @@ def report_lines(*, styled_emphasis: bool = False) -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------- 2. markers alone on a line
 
-# Copied text in which each enumerated marker stands on a line of its own. Look-alikes: 首先 without
-# punctuation opening a sentence (no marker), and a marker line followed by another marker line.
+# Copied text in which each enumerated marker stands on a line of its own. Look-alikes: 首先 opening a
+# sentence without a comma (no marker), and the closing address to the audience.
 MARKER_LINES_TITLE = "在全县安全生产工作会议上的讲话"
 MARKER_LINES = [
     MARKER_LINES_TITLE,
     "同志们：",
-    "今天召开全县安全生产工作会议，主要任务是分析形势、部署工作。下面，我讲三点意见。",
+    "今天召开全县安全生产工作会议，主要任务是分析形势、部署工作。",
+    "首先感谢同志们一年来的辛勤付出。下面，我讲三点意见。",
     "一、清醒认识当前安全生产形势",
     "今年以来，全县安全生产形势总体平稳，但事故隐患依然较多。",
     "首先，",

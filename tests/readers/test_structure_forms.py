@@ -134,6 +134,8 @@ def test_markers_alone_on_their_line_in_every_form(tmp_path, form):
     speech, title, codes = convert(tmp_path, form, marker_lines())
     assert title == MARKER_LINES_TITLE
     assert outline(speech.body) == MARKER_LINES_OUTLINE
+    assert "首先感谢同志们一年来的辛勤付出。下面，我讲三点意见。" in [b.text for b in speech.body.blocks]
+    assert texts_in_order(speech.body)[-1] == MARKER_LINES[-1]
     assert "sections-inferred" not in codes
 
 
