@@ -26,6 +26,7 @@ from .model import ConversionError, Document, Media, Message, Speech, warning
 from .readers import FORMAT_NAMES, office, reader_for
 from .sections import HAN_RE, find_sections
 from .typography import find_round_trip_damage, repair_block, repair_text
+from .unbroken import split_unbroken
 
 READING_SPEED = {"characters": 400, "words": 200}  # per minute: Chinese characters, English words
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".emf", ".wmf"}
@@ -113,6 +114,8 @@ def build_speech(doc: Document, source: Path, overrides: dict) -> tuple[Speech, 
     if _is_chinese(language_hint, body, title):
         body = tuple(repair_block(b, repairs) for b in body)
         title = repair_text(title, repairs) if title else title
+        body, inferred = split_unbroken(body)
+        messages.extend(inferred)
     metadata = build_metadata(doc, title, body, source, overrides)
     root, section_messages = find_sections(body, metadata.language)
     messages.extend(section_messages)

@@ -5,13 +5,21 @@ Where headings come from, in order of trust:
      headings: a heading style on a paragraph of several sentences is body text;
   2. otherwise, in Chinese text, the official-document numbering hierarchy
      第一部分/第一章 > 一、 > （一） > 1. / 1、 > （1）, the shallowest level present becoming level 1;
-     unnumbered part titles (结束语, or short lines set in 黑体/楷体) join it;
+     unnumbered part titles (结束语, or short lines set in 黑体/楷体) join it, and the unnumbered part
+     titles of a long report (过去一年工作回顾 / 今年政府工作任务) stand one level above the 一、 series
+     that restarts under each of them (`find_part_titles`);
   3. in other languages, short standalone bold lines.
 Enumerated points (首先/其次/第三/最后, 一是/二是, 一要/二要, 第一，/第二，) become the level below
 the section they sit in, but only when they form a sequence starting at one.
 
 A heading that starts a paragraph ("（一）大力推进…建设。充分发挥…") is split: its lead sentence
-becomes the heading and the rest stays body text.
+becomes the heading and the rest stays body text. A marker alone on its line (一要 ⏎ 加强组织领导，…)
+is first joined to the line after it, so that both forms give the same page.
+
+What a reader can pass as evidence, on each `Paragraph`: `heading_level` (a heading the source marks),
+`font` (the East Asian font name: 黑体, 楷体_GB2312, 小标宋…), `centered`, and bold spans. Part titles
+are told from emphasised lines by these: a line without a restart after it must look like the part
+titles that have one. Sections in text that runs together are inferred before this (`unbroken`).
 
 Message codes:
   - heading-style-on-body-text: a paragraph styled as a heading reads as body text and was kept as text.
@@ -23,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .model import Block, Message, Paragraph, Section, Span, warning
+from .model import Block, Message, Paragraph, Section, Span, merge_spans, plain_text, warning
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CN_DIGITS = "零〇一二三四五六七八九十百两"
@@ -74,6 +82,9 @@ SENTENCE_END = "。！？!?；;"
 LIST_LIKE = ("arabic", "paren_arabic")  # families that number list items as often as headings
 MAX_LEAD = 100  # a "lead sentence" longer than this is body text, not a heading
 MAX_STANDALONE = 60  # a standalone heading line is at most this long
+PART_TITLE = "part_title"  # the family of unnumbered part titles found by find_part_titles
+MAX_PART_TITLE = 30  # a part title line is at most this long
+MAX_LEAD_IN = 4  # paragraphs that may stand between a part title and the 一、 that restarts under it
 
 
 def chinese_numeral(text: str) -> int:
@@ -161,7 +172,7 @@ def lead_length(text: str, marker_end: int) -> int | None:
     return lead
 
 
-def _glued_marker(text: str, start: int) -> int | None:
+def glued_marker(text: str, start: int) -> int | None:
     """The offset of an enumeration marker glued into a heading line ("…坚决信心首先，实现…").
 
     Only distinctive markers count (首先，/其次，/第N，/（N）): 一是 or 一要 occur inside ordinary
@@ -171,6 +182,51 @@ def _glued_marker(text: str, start: int) -> int | None:
         if m and m.start() <= MAX_STANDALONE:
             return m.start()
     return None
+
+
+def join_marker_lines(blocks: list[Block]) -> list[Block]:
+    """A marker alone on its line, its text on the next line (一要 ⏎ 加强组织领导，…; 第一， ⏎ …;
+    （一） ⏎ …), is one paragraph, as if they stood on one line; so is a marker ended by a line break."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if _continues_lone_marker(prev, block):
+            out[-1] = replace(
+                prev, spans=merge_spans(_strip_trailing(prev.spans) + _strip_leading(block.spans))
+            )
+        else:
+            out.append(_join_marker_break(block))
+    return out
+
+
+def _continues_lone_marker(prev: Block | None, block: Block) -> bool:
+    return (
+        isinstance(prev, Paragraph)
+        and isinstance(block, Paragraph)
+        and prev.heading_level == block.heading_level
+        and _is_lone_marker(prev.text)
+        and bool(block.text.strip())
+        and find_marker(block.text.lstrip(" \t\u3000")) is None
+    )
+
+
+def _is_lone_marker(text: str) -> bool:
+    """一要, 第一，, 首先，, 一、, （一）: a numbering marker with nothing after it but punctuation.
+    第一部分/第一章 alone are headings of their own (the title often follows on the next line)."""
+    text = text.strip(" \t\u3000")
+    found = find_marker(text)
+    return bool(found) and found[0] != "part" and not text[found[2] :].strip(" \t\u3000，,、：:．.")
+
+
+def _join_marker_break(block: Block) -> Block:
+    """A paragraph whose first line is only a marker ("一要<br>加强组织领导，…") loses that line break."""
+    if not isinstance(block, Paragraph):
+        return block
+    breaks = [i for i, span in enumerate(block.spans) if span.kind == "break"]
+    if not breaks or not _is_lone_marker(plain_text(block.spans[: breaks[0]])):
+        return block
+    first = breaks[0]
+    return replace(block, spans=merge_spans(block.spans[:first] + block.spans[first + 1 :]))
 
 
 def split_glued_headings(blocks: list[Block]) -> list[Block]:
@@ -196,7 +252,7 @@ def _glued_cut(text: str) -> int | None:
     for pattern in FAMILIES.values():
         m = pattern.match(body)
         if m:
-            glued = _glued_marker(body, m.end())
+            glued = glued_marker(body, m.end())
             ends = [i for i in (body.find(c, m.end()) for c in "。！？!?；;，,") if i != -1]
             if glued is not None and (not ends or glued < min(ends)):
                 return offset + glued
@@ -303,7 +359,7 @@ def keep_sequences(cands: list[Candidate]) -> list[Candidate]:
 def _rank(family: str, order: list[str]) -> int:
     if family.startswith("font:"):
         return order.index(family[5:])
-    if family == "unnumbered":
+    if family in ("unnumbered", PART_TITLE):
         return 0
     return order.index(family)
 
@@ -353,6 +409,121 @@ def assign_levels(cands: list[Candidate]) -> None:
             stack.pop()
         cand.level = (stack[-1][1] if stack else 0) + 1
         stack.append((rank, cand.level))
+
+
+# --------------------------------------------------------------------------- unnumbered part titles
+
+
+def find_part_titles(blocks: list[Block], cands: list[Candidate]) -> list[Candidate]:
+    """Add the unnumbered part titles of a long report (过去一年工作回顾 / 今年政府工作任务 / 结束语) to
+    the kept candidates, one level above the 一、 series. No single rule decides; the evidence together:
+      - the line looks like a title: short, no sentence punctuation, its own paragraph, body text after it;
+      - the top numbering restarts at 一、 right after it (a few lead-in paragraphs may come between):
+        at least one line must show this, and the line before the first series counts then too;
+      - similar lines recur: at least two part titles, and a line without a restart after it must look
+        like those that have one (same font, bold and centring, so an emphasised sentence does not);
+      - it does not sit inside a series (一、 before it and 二、 after it make it body text).
+    Date lines, signatures and the speaker and date under the title are not part titles."""
+    top = _top_family(cands)
+    if top is None:
+        return cands
+    tops = [c for c in cands if c.family == top]
+    taken = {c.index for c in cands if not c.family.startswith(("font:", "unnumbered"))}
+    lines = _title_lines(blocks, taken)
+    anchors = _restart_anchors(lines, tops, taken)
+    if not any(restarts for restarts in anchors.values()):
+        return cands
+    styles = {_line_style(blocks[i]) for i in anchors}
+    parts = set(anchors) | {
+        i
+        for i in lines
+        if blocks[i].text.strip() in UNNUMBERED_PARTS
+        or (_line_style(blocks[i]) in styles and not _inside_series(i, tops))
+    }
+    if len(parts) < 2:
+        return cands
+    kept = [c for c in cands if c.index not in parts]
+    found = [Candidate(i, PART_TITLE, 0, len(blocks[i].text.rstrip())) for i in parts]
+    return sorted(kept + found, key=lambda c: c.index)
+
+
+def _top_family(cands: list[Candidate]) -> str | None:
+    """The shallowest numbering family in use, when unnumbered parts can stand above it."""
+    numbered = [c.family for c in cands if c.family in FAMILIES]
+    top = min(numbered, key=list(FAMILIES).index, default=None)
+    return None if top == "part" else top
+
+
+def _title_lines(blocks: list[Block], taken: set[int]) -> list[int]:
+    """Indexes of the paragraphs that could be part titles: title-shaped, after the first body
+    paragraph (the speaker and date lines under the title are above it) and followed by text."""
+    body = [isinstance(b, Paragraph) and _is_body(b.text) for b in blocks]
+    first_body = body.index(True) if True in body else len(blocks)
+    return [
+        i
+        for i in range(first_body + 1, len(blocks) - 1)
+        if i not in taken and _is_title_shaped(blocks[i]) and (_is_text(blocks[i + 1]) or i + 1 in taken)
+    ]
+
+
+def _is_text(block: Block) -> bool:
+    """Text a title can stand over: a table or list, or a paragraph with punctuation or of some length
+    (a line a PDF broke off its paragraph counts; a date or a name under a signature does not)."""
+    if not isinstance(block, Paragraph):
+        return True
+    text = block.text.strip()
+    return len(text) > MAX_PART_TITLE or any(c in text for c in "。！？!?；;，,：:")
+
+
+DATE_LINE = re.compile(
+    r"[（(]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年"
+    r"(?:\s*[\d一二三四五六七八九十]{1,2}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?)?\s*[）)]?"
+)
+SPEAKER_LIKE = re.compile(r"\S{1,20}[\s\u3000]+[\u4e00-\u9fff·]{2,4}")
+
+
+def _is_title_shaped(block: Block) -> bool:
+    """A short line of Chinese with no sentence punctuation that is no date, name or numbered line."""
+    if not isinstance(block, Paragraph):
+        return False
+    text = block.text.strip()
+    return (
+        2 <= len(text) <= MAX_PART_TITLE
+        and HAN_RE.search(text) is not None
+        and not any(c in text for c in "。！？!?；;，,：:\n")
+        and not text.startswith(("—", "－", "-", "（", "(", "“", "《"))
+        and find_marker(text) is None
+        and not DATE_LINE.fullmatch(text)
+        and not SPEAKER_LIKE.fullmatch(text)
+    )
+
+
+def _restart_anchors(lines: list[int], tops: list[Candidate], taken: set[int]) -> dict[int, bool]:
+    """Title lines that a 一、 follows within MAX_LEAD_IN paragraphs, with nothing numbered between:
+    {index: True when an earlier series exists (the numbering restarts), False for the first series}."""
+    anchors: dict[int, bool] = {}
+    for first in (c for c in tops if c.number == 1):
+        before = [i for i in lines if i < first.index]
+        if not before or first.index - before[-1] - 1 > MAX_LEAD_IN:
+            continue
+        line = before[-1]
+        if any(i in taken for i in range(line + 1, first.index)):
+            continue
+        anchors[line] = any(c.index < line for c in tops)
+    return anchors
+
+
+def _line_style(block: Paragraph) -> tuple:
+    """What a styled source says about a line's look: its font, bold, centring and heading mark (a
+    PDF marks lines set larger than the body as headings)."""
+    return ((block.font or "").strip(), block.all_bold, block.centered, block.heading_level)
+
+
+def _inside_series(index: int, tops: list[Candidate]) -> bool:
+    """True when the top numbering goes on across the line (二、 before it, 三、 after it)."""
+    before = [c for c in tops if c.index < index]
+    after = [c for c in tops if c.index > index]
+    return bool(before and after) and 0 < after[0].number - before[-1].number <= MAX_GAP
 
 
 # --------------------------------------------------------------------------- explicit headings
@@ -414,11 +585,12 @@ def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tup
     blocks = list(blocks)
     chinese = language == "zh" or (language is None and _mostly_chinese(blocks))
     if chinese:
-        blocks = split_glued_headings(blocks)
+        blocks = split_glued_headings(join_marker_lines(blocks))
     cands, messages = explicit_headings(blocks)
     if chinese:
         numbered = drop_typed_contents(
-            keep_sequences(drop_front_lines(blocks, chinese_candidates(blocks))), blocks
+            find_part_titles(blocks, keep_sequences(drop_front_lines(blocks, chinese_candidates(blocks)))),
+            blocks,
         )
         structural = [c for c in numbered if not c.family.startswith("point")]
         if cands and len(structural) <= len(cands):
@@ -429,7 +601,8 @@ def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tup
             cands = _merge_points(cands, points)
         else:
             # The typed numbering is the outline (styled lines outside it are usually stray styles).
-            if cands:
+            outline = {c.index for c in numbered}
+            if any(c.index not in outline for c in cands):
                 messages.append(
                     warning(
                         "heading-styles-ignored",
@@ -488,8 +661,9 @@ def _is_front_candidate(cand: Candidate, blocks: list[Block], body: list[bool], 
 
 
 def _is_body(text: str) -> bool:
+    """A sentence or a long line; a ——在…上的讲话 subtitle under the title is not body text, however long."""
     text = text.strip()
-    return len(text) > 30 or text[-1:] in "。！？"
+    return (len(text) > 30 or text[-1:] in "。！？") and not text.startswith(("—", "－"))
 
 
 def _merge_points(explicit: list[Candidate], points: list[Candidate]) -> list[Candidate]:

@@ -11,6 +11,16 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from structure_texts import (
+    MARKER_LINES,
+    MARKER_LINES_OUTLINE,
+    REPORT,
+    REPORT_OUTLINE,
+    STYLE,
+    STYLED_EMPHASIS,
+    marker_lines_joined,
+    report_lines,
+)
 
 from converter.model import ListItem, Paragraph, Section, Span
 from converter.sections import chinese_numeral, find_sections, split_spans
@@ -635,3 +645,192 @@ def test_a_typed_table_of_contents_is_not_a_run_of_empty_sections():
         "第二章  项目需求",
         "第三章  合同条款",
     ]
+
+
+# --------------------------------------------------------------------------- unnumbered part titles
+
+
+def report_blocks(*, styled: bool) -> tuple[Paragraph, ...]:
+    """The government work report's body (its title line taken off), plain or set as a styled source."""
+    blocks = []
+    for kind, text in report_lines(styled_emphasis=styled):
+        if kind == "title":
+            continue
+        font, is_bold, centered = STYLE[kind] if styled else (None, False, False)
+        blocks.append(Paragraph((Span(text, bold=is_bold),), font=font, centered=centered))
+    return tuple(blocks)
+
+
+@pytest.mark.parametrize("styled", [False, True], ids=["plain", "styled"])
+def test_unnumbered_part_titles_stand_one_level_above_the_numbered_sections(styled):
+    root, messages = find_sections(report_blocks(styled=styled), "zh")
+    assert outline(root) == REPORT_OUTLINE
+    assert messages == []
+
+
+def test_part_title_look_alikes_stay_body_text():
+    root, _ = find_sections(report_blocks(styled=False), "zh")
+    assert [b.text for b in root.blocks][:2] == [REPORT[1][1], REPORT[2][1]]  # subtitle and speaker
+    assert "发展是第一要务" in body_of(root, "二、聚焦强产业，发展动能不断增强。")
+    assert body_of(root, "全面加强政府自身建设")[-3:] == [REPORT[-3][1], "岚川县人民政府", "2024年1月10日"]
+
+
+def test_a_styled_emphasised_line_where_a_part_title_could_stand_stays_body_text():
+    root, _ = find_sections(report_blocks(styled=True), "zh")
+    assert STYLED_EMPHASIS in body_of(root, "三、聚焦惠民生，群众获得感明显提升。")
+
+
+PART_CASES = {
+    "parts-with-closing-words": (
+        [
+            "开场白，同志们好。",
+            "工作回顾",
+            "正文。",
+            "一、甲",
+            "二、乙",
+            "工作安排",
+            "一、丙",
+            "二、丁",
+            "结束语",
+            "谢谢。",
+        ],
+        ["1:工作回顾", "2:一、甲", "2:二、乙", "1:工作安排", "2:一、丙", "2:二、丁", "1:结束语"],
+    ),
+    "lead-in-paragraphs-before-the-series": (
+        [
+            "开场白，同志们好。",
+            "工作回顾",
+            "正文。",
+            "正文。",
+            "一、甲",
+            "二、乙",
+            "工作安排",
+            "正文。",
+            "一、丙",
+            "二、丁",
+        ],
+        ["1:工作回顾", "2:一、甲", "2:二、乙", "1:工作安排", "2:一、丙", "2:二、丁"],
+    ),
+    "text-under-a-title-broken-at-line-wraps": (
+        [
+            "开场白，同志们好。",
+            "工作回顾",
+            "2023年是开局之年。一年来，",
+            "我们主要做了以下工作：",
+            "一、甲",
+            "二、乙",
+            "工作安排",
+            "今年是关键一年，全县",
+            "要加倍努力。",
+            "一、丙",
+            "二、丁",
+        ],
+        ["1:工作回顾", "2:一、甲", "2:二、乙", "1:工作安排", "2:一、丙", "2:二、丁"],
+    ),
+    "date-and-name-lines-are-not-parts": (
+        [
+            "开场白，同志们好。",
+            "工作回顾",
+            "正文。",
+            "一、甲",
+            "二、乙",
+            "二〇二四年一月十日",
+            "正文，继续。",
+            "县长 林晓峰",
+            "正文，继续。",
+            "工作安排",
+            "正文。",
+            "一、丙",
+            "二、丁",
+        ],
+        ["1:工作回顾", "2:一、甲", "2:二、乙", "1:工作安排", "2:一、丙", "2:二、丁"],
+    ),
+    "one-restart-is-not-a-run-of-parts": (
+        [
+            "开场白，同志们好。",
+            "一、甲",
+            "正文。",
+            "二、乙",
+            "正文。",
+            "下步工作安排",
+            "正文。",
+            "一、丙",
+            "二、丁",
+        ],
+        ["1:一、甲", "1:二、乙", "1:一、丙", "1:二、丁"],
+    ),
+    "short-lines-without-numbering-stay-text": (
+        ["开场白，同志们好。", "工作回顾", "正文。", "工作安排", "正文。"],
+        [],
+    ),
+    "numbered-parts-keep-their-numbers": (
+        ["开场白。", "第一部分 回顾", "一、甲", "二、乙", "第二部分 安排", "一、丙", "二、丁"],
+        ["1:第一部分 回顾", "2:一、甲", "2:二、乙", "1:第二部分 安排", "2:一、丙", "2:二、丁"],
+    ),
+}
+
+
+@pytest.mark.parametrize("items, expected", PART_CASES.values(), ids=PART_CASES.keys())
+def test_part_titles(items, expected):
+    root, messages = sections_of(items, "zh")
+    assert outline(root) == expected
+    assert messages == []
+
+
+def test_part_titles_a_pdf_sets_larger_are_parts_above_the_typed_numbering():
+    items = ["开场白，同志们好。", para("工作回顾", heading_level=1), "正文。", "一、甲", "正文。", "二、乙"]
+    items += [para("工作安排", heading_level=1), "一、丙", "正文。", "二、丁"]
+    root, messages = sections_of(items, "zh")
+    assert outline(root) == ["1:工作回顾", "2:一、甲", "2:二、乙", "1:工作安排", "2:一、丙", "2:二、丁"]
+    assert messages == []
+
+
+# --------------------------------------------------------------------------- markers alone on a line
+
+
+def test_a_marker_alone_on_its_line_forms_one_heading_with_the_line_after_it():
+    root, messages = sections_of(MARKER_LINES[1:], "zh")
+    assert outline(root) == MARKER_LINES_OUTLINE
+    assert body_of(root, "一要加强组织领导，切实把安全责任扛在肩上。") == [
+        "各级党委政府要把安全生产摆上重要议事日程。"
+    ]
+    assert messages == []
+
+
+def test_a_marker_alone_on_its_line_gives_the_page_of_the_same_text_on_one_line():
+    assert sections_of(MARKER_LINES[1:], "zh") == sections_of(marker_lines_joined()[1:], "zh")
+
+
+def test_a_marker_ended_by_a_line_break_joins_the_text_after_the_break():
+    split = Paragraph((Span("一要"), Span("", kind="break"), Span("加强组织领导。正文。")))
+    joined = para("一要加强组织领导。正文。")
+    rest = ["二要完善机制。正文。", "三要强化考核。正文。"]
+    assert sections_of([split, *rest], "zh") == sections_of([joined, *rest], "zh")
+
+
+LONE_MARKER_LOOK_ALIKES = {
+    "marker-before-a-marker": ["一、形势", "首先，", "其次，要把握机遇。正文。", "二、任务"],
+    "marker-at-the-end": ["一、形势", "正文。", "二、任务", "正文。", "最后，"],
+    "shouxian-opening-a-sentence": ["一、形势", "首先", "感谢同志们的辛勤工作。", "二、任务"],
+}
+
+
+@pytest.mark.parametrize("items", LONE_MARKER_LOOK_ALIKES.values(), ids=LONE_MARKER_LOOK_ALIKES.keys())
+def test_lines_that_are_not_a_lone_marker_before_its_text_are_not_joined(items):
+    root, _ = sections_of(items, "zh")
+    assert outline(root)[0] == "1:一、形势"
+    for text in texts_in_order(root):
+        assert any(text in item for item in items), f"{text!r} joins two lines"
+
+
+def texts_in_order(section: Section) -> list[str]:
+    texts = [section.title] if section.level else []
+    texts += [b.text for b in section.blocks]
+    for child in section.children:
+        texts += texts_in_order(child)
+    return texts
+
+
+def test_a_part_label_alone_on_its_line_stays_a_heading_of_its_own():
+    root, _ = sections_of(["第一部分", "总体要求", "正文。", "第二部分", "主要任务"], "zh")
+    assert outline(root) == ["1:第一部分", "1:第二部分"]
