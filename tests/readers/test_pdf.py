@@ -363,3 +363,26 @@ def test_small_print_without_a_mark_in_the_text_stays_text(tmp_path):
     doc = pdf.read(path)
     assert doc.notes == {}
     assert doc.blocks[-1].text == "1 photograph by the town archive"
+
+
+CHINESE_LAYOUTS = {
+    "indented, ragged right": "p { margin: 0; text-indent: 2em }",
+    "indented, justified": "p { margin: 0; text-indent: 2em; text-align: justify } body { font-family: serif }",
+    "blocks with space between": "p { margin: 0 0 8px }",
+}
+
+
+@pytest.mark.parametrize("layout", list(CHINESE_LAYOUTS))
+def test_chinese_paragraphs_in_every_layout(browser, tmp_path, layout):
+    """Short one-line paragraphs (part titles, headings that fill their line) and wrapped ones, set
+    with first-line indents or with space between blocks, each come back as one paragraph."""
+    from structure_texts import REPORT
+
+    body = "".join(f"<p>{text}</p>" for _, text in REPORT)
+    css = "body { font: 16px sans-serif } " + CHINESE_LAYOUTS[layout]
+    page = f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><style>{css}</style></head><body>{body}</body></html>"
+    print_with_chromium(browser, page, tmp_path / "report.pdf")
+    squash = lambda text: re.sub(r"\s", "", text)  # noqa: E731 - the print drops a space between names
+    assert [squash(b.text) for b in pdf.read(tmp_path / "report.pdf").blocks] == [
+        squash(t) for _, t in REPORT
+    ]

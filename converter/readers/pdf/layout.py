@@ -103,43 +103,61 @@ def _measure(pages: list[PageLines]) -> _Metrics:
     for (page, column), lines in flows.items():
         # A page's own margins when it has enough lines (books mirror them), else its column's.
         sample = lines if len(lines) >= 5 else columns[column]
-        metrics.left[(page, column)] = _mode([ln.x0 for ln in sample])
+        metrics.left[(page, column)] = _margin([ln.x0 for ln in sample])
         metrics.right[(page, column)] = _high([ln.x1 for ln in sample])
     metrics.indented = _uses_first_line_indents(body, metrics)
     return metrics
 
 
 def _indent_runs(lines: list[Line], m: _Metrics) -> dict[int, int]:
-    """For each indented line, how many consecutive lines share its indent."""
+    """For each indented line, how many lines its indented block holds: consecutive lines with the same
+    indent, each but the last running to the right margin (a short line ends the block)."""
     runs: dict[int, int] = {}
     run: list[Line] = []
-    for line in [*lines, None]:
-        indent = m.indent(line) if line is not None else 0.0
-        if run and (line is None or abs(indent - m.indent(run[-1])) > 0.5 * m.size or indent <= 0.8 * m.size):
-            runs.update((id(member), len(run)) for member in run)
-            run = []
-        if line is not None and indent > 0.8 * m.size:
+
+    def close() -> None:
+        runs.update((id(member), len(run)) for member in run)
+        run.clear()
+
+    for line in lines:
+        indent = m.indent(line)
+        if run and (abs(indent - m.indent(run[-1])) > 0.5 * m.size or indent <= 0.8 * m.size):
+            close()
+        if indent > 0.8 * m.size:
             run.append(line)
+            if m.right.get(line.flow, line.x1) - line.x1 > 2 * m.size:
+                close()
+    close()
     return runs
 
 
 def _uses_first_line_indents(body: list[Line], m: _Metrics) -> bool:
-    """Whether the text marks paragraphs with a first-line indent (one to four characters): true
-    when most lines that follow an indented line start at the margin again."""
-    indented = [i for i, line in enumerate(body) if 0.8 * m.size < m.indent(line) < 4.5 * m.size]
-    if len(indented) < 3:
-        return False
-    back_at_margin = sum(
-        1 for i in indented if i + 1 < len(body) and abs(m.indent(body[i + 1])) < 0.5 * m.size
-    )
-    return back_at_margin >= 0.6 * len(indented)
+    """Whether the text marks paragraphs with a first-line indent (one to four characters): true when
+    the line after a paragraph's short last line is mostly indented (in a text set in blocks it starts
+    at the margin again)."""
+    after_short = [
+        line
+        for prev, line in itertools.pairwise(body)
+        if prev.flow == line.flow and m.right.get(prev.flow, prev.x1) - prev.x1 > 2 * m.size
+    ]
+    indented = sum(1 for line in after_short if 0.8 * m.size < m.indent(line) < 4.5 * m.size)
+    return indented >= 3 and indented >= 0.6 * len(after_short)
 
 
 def _mode(values: list[float]) -> float:
-    """The most common value, to the point; ties go to the smaller (the margin, not an indent)."""
+    """The most common value, to the point; ties go to the smaller."""
     counts = Counter(round(v) for v in values)
     best = max(counts.values())
     return float(min(v for v, n in counts.items() if n == best))
+
+
+def _margin(values: list[float]) -> float:
+    """Where lines start: the leftmost position shared by a fair number of lines. Not the most common
+    one, which in a text of short indented paragraphs is the indent."""
+    counts = Counter(round(v) for v in values)
+    enough = max(2, 0.1 * len(values))
+    shared = [v for v, n in counts.items() if n >= enough]
+    return float(min(shared)) if shared else _mode(values)
 
 
 def _high(values: list[float]) -> float:

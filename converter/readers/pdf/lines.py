@@ -184,7 +184,7 @@ def join_lines(lines: list[Line], notes: dict[tuple[int, str], str] | None = Non
                 spans.append(Span(notes[(line.page, mark)], kind="note"))
                 j += length
                 continue
-            text = _cjk_space(chars, j) if char.generated and char.text.isspace() else char.text
+            text = _cjk_space(chars, j) if char.generated and char.text.isspace() else _glyph_text(char)
             if text:
                 spans.append(Span(text, char.bold, char.italic))
             j += 1
@@ -192,6 +192,14 @@ def join_lines(lines: list[Line], notes: dict[tuple[int, str], str] | None = Non
     return tuple(
         Span(_LAYOUT_SPACE.sub("", s.text), s.bold, s.italic) if s.kind == "text" else s for s in merged
     )
+
+
+def _glyph_text(char: Char) -> str:
+    """A character's text; a dash two characters wide is the Chinese double dash (——), which some
+    fonts draw as one glyph that maps back to a single —."""
+    if char.text in "—―" and char.x1 - char.x0 > 1.6 * char.size:
+        return "——"
+    return char.text
 
 
 def superscript_mark(chars: list[Char], start: int, line_size: float) -> tuple[str, int]:
