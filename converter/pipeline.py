@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import yaml
 from slugify import slugify
 
 from . import __version__, libreoffice, safety
@@ -63,15 +64,19 @@ class Entry:
     output: str | None = None
     messages: list[Message] = field(default_factory=list)
     repairs: dict = field(default_factory=dict)
+    renamed_from: str | None = None  # the source's earlier path, when it was renamed or moved
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "source": self.source,
             "status": self.status,
             "output": self.output,
             "messages": [m.as_dict() for m in self.messages],
             "repairs": self.repairs,
         }
+        if self.renamed_from:
+            out["renamed_from"] = self.renamed_from
+        return out
 
 
 @dataclass
@@ -391,16 +396,21 @@ def convert_folder(
     found = find_sources(sources, docs, overrides.is_override_file)
     rels = [rel for rel, _ in found]
 
+    digests = {rel: file_digest(path) for rel, path in found}
+    renamed = adopt_renamed_sources(known, rels, digests)
     per_source = {rel: overrides.for_source(rel) for rel in rels}
     wanted = {rel: ov["slug"] for rel, (ov, _) in per_source.items() if ov.get("slug")}
-    slugs = assign_slugs(rels, wanted, {rel: s["slug"] for rel, s in known.items() if "slug" in s})
+    previous = {rel: s["slug"] for rel, s in known.items() if "slug" in s}
+    slugs = assign_slugs(rels, wanted, previous)
+    moved = state.setdefault("moved", {})  # an old slug -> the source whose page now has another
+    moved.update({old: rel for rel, old in previous.items() if rel in slugs and slugs[rel] != old})
 
     entries: dict[str, Entry] = {}
     tasks: list[Task] = []
     fingerprints: dict[str, str] = {}
     for rel, path in found:
         ov, ov_messages = per_source[rel]
-        fingerprints[rel] = _fingerprint(path, overrides.fingerprint(rel), slugs[rel])
+        fingerprints[rel] = _fingerprint(digests[rel], overrides.fingerprint(rel), slugs[rel])
         prev = known.get(rel)
         if (
             not options.force
@@ -425,9 +435,12 @@ def convert_folder(
                     f"source; this page uses {slugs[rel]!r}.",
                 )
             )
-        entries[rel] = Entry(rel, "failed", None, list(ov_messages) + slug_messages)
+        entries[rel] = Entry(
+            rel, "failed", None, list(ov_messages) + slug_messages, renamed_from=renamed.get(rel)
+        )
         tasks.append(Task(path, rel, slugs[rel], ov))
 
+    vanished = {known[rel]["slug"]: page_identity(docs, known[rel]) for rel in known if rel not in entries}
     removed = _remove_deleted_sources(docs, known, set(rels))
     tasks_by_rel = {t.rel: t for t in tasks}
     for done, result in enumerate(convert_tasks(tasks, options.jobs), start=1):
@@ -446,6 +459,7 @@ def convert_folder(
                 entry.status, entry.output = "converted", outputs[0]
                 known[result.rel] = {
                     "fingerprint": fingerprints[result.rel],
+                    "digest": digests[result.rel],
                     "slug": task.slug,
                     "output": outputs[0],
                     "outputs": outputs,
@@ -458,17 +472,72 @@ def convert_folder(
             progress(result.rel, done, len(tasks))
         if done % SAVE_STATE_EVERY == 0:
             save_state(docs, state)
+    moved.update(_edited_and_renamed(docs, vanished, [t.rel for t in tasks], known))
+    state["redirects"] = resolve_redirects(moved, known)
     save_state(docs, state)
     return Report(
         [entries[rel] for rel in rels], list(overrides.messages), removed, time.monotonic() - started
     )
 
 
-def _fingerprint(path: Path, overrides_fingerprint: str, slug: str) -> str:
+def _fingerprint(digest: str, overrides_fingerprint: str, slug: str) -> str:
     h = hashlib.sha256()
-    for part in (file_digest(path), overrides_fingerprint, slug, __version__):
+    for part in (digest, overrides_fingerprint, slug, __version__):
         h.update(part.encode("utf-8") + b"\0")
     return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- URLs that stay
+
+
+def adopt_renamed_sources(known: dict, rels: list[str], digests: dict[str, str]) -> dict[str, str]:
+    """A source that vanished and a new one with the same content are one speech, renamed or moved:
+    the new path takes over the old record, and with it the page's slug, so its URL does not change.
+    Returns {new path: old path}."""
+    present = set(rels)
+    vanished = {rec["digest"]: rel for rel, rec in known.items() if rel not in present and rec.get("digest")}
+    renamed = {}
+    for rel in rels:
+        old = vanished.pop(digests[rel], None) if rel not in known else None
+        if old is not None:
+            record = known.pop(old)
+            record.pop("fingerprint", None)  # its page still names the old file: convert it again
+            known[rel] = record
+            renamed[rel] = old
+    return renamed
+
+
+def page_identity(docs: Path, record: dict) -> tuple[str, str] | None:
+    """A converted page's (title, date), read from its front matter, to recognise it under a new name."""
+    try:
+        text = (docs / record.get("output", "")).read_text(encoding="utf-8")
+        meta = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n")) or {}
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    title = str(meta.get("title") or "").strip()
+    return (title, str(meta.get("date") or "")) if isinstance(meta, dict) and title else None
+
+
+def _edited_and_renamed(docs: Path, vanished: dict, converted: list[str], known: dict) -> dict[str, str]:
+    """Old slug -> new source, for a vanished page whose title and date a newly converted page has: a
+    source that was renamed and edited at once. Its old URL is then redirected."""
+    by_identity = {identity: slug for slug, identity in vanished.items() if identity}
+    found = {}
+    for rel in converted:
+        if rel in known:
+            slug = by_identity.get(page_identity(docs, known[rel]))
+            if slug and slug != known[rel]["slug"]:
+                found[slug] = rel
+    return found
+
+
+def resolve_redirects(moved: dict[str, str], known: dict) -> dict[str, str]:
+    """Old slug -> current slug of every page that moved, for the site to leave a redirect at the old
+    URL. A redirect goes when its speech is deleted or when a page takes the old slug again."""
+    current = {record["slug"] for record in known.values() if "slug" in record}
+    for old in [old for old, rel in moved.items() if rel not in known or old in current]:
+        del moved[old]
+    return {old: known[rel]["slug"] for old, rel in sorted(moved.items())}
 
 
 def _remove_deleted_sources(docs: Path, known: dict, present: set[str]) -> list[str]:

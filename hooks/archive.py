@@ -6,7 +6,8 @@
 - on_page_markdown: gives speech pages the `speech.html` template (and a description and author).
 - on_page_context: HTML-escapes every front matter string (Material prints `page.meta.title` and friends
   without escaping) and passes the speech template its `speech` variable (archive_speech).
-- on_post_build: writes feed.xml, speeches.json and speeches.csv (archive_data).
+- on_post_build: writes feed.xml, speeches.json and speeches.csv (archive_data), and a redirect page at
+  the old URL of every speech whose page moved (the converter lists them in docs/.speech-archive.json).
 
 Configuration (mkdocs.yml):
     extra:
@@ -20,7 +21,9 @@ Configuration (mkdocs.yml):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 from pathlib import Path
 
 from archive_browse import SECTIONS, Settings, browse_pages
@@ -39,7 +42,7 @@ log = get_plugin_logger("archive")
 # The only files published from originals/ and media/: Word, text (HTML originals are `.html.txt`) and
 # bitmap images. An allowlist, because the list of types a browser runs as a page is long (.html, .xht,
 # .svg, .svgz, .xml, .xsl, .rss, .rdf, .atom, .mht, .js, ...) and a static server picks the type by name.
-SAFE_ORIGINAL_EXTENSIONS = (".docx", ".doc", ".txt", ".pdf", ".odt", ".rtf")
+SAFE_ORIGINAL_EXTENSIONS = (".docx", ".doc", ".wps", ".txt", ".pdf", ".odt", ".rtf")
 SAFE_MEDIA_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".emf", ".wmf")
 DEFAULTS = {"sources": "sources", "speeches": "speeches", "latest": 12, "feed_size": 30}
 
@@ -195,4 +198,48 @@ def on_post_build(config: MkDocsConfig) -> None:
     }
     for name, text in outputs.items():
         (site_dir / name).write_text(text, encoding="utf-8", newline="")
-    log.info(f"{len(state.catalog.speeches)} speeches; wrote {', '.join(outputs)}")
+    redirects = write_redirects(config, site_dir)
+    log.info(f"{len(state.catalog.speeches)} speeches; wrote {', '.join(outputs)}; {redirects} redirects")
+
+
+def write_redirects(config: MkDocsConfig, site_dir: Path) -> int:
+    """A small page at each old speech URL that sends readers (and search engines, by its canonical link)
+    to where the speech is now: the converter keeps a speech's URL when its source is renamed, and
+    records the old slug when a page moves anyway (a new slug in the catalog, a source renamed and
+    edited at once)."""
+    try:
+        converter_state = json.loads((Path(config.docs_dir) / CONVERTER_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    speeches_dir = str(state.options["speeches"]).strip("/")
+    current = {record.slug for record in state.catalog.speeches}
+    written = 0
+    for old, new in (converter_state.get("redirects") or {}).items():
+        if (
+            not (_SLUG.fullmatch(str(old)) and _SLUG.fullmatch(str(new)))
+            or old in current
+            or new not in current
+        ):
+            continue
+        folder = site_dir / speeches_dir / old
+        if (folder / "index.html").exists():
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        target = f"../{new}/"
+        absolute = f"{config.site_url.rstrip('/')}/{speeches_dir}/{new}/" if config.site_url else target
+        (folder / "index.html").write_text(
+            REDIRECT_PAGE.format(target=target, canonical=absolute), encoding="utf-8"
+        )
+        written += 1
+    return written
+
+
+CONVERTER_STATE = ".speech-archive.json"
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,120}")
+REDIRECT_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Moved</title>
+<link rel="canonical" href="{canonical}">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url={target}">
+</head><body><p><a href="{target}">This speech has moved / 本讲话已移至新地址</a></p></body></html>
+"""

@@ -1,0 +1,108 @@
+"""A published URL never breaks: a renamed or moved source keeps its page's URL, and a page that moves
+anyway (a new slug in the catalog, a source renamed and edited at once) leaves a redirect at its old
+URL, which a real browser follows."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import build_site, run_converter
+
+SPEECH = "在全县教育工作大会上的讲话\n\n（2024年5月20日）\n\n同志们：\n\n今天召开全县教育工作大会，总结工作，部署任务。{}\n"
+
+
+def convert(sources: Path, docs: Path) -> dict:
+    report = docs.parent / "report.json"
+    done = run_converter(sources, docs, "--report", str(report))
+    assert done.returncode == 0, done.stderr
+    return {e["source"]: e for e in json.loads(report.read_text(encoding="utf-8"))["documents"]}
+
+
+def redirects(docs: Path) -> dict:
+    return json.loads((docs / ".speech-archive.json").read_text(encoding="utf-8")).get("redirects", {})
+
+
+def pages(docs: Path) -> list[str]:
+    return sorted(p.stem for p in (docs / "speeches").glob("*.md"))
+
+
+@pytest.fixture
+def archive(tmp_path):
+    sources, docs = tmp_path / "sources", tmp_path / "docs"
+    sources.mkdir()
+    (sources / "2024年5月20日 教育大会讲话.txt").write_text(SPEECH.format(""), encoding="utf-8")
+    (sources / "other.txt").write_text("另一篇讲话\n同志们：\n今天开会。\n", encoding="utf-8")
+    first = convert(sources, docs)
+    return sources, docs, first["2024年5月20日 教育大会讲话.txt"]["output"]
+
+
+def test_a_renamed_source_keeps_its_url(archive):
+    sources, docs, page = archive
+    (sources / "2024年5月20日 教育大会讲话.txt").rename(sources / "教育大会讲话.txt")
+    entries = convert(sources, docs)
+    assert entries["教育大会讲话.txt"]["output"] == page
+    assert entries["教育大会讲话.txt"]["renamed_from"] == "2024年5月20日 教育大会讲话.txt"
+    assert "source_file: 教育大会讲话.txt" in (docs / page).read_text(encoding="utf-8")
+    assert len(pages(docs)) == 2 and redirects(docs) == {}
+
+
+def test_a_source_moved_into_a_folder_keeps_its_url(archive):
+    sources, docs, page = archive
+    (sources / "2024").mkdir()
+    (sources / "2024年5月20日 教育大会讲话.txt").rename(sources / "2024" / "教育.txt")
+    assert convert(sources, docs)["2024/教育.txt"]["output"] == page
+
+
+def test_a_new_slug_in_the_catalog_leaves_a_redirect(archive):
+    sources, docs, page = archive
+    old = Path(page).stem
+    (sources / "catalog.csv").write_text(
+        "file,slug\n2024年5月20日 教育大会讲话.txt,education-2024\n", encoding="utf-8"
+    )
+    convert(sources, docs)
+    assert "education-2024" in pages(docs) and old not in pages(docs)
+    assert redirects(docs) == {old: "education-2024"}
+
+
+def test_a_source_renamed_and_edited_leaves_a_redirect(archive):
+    sources, docs, page = archive
+    (sources / "2024年5月20日 教育大会讲话.txt").unlink()
+    (sources / "education.txt").write_text(SPEECH.format("会议开得很成功。"), encoding="utf-8")
+    entries = convert(sources, docs)
+    new = Path(entries["education.txt"]["output"]).stem
+    assert redirects(docs) == {Path(page).stem: new}
+
+
+def test_a_deleted_source_leaves_no_redirect(archive):
+    sources, docs, page = archive
+    (sources / "catalog.csv").write_text(
+        "file,slug\n2024年5月20日 教育大会讲话.txt,education-2024\n", encoding="utf-8"
+    )
+    convert(sources, docs)
+    (sources / "2024年5月20日 教育大会讲话.txt").unlink()
+    convert(sources, docs)
+    assert redirects(docs) == {} and pages(docs) == ["other"]
+
+
+@pytest.mark.browser
+def test_the_old_url_takes_a_reader_to_the_page(page, serve, tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "speech.txt").write_text(SPEECH.format(""), encoding="utf-8")
+    first = tmp_path / "first"
+    first.mkdir()
+    build_site(sources, first)
+    (sources / "catalog.csv").write_text("file,slug\nspeech.txt,education-2024\n", encoding="utf-8")
+    second = tmp_path / "second"
+    shutil.copytree(first / "docs", second / "docs")  # the converter's state from the last run
+    site = build_site(sources, second)
+    redirect = (site / "speeches" / "speech" / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh"' in redirect and 'rel="canonical"' in redirect
+    url = serve(site)
+    page.goto(url + "speeches/speech/")
+    page.wait_for_url(url + "speeches/education-2024/")
+    assert page.locator("h1").first.inner_text().startswith("在全县教育工作大会上的讲话")
+    assert not page.foreign_requests
