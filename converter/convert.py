@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__, safety
 from .markdown import speech_text, write_page
-from .metadata import build_metadata, split_title
+from .metadata import build_metadata, check_declared_date, split_title
 from .model import ConversionError, Document, Media, Message, Speech, warning
 from .readers import FORMAT_NAMES, office, reader_for
 from .sections import HAN_RE, find_sections
@@ -106,7 +106,8 @@ def _convert(task: Task) -> Converted:
 
 def build_speech(doc: Document, source: Path, overrides: dict) -> tuple[Speech, list[Message], dict]:
     """Turn what a reader found into a Speech: title, typography, metadata, sections, checks."""
-    messages = list(doc.messages)
+    doc, date_messages = check_declared_date(doc)
+    messages = list(doc.messages) + date_messages
     split = split_title(doc)
     language_hint = overrides.get("language") or doc.metadata.get("language")
     body, title = split.blocks, split.title

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .model import METADATA_FIELDS, Block, Document, Metadata, Paragraph
+from .model import METADATA_FIELDS, Block, Document, Message, Metadata, Paragraph, warning
+from .overrides import normalize_date
 from .sections import HAN_RE, UNNUMBERED_PARTS
 
 TITLE_FONTS = ("小标宋", "标宋", "小标")
@@ -252,6 +253,23 @@ def tags_from(value) -> tuple[str, ...]:
         if item and not item.isdigit() and item not in tags:
             tags.append(item)
     return tuple(tags)
+
+
+def check_declared_date(doc: Document) -> tuple[Document, list[Message]]:
+    """The date a file declares (a meta tag, a 时间: line, a Word property), checked against the calendar
+    by the same rules as a date in the catalog. An impossible or unreadable one is dropped with a
+    `bad-date` warning: the speech is published undated (or dated from its text or file name), and the
+    site build never meets it."""
+    date = doc.metadata.get("date")
+    if date in (None, ""):
+        return doc, []
+    try:
+        checked = normalize_date(date)
+    except ValueError as exc:
+        metadata = {k: v for k, v in doc.metadata.items() if k != "date"}
+        message = warning("bad-date", f"The date the file gives was left out: {exc}.")
+        return replace(doc, metadata=metadata), [message]
+    return replace(doc, metadata={**doc.metadata, "date": checked}), []
 
 
 def build_metadata(

@@ -16,6 +16,7 @@ Configuration (mkdocs.yml):
         speeches: speeches # folder of speech pages inside docs_dir
         latest: 12         # speeches on the home page
         feed_size: 30      # entries in feed.xml
+        strict_pages: false # true: a problem in one page's front matter fails `mkdocs build --strict`
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ from archive_data import atom_feed, catalog_csv, catalog_json
 from archive_labels import LABELS, labels_for
 from archive_speech import resolve_original, speech_view, today
 from markupsafe import Markup, escape
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -44,7 +48,13 @@ log = get_plugin_logger("archive")
 # .svg, .svgz, .xml, .xsl, .rss, .rdf, .atom, .mht, .js, ...) and a static server picks the type by name.
 SAFE_ORIGINAL_EXTENSIONS = (".docx", ".doc", ".wps", ".txt", ".pdf", ".odt", ".rtf")
 SAFE_MEDIA_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".emf", ".wmf")
-DEFAULTS = {"sources": "sources", "speeches": "speeches", "latest": 12, "feed_size": 30}
+DEFAULTS = {
+    "sources": "sources",
+    "speeches": "speeches",
+    "latest": 12,
+    "feed_size": 30,
+    "strict_pages": False,
+}
 
 
 class _State:
@@ -62,9 +72,50 @@ class _State:
 state = _State()
 
 
+ACCEPTS = {
+    "sources": "a folder name",
+    "speeches": "a folder name inside docs/",
+    "latest": "a whole number of speeches (1 or more)",
+    "feed_size": "a whole number of feed entries (1 or more)",
+    "strict_pages": "true or false",
+}
+
+
+class ArchiveOptions(base.Config):
+    """The schema of `extra.archive` in mkdocs.yml, checked by MkDocs' own config options."""
+
+    sources = c.Type(str, default=DEFAULTS["sources"])
+    speeches = c.Type(str, default=DEFAULTS["speeches"])
+    latest = c.Type(int, default=DEFAULTS["latest"])
+    feed_size = c.Type(int, default=DEFAULTS["feed_size"])
+    strict_pages = c.Type(bool, default=DEFAULTS["strict_pages"])
+
+
+def archive_options(raw) -> dict:
+    """`extra.archive` validated: a one-line error naming the key and what it accepts, never a traceback."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise PluginError(f"extra.archive in mkdocs.yml must be a mapping of options, not {raw!r}.")
+    options = ArchiveOptions()
+    options.load_dict(raw)
+    errors, _warnings = options.validate()
+    unknown = sorted(set(raw) - set(DEFAULTS))
+    if unknown:
+        errors.append((unknown[0], f"unknown option; the options are {', '.join(DEFAULTS)}"))
+    for key in ("latest", "feed_size"):
+        if not errors and options[key] < 1:
+            errors.append((key, "must be a whole number of 1 or more"))
+    if errors:
+        key, problem = errors[0]
+        if key in ACCEPTS and "Expected type" in str(problem):
+            problem = f"must be {ACCEPTS[key]}, not {raw[key]!r}"
+        raise PluginError(f"extra.archive.{key} in mkdocs.yml: {problem}")
+    return dict(options)
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    options = dict(DEFAULTS)
-    options.update((config.extra or {}).get("archive") or {})
+    options = archive_options((config.extra or {}).get("archive"))
     state.options = options
     state.labels = labels_for(str(config.theme.get("language") or "en"))
     toc = config.mdx_configs.get("toc")
@@ -96,7 +147,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         meta = read_front_matter(file.content_string)
         record, problems = make_record(file.src_uri, file.url, meta)
         for problem in problems:
-            log.warning(problem)
+            page_problem(problem)
         records.append(record)
         original = _find_original(record, files)
         if original:
@@ -124,6 +175,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def page_problem(text: str) -> None:
+    """A problem in one speech page (a hand-edited date, a missing original): reported with the page's
+    name, and the page published as well as it can be. It does not stop the whole site under
+    `mkdocs build --strict` unless the archive asks for that with `extra.archive.strict_pages: true`."""
+    (log.warning if state.options.get("strict_pages") else log.info)(text)
+
+
 def is_safe_asset(src_uri: str) -> bool:
     """False for a file in originals/ or media/ whose type is not on the allowlist (other files: True)."""
     name = src_uri.lower()
@@ -140,7 +198,7 @@ def _find_original(record, files: Files) -> dict | None:
     src_uri = resolve_original(record)
     file = files.get_file_from_path(src_uri) if src_uri else None
     if file is None or file.abs_src_path is None:
-        log.warning(f"{record.src_uri}: original '{record.original}' is not in docs_dir; no download link.")
+        page_problem(f"{record.src_uri}: original '{record.original}' is not in docs_dir; no download link.")
         return None
     return {
         "url": file.url,

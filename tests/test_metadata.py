@@ -388,3 +388,24 @@ def test_control_characters_in_declared_metadata_are_dropped():
     )
     meta = metadata_of(document)
     assert (meta.title, meta.tags, meta.source_name) == ("工作会议讲话", ("ab",), "县政府")
+
+
+@pytest.mark.parametrize(
+    ("declared", "date", "codes"),
+    [
+        ("2019-02-30", None, ["bad-date"]),  # no such day: the speech is published undated
+        ("2019-13-01", None, ["bad-date"]),
+        ("yesterday", None, ["bad-date"]),
+        ("2019/3/5", "2019-03-05", []),  # the same normaliser as the catalog's
+        ("2019年3月5日", "2019-03-05", []),
+    ],
+)
+def test_a_declared_date_is_checked_against_the_calendar(declared, date, codes):
+    from converter.convert import build_speech
+
+    source = doc("在全县大会上的讲话", "同志们：今天召开全县大会，总结工作，部署任务。", metadata={"date": declared})
+    speech, messages, _ = build_speech(source, Path("speech.txt"), {})
+    assert speech.metadata.date == date
+    assert [m.code for m in messages if m.code == "bad-date"] == codes
+    if codes:
+        assert declared in next(m.text for m in messages if m.code == "bad-date")

@@ -84,14 +84,46 @@ def test_an_html_original_fails_the_strict_build(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_missing_original_or_bad_date_is_a_warning(tmp_path):
+def test_a_missing_original_or_bad_date_is_reported_and_the_site_still_builds(tmp_path):
+    """One page's problem is named in the log and never stops the other pages from being published,
+    unless the archive asks for strictness about pages (extra.archive.strict_pages)."""
     workdir = make_fixture_workdir(tmp_path / "broken")
     (workdir / "docs/originals/jingji-2024-01-05.txt").unlink()
     page = workdir / "docs/speeches/nongye-2022-06.md"
     page.write_text(page.read_text().replace("date: '2022-06'", "date: '2022-13'"))
     build = mkdocs_build(workdir)
-    assert build.returncode != 0
+    assert build.returncode == 0, build.output
     assert "jingji-2024-01-05" in build.output and "'2022-13'" in build.output
+    assert (build.site / "speeches/nongye-2022-06/index.html").is_file()
+    config = workdir / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  archive:\n", "  archive:\n    strict_pages: true\n", 1))
+    strict = mkdocs_build(workdir)
+    assert strict.returncode != 0 and "'2022-13'" in strict.output
+
+
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        ("latest: many", "extra.archive.latest in mkdocs.yml: must be a whole number of speeches (1 or more), not 'many'"),
+        ("feed_size: 0", "extra.archive.feed_size in mkdocs.yml: must be a whole number of 1 or more"),
+        ("lastest: 3", "extra.archive.lastest in mkdocs.yml: unknown option"),
+        ("strict_pages: maybe", "extra.archive.strict_pages in mkdocs.yml: must be true or false, not 'maybe'"),
+    ],
+)
+def test_a_bad_archive_setting_is_one_line_naming_the_key(tmp_path, setting, says):
+    workdir = make_fixture_workdir(tmp_path / "config")
+    config = workdir / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  archive:\n", f"  archive:\n    {setting}\n", 1))
+    key = setting.split(":")[0]
+    text = config.read_text()
+    text = "\n".join(
+        line for i, line in enumerate(text.split("\n")) if not (line.strip().startswith(f"{key}:") and setting not in line)
+    )
+    config.write_text(text)
+    build = mkdocs_build(workdir)
+    assert build.returncode != 0
+    assert says in build.output
+    assert "Traceback" not in build.output
 
 
 def test_source_text_stays_text_everywhere(fixture_build):
