@@ -84,12 +84,14 @@ def summary_line(report: Report, docs: Path) -> str:
     return line
 
 
-def print_problems(report: Report) -> None:
+def print_problems(report: Report, strict: bool = False) -> None:
+    """Every error, naming its file; with --strict every warning too, since warnings then fail the run."""
+    shown = {"error", "warning"} if strict else {"error"}
     for entry in report.documents:
         for m in entry.messages:
-            if m.level == "error":
+            if m.level in shown:
                 text = m.text if m.text.startswith(entry.source) else f"{entry.source}: {m.text}"
-                print(f"error: {text} [{m.code}]", file=sys.stderr)
+                print(f"{m.level}: {text} [{m.code}]", file=sys.stderr)
     for m in report.messages:
         print(f"{m.level}: [{m.code}] {m.text}", file=sys.stderr)
 
@@ -107,7 +109,7 @@ def run_convert(args: argparse.Namespace) -> int:
             bar.close()
     if args.report:
         atomic_write(args.report, json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    print_problems(report)
+    print_problems(report, args.strict)
     if not args.quiet:
         print(summary_line(report, args.docs))
     return report.exit_status(args.strict)

@@ -101,6 +101,11 @@ def test_strict_turns_warnings_into_failure(tmp_path, strict, status):
     summary = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
     assert (summary["warnings"], summary["failed"]) == (1, 0)
     assert (tmp_path / "docs" / "speeches" / "truncated.md").is_file()
+    # With --strict the warning that fails the run is named: file, text and code.
+    named = [line for line in proc.stderr.splitlines() if line.startswith("warning: truncated.txt: ")]
+    assert len(named) == (1 if strict else 0)
+    if strict:
+        assert named[0].endswith("[truncated]") and "mid-sentence" in named[0]
 
 
 def test_strict_passes_a_clean_folder(sources, tmp_path):
