@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__, safety
 from .markdown import speech_text, write_page
 from .metadata import build_metadata, check_declared_date, split_title
-from .model import ConversionError, Document, Media, Message, Speech, warning
+from .model import ConversionError, Document, Media, Message, Speech, is_chinese, warning
 from .readers import FORMAT_NAMES, office, reader_for
 from .sections import HAN_RE, find_sections
 from .typography import find_round_trip_damage, repair_block, repair_text
@@ -121,12 +121,12 @@ def build_speech(doc: Document, source: Path, overrides: dict) -> tuple[Speech, 
     root, section_messages = find_sections(body, metadata.language)
     messages.extend(section_messages)
     notes = doc.notes
-    if metadata.language == "zh":
+    if is_chinese(metadata.language):
         notes = {k: tuple(repair_block(b, repairs) for b in v) for k, v in notes.items()}
     media, dropped = publishable_media(doc.media)
     messages.extend(dropped)
     speech = Speech(metadata, root, notes, media, doc.truncated)
-    if metadata.language == "zh":
+    if is_chinese(metadata.language):
         damage = find_round_trip_damage(speech_text(speech))
         if damage:
             messages.append(damage)
@@ -157,7 +157,7 @@ def publishable_media(media: tuple[Media, ...]) -> tuple[tuple[Media, ...], list
 
 def _is_chinese(language: str | None, body, title: str | None) -> bool:
     if language:
-        return language == "zh"
+        return is_chinese(language)
     sample = (title or "") + "".join(getattr(b, "text", "") for b in body[:40])
     letters = sum(ch.isalpha() for ch in sample)
     return bool(letters) and len(HAN_RE.findall(sample)) / letters > 0.3
@@ -165,7 +165,7 @@ def _is_chinese(language: str | None, body, title: str | None) -> bool:
 
 def measure_length(text: str, language: str | None) -> tuple[int, str]:
     """Length as Chinese characters (plus any Latin words) for Chinese, words otherwise."""
-    if language == "zh":
+    if is_chinese(language):
         han = len(HAN_RE.findall(text))
         latin_words = len(re.findall(r"[A-Za-z0-9]+", text))
         return han + latin_words, "characters"

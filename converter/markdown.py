@@ -23,6 +23,7 @@ from .model import (
     Span,
     Speech,
     Table,
+    is_chinese,
     merge_spans,
     plain_text,
 )
@@ -286,7 +287,7 @@ def write_page(speech: Speech, extra: dict, media_prefix: str) -> str:
 
 
 def truncation_notice(language: str | None) -> str:
-    if language == "zh":
+    if is_chinese(language):
         return '!!! warning "原文不完整"\n    来源文本在句中截断，以下内容不是讲话全文。'
     return '!!! warning "Incomplete source"\n    The source text ends mid-sentence; what follows is not the whole speech.'
 

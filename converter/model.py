@@ -199,6 +199,15 @@ class Metadata:
 
 
 METADATA_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Metadata))
+
+
+def is_chinese(language: str | None) -> bool:
+    """Whether a BCP 47 language tag is Chinese: its primary subtag decides (zh, zh-CN, zh-Hans,
+    zh-Hant-TW, ZH are; en-GB is not). Chinese processing (sections, punctuation, length in characters)
+    follows it; the full tag is kept for the page's <html lang> and the feeds."""
+    return bool(language) and language.split("-", 1)[0].strip().lower() == "zh"
+
+
 # Fields a sidecar file or a catalog.csv row may set, besides those of Metadata.
 OVERRIDE_ONLY_FIELDS = ("slug",)
 

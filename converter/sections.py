@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .model import Block, Message, Paragraph, Section, Span, merge_spans, plain_text, warning
+from .model import Block, Message, Paragraph, Section, Span, is_chinese, merge_spans, plain_text, warning
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CN_DIGITS = "零〇一二三四五六七八九十百两"
@@ -583,7 +583,7 @@ def bold_line_headings(blocks: list[Block]) -> list[Candidate]:
 def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tuple[Section, list[Message]]:
     """Build the section tree of a speech body (title already removed). Returns (root, messages)."""
     blocks = list(blocks)
-    chinese = language == "zh" or (language is None and _mostly_chinese(blocks))
+    chinese = is_chinese(language) or (language is None and _mostly_chinese(blocks))
     if chinese:
         blocks = split_glued_headings(join_marker_lines(blocks))
     cands, messages = explicit_headings(blocks)

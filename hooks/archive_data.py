@@ -57,6 +57,9 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def atom_feed(catalog: Catalog, site_name: str, site_url: str, size: int, updated: str) -> str:
     """An Atom 1.0 feed of the `size` newest speeches. `updated` is an RFC 3339 timestamp."""
     ET.register_namespace("", _ATOM)
@@ -70,6 +73,8 @@ def atom_feed(catalog: Catalog, site_name: str, site_url: str, size: int, update
     _sub(feed, "generator", "speech-archive")
     for record in catalog.newest_first()[:size]:
         entry = ET.SubElement(feed, f"{{{_ATOM}}}entry")
+        if record.language:  # the speech's full BCP 47 tag (zh-Hant-TW), for readers that pick a font
+            entry.set(_XML_LANG, record.language)
         _sub(entry, "title", record.title)
         _sub(entry, "id", base + record.url if site_url else f"urn:speech-archive:{record.slug}")
         _sub(entry, "link", rel="alternate", href=base + record.url)

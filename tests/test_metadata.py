@@ -403,9 +403,31 @@ def test_control_characters_in_declared_metadata_are_dropped():
 def test_a_declared_date_is_checked_against_the_calendar(declared, date, codes):
     from converter.convert import build_speech
 
-    source = doc("在全县大会上的讲话", "同志们：今天召开全县大会，总结工作，部署任务。", metadata={"date": declared})
+    source = doc(
+        "在全县大会上的讲话", "同志们：今天召开全县大会，总结工作，部署任务。", metadata={"date": declared}
+    )
     speech, messages, _ = build_speech(source, Path("speech.txt"), {})
     assert speech.metadata.date == date
     assert [m.code for m in messages if m.code == "bad-date"] == codes
     if codes:
         assert declared in next(m.text for m in messages if m.code == "bad-date")
+
+
+@pytest.mark.parametrize(
+    ("tag", "chinese"),
+    [("zh", True), ("zh-CN", True), ("zh-Hans", True), ("zh-Hant-TW", True), ("ZH-tw", True),
+     ("en", False), ("en-GB", False), ("", False), (None, False), ("zhx", False)],
+)  # fmt: skip
+def test_chinese_processing_follows_the_primary_subtag(tag, chinese):
+    from converter.convert import build_speech
+    from converter.model import is_chinese
+
+    assert is_chinese(tag) is chinese
+    body = doc("在全县大会上的讲话", "同志们：", "一、认清形势", "今年以来，全县上下扎实推进各项工作。",
+               "二、狠抓落实", "各级各部门要把思想统一到县委的部署上来。")  # fmt: skip
+    speech, _, _ = build_speech(body, Path("speech.txt"), {"language": tag} if tag else {})
+    if tag:
+        assert speech.metadata.language == tag  # the full tag reaches the page
+    assert [s.title for s in speech.body.children] == (
+        ["一、认清形势", "二、狠抓落实"] if chinese or not tag else []
+    )
