@@ -114,7 +114,8 @@ def _blank_after_first(lines: list[str]) -> bool:
 
 def _looks_like_title(texts: list[tuple[str, int | None]], titles: list[str], set_apart: bool) -> bool:
     """A short first paragraph without sentence punctuation or numbering, known as a title, set apart by a
-    blank line, or followed by a longer paragraph."""
+    blank line, or followed by a longer paragraph within the next three (a date line, a subtitle or a
+    speaker line often stands between the title and the speech)."""
     first = texts[0][0]
     if first in titles:
         return True
@@ -125,7 +126,7 @@ def _looks_like_title(texts: list[tuple[str, int | None]], titles: list[str], se
         and len(first) <= 40
         and not TITLE_PUNCTUATION.search(first)
         and not NUMBERED_HEADING.match(first)
-        and (set_apart or len(texts[1][0]) > len(first))
+        and (set_apart or any(len(text) > len(first) for text, _ in texts[1:4]))
     )
 
 

@@ -698,3 +698,17 @@ def test_mark_plain_headings(paragraph_texts, expected):
         [(t, 0 if i == 0 else None) for i, t in enumerate(paragraph_texts)]
     )
     assert [i for i, (_, level) in enumerate(marked) if level == 2] == expected
+
+
+def test_title_line_followed_by_a_date_line_without_blank_lines(tmp_path):
+    """A speech typed one paragraph per line: title, date line, salutation, then the speech."""
+    from converter.readers import text
+
+    path = tmp_path / "speech.txt"
+    path.write_text(
+        "在全县教育工作大会上的讲话\n（2024年5月20日）\n同志们：\n今天召开全县教育工作大会，总结工作，部署任务。\n",
+        encoding="utf-8",
+    )
+    document = text.read(path)
+    assert document.metadata["title"] == "在全县教育工作大会上的讲话"
+    assert document.blocks[0].heading_level == 0
