@@ -386,3 +386,24 @@ def test_chinese_paragraphs_in_every_layout(browser, tmp_path, layout):
     assert [squash(b.text) for b in pdf.read(tmp_path / "report.pdf").blocks] == [
         squash(t) for _, t in REPORT
     ]
+
+
+def test_word_footnote_printed_by_libreoffice_stays_a_footnote(tmp_path):
+    """A real Word footnote (separator line, raised mark, note at the foot), printed to PDF, gives the
+    same page as the Word file: the mark in the text and the note at the end."""
+    from office_fixtures import NOTE_TEXT, save_with_libreoffice, write_speech_docx
+
+    if soffice() is None:
+        if IN_CI:
+            pytest.fail("LibreOffice (soffice) is missing: apt-get install libreoffice-writer-nogui")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    docx = write_speech_docx(tmp_path / "speech.docx")
+    printed = save_with_libreoffice(docx, "pdf", tmp_path, tmp_path / "profile")
+    (sources / "word.docx").write_bytes(docx.read_bytes())
+    (sources / "printed.pdf").write_bytes(printed.read_bytes())
+    entries, docs = convert(sources, tmp_path)
+    word, pdf_page = page_text(entries["word.docx"], docs), page_text(entries["printed.pdf"], docs)
+    assert re.search(r"\[\^[^\]]+\]: " + re.escape(NOTE_TEXT.strip()), pdf_page)
+    assert body(pdf_page).count("[^") == body(word).count("[^") == 2

@@ -18,6 +18,7 @@ NO_LINE_START = "，。、；：！？）」』”’》〉】…—,.;:!?)"
 # A note mark: 1, [1], ①, *. As the first thing in a footnote, or set small and raised in the text.
 NOTE_MARK = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})|([①-⑳])|(\*{1,3}))\s*")
 SUPERSCRIPT_SIZE = 0.8  # a note mark in the text is smaller than this share of its line
+_MARK_CHARACTERS = set("0123456789[]*") | {chr(c) for c in range(ord("①"), ord("⑳") + 1)}
 # Spaces a PDF puts between Chinese characters and digits for layout (2024 年 3 月).
 _LAYOUT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\d%])|(?<=[\d%]) +(?=[\u4e00-\u9fff])")
 
@@ -105,9 +106,33 @@ def group_lines(chars: list[Char]) -> list[Line]:
             rows.append([char])
             row_center, row_size = _center(char), char.size
     lines: list[Line] = []
-    for row in rows:
+    for row in _with_scripts_merged(rows):
         lines.extend(_cut_row(sorted(row, key=lambda c: (c.x0, c.x1))))
     return [line for line in lines if line.text]
+
+
+def _with_scripts_merged(rows: list[list[Char]]) -> list[list[Char]]:
+    """A row of small characters raised or lowered within a row of larger ones (a note mark, m², a
+    subscript) belongs to that row."""
+    out: list[list[Char]] = []
+    for i, row in enumerate(rows):
+        small = max(c.size for c in row)
+        center = sum(_center(c) for c in row) / len(row)
+        host = next(
+            (
+                other
+                for other in (out[-1] if out else None, rows[i + 1] if i + 1 < len(rows) else None)
+                if other
+                and small < SUPERSCRIPT_SIZE * max(c.size for c in other)
+                and min(c.top for c in other) <= center <= max(c.bottom for c in other)
+            ),
+            None,
+        )
+        if host is None:
+            out.append(row)
+        else:
+            host.extend(row)
+    return out
 
 
 def _center(char: Char) -> float:
@@ -206,7 +231,9 @@ def superscript_mark(chars: list[Char], start: int, line_size: float) -> tuple[s
     """The note mark that begins at chars[start] when it is set small and raised, and its length."""
     end = start
     while (
-        end < len(chars) and chars[end].size < SUPERSCRIPT_SIZE * line_size and not chars[end].text.isspace()
+        end < len(chars)
+        and chars[end].size < SUPERSCRIPT_SIZE * line_size
+        and chars[end].text in _MARK_CHARACTERS
     ):
         end += 1
     mark = "".join(c.text for c in chars[start:end]).strip("[]")
