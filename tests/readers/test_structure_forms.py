@@ -1,6 +1,7 @@
 """The structures of issue 11 read from every source form: unnumbered part titles, markers alone on their
 line and a speech run together, each as .txt, plain .docx, styled .docx (fonts, bold, centring as Chinese
-office documents set them) and .html, through the real reader and the shared stages to the section tree."""
+office documents set them), .html and the styled Word file printed to PDF, through the real reader and the
+shared stages to the section tree."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from helpers import IN_CI
+from pdf_fixtures import print_with_libreoffice, soffice
 from structure_texts import (
     MARKER_LINES,
     MARKER_LINES_OUTLINE,
@@ -29,7 +32,7 @@ from test_sections import outline, texts_in_order
 from converter.convert import build_speech
 from converter.readers import reader_for
 
-FORMS = ["txt", "plain-docx", "styled-docx", "html"]
+FORMS = ["txt", "plain-docx", "styled-docx", "html", "pdf"]
 
 # (kind, text) lines of each document; kinds name a STYLE for the styled forms.
 MARKER_KINDS = {"一、": "cn", "二、": "cn", "三、": "cn"}
@@ -99,11 +102,23 @@ def write_html(folder: Path, lines: list[tuple[str, str]]) -> Path:
     return path
 
 
+def write_pdf(folder: Path, lines: list[tuple[str, str]]) -> Path:
+    """The styled Word file printed to PDF by LibreOffice, as offices publish it."""
+    if soffice() is None:
+        if IN_CI:
+            pytest.fail("LibreOffice (soffice) is missing: apt-get install libreoffice-writer-nogui")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    source = write_docx(folder, lines, styled=True)
+    return print_with_libreoffice([source], folder)[0]
+
+
 def convert(folder: Path, form: str, lines: list[tuple[str, str]]):
     if form == "txt":
         path = write_txt(folder, lines)
     elif form == "html":
         path = write_html(folder, lines)
+    elif form == "pdf":
+        path = write_pdf(folder, lines)
     else:
         path = write_docx(folder, lines, styled=form == "styled-docx")
     speech, messages, _ = build_speech(reader_for(path)(path), path, {})
@@ -117,7 +132,7 @@ def convert(folder: Path, form: str, lines: list[tuple[str, str]]):
 
 @pytest.mark.parametrize("form", FORMS)
 def test_unnumbered_part_titles_in_every_form(tmp_path, form):
-    styled = form in ("styled-docx", "html")
+    styled = form in ("styled-docx", "html", "pdf")
     speech, title, codes = convert(tmp_path, form, report_lines(styled_emphasis=styled))
     assert title == REPORT_TITLE
     assert outline(speech.body) == REPORT_OUTLINE

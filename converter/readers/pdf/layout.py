@@ -4,6 +4,7 @@ title, which fonts mark headings."""
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -13,6 +14,11 @@ from .lines import CJK, NO_LINE_START, Line, PageLines, join_lines
 from .tables import Grid, find_grids
 
 _SENTENCE_END = "。！？!?；;"
+_CLAUSE_END = ("。", "！", "？", "：", "；", ":", ";")
+_NUMBERED_START = re.compile(
+    r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d{1,2}[.、．]\D|第[一二三四五六七八九十]+[，、]"
+    r"|[一二三四五六七八九十]是|[一二三四五六七八九十]要|首先|其次|再次|最后)"
+)
 
 # PDF font names (embedded subsets lose their Chinese names) mapped to the names the section finder
 # and the title finder know. Checked in order: 小标宋 before 宋.
@@ -100,11 +106,14 @@ def _measure(pages: list[PageLines]) -> _Metrics:
     columns: dict[int, list[Line]] = {}
     for (_, column), lines in flows.items():
         columns.setdefault(column, []).extend(lines)
+    column_left = {column: _margin([ln.x0 for ln in lines]) for column, lines in columns.items()}
+    column_right = {column: _right_margin([ln.x1 for ln in lines], size) for column, lines in columns.items()}
     for (page, column), lines in flows.items():
-        # A page's own margins when it has enough lines (books mirror them), else its column's.
-        sample = lines if len(lines) >= 5 else columns[column]
-        metrics.left[(page, column)] = _margin([ln.x0 for ln in sample])
-        metrics.right[(page, column)] = _high([ln.x1 for ln in sample])
+        # A page's own left margin when it has enough lines (books mirror their margins); the text is
+        # as wide on every page, so the right margin moves with it.
+        left = _margin([ln.x0 for ln in lines]) if len(lines) >= 5 else column_left[column]
+        metrics.left[(page, column)] = left
+        metrics.right[(page, column)] = column_right[column] + left - column_left[column]
     metrics.indented = _uses_first_line_indents(body, metrics)
     return metrics
 
@@ -160,10 +169,15 @@ def _margin(values: list[float]) -> float:
     return float(min(shared)) if shared else _mode(values)
 
 
-def _high(values: list[float]) -> float:
-    """Where full lines end: the 90th percentile, so a few lines running into the margin don't count."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+def _right_margin(values: list[float], size: float) -> float:
+    """Where full lines end: the rightmost end that at least two lines reach (within half a character),
+    so one line running into the margin does not move it, and a text of mostly short lines still
+    finds the margin its few full lines reach."""
+    ordered = sorted(values, reverse=True)
+    for i, value in enumerate(ordered[:-1]):
+        if value - ordered[i + 1] <= 0.5 * size:
+            return value
+    return ordered[0]
 
 
 def _breaks(prev: Line, line: Line, m: _Metrics) -> bool:
@@ -177,6 +191,8 @@ def _breaks(prev: Line, line: Line, m: _Metrics) -> bool:
             return True
     if m.centered(line) or m.centered(prev):
         return True
+    if prev.text.endswith(_CLAUSE_END) and _NUMBERED_START.match(line.text):
+        return True  # 一、（一）1. 一是 首先 at the start of a line after a finished sentence: a new point
     indent, prev_indent = m.indent(line), m.indent(prev)
     if indent > 0.8 * line.size and abs(indent - prev_indent) > 0.5 * line.size:
         return True
