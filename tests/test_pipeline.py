@@ -172,7 +172,7 @@ def test_page_front_matter(first_run):
         "reading_minutes": 1,
         "truncated": False,
         "slug": slug,
-        "converter": "speech-archive 0.1.0",
+        "converter": "speech-archive 0.2.0",
     }
     assert 20 <= meta["length"] <= 40
 
