@@ -140,7 +140,10 @@ def summarise(per_page: dict, manifest: dict) -> dict:
             rows = [per_page[name][system] for name in names]
             summary[group][system] = {
                 "pages": len(rows),
-                **{key: round(sum(r[key] for r in rows) / len(rows), 3) for key in ("precision", "recall", "f1")},
+                **{
+                    key: round(sum(r[key] for r in rows) / len(rows), 3)
+                    for key in ("precision", "recall", "f1")
+                },
                 "titles_right": sum(r["title_ok"] for r in rows),
             }
     return summary

@@ -35,10 +35,9 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 from lxml import etree
 from lxml import html as lxml_html
-from readability import Document as Readability
 
 from ..model import ConversionError, Document, Paragraph, Table, warning
-from . import htmlblocks, scraped
+from . import htmlblocks, htmlconsensus, scraped
 from .scraped import parse_date
 
 EXTENSIONS = (".html", ".htm")
@@ -140,10 +139,12 @@ def read(path: Path) -> Document:
     metadata = read_metadata(root)
     make_safe(root)
     info = read_info_line(root)
-    article = find_article(root)
+    libraries = htmlconsensus.run_libraries(etree.tostring(root, encoding="unicode"))
+    article = find_article(root, libraries.readability_summary)
     if article is None:
         raise ConversionError("no-article", f"{path.name}: no article text found in the page.")
     in_article = remove_chrome(article)
+    htmlconsensus.prune_unconfirmed(article, libraries.confirmed)
     for key, value in {**in_article, **info}.items():
         metadata.setdefault(key, value)
     site_name = metadata.pop("site_name", None)
@@ -385,18 +386,17 @@ def read_info_line(root) -> dict:
 # --------------------------------------------------------------------------- the article
 
 
-def find_article(root):
+def find_article(root, summary: str):
     """The element that holds the article: a content-named element when the page has one, otherwise
-    readability's choice. None when the page has no text."""
+    readability's choice (`summary`, its HTML). None when the page has no text."""
     body = root.find("body")
     if body is None or _text_length(body) == 0:
         return None
     named = _content_named(body)
     if named is not None:
         return named
-    summary = Readability(etree.tostring(root, encoding="unicode"), min_text_length=10).summary(
-        html_partial=True
-    )
+    if not summary:
+        return _densest(body)
     element = lxml_html.fragment_fromstring(summary, create_parent="div")
     if "readabilityBody" in summary or not _text_length(element):
         # readability gave up and returned the whole page (its scores count ASCII commas, which Chinese
