@@ -84,6 +84,8 @@ CONTENT_NAME = re.compile(
     r"detail|text|article|con_?txt|news_?content|wz_?content|info_?content|pages_?content|zw)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+# A site's name glued to the title with a bare hyphen: '…交通-新华网', '…-中国政府网'.
+SITE_SUFFIX = re.compile(r"-\s*([\u4e00-\u9fff]{2,12}(?:网|网站|报|台|社|政府|官网|频道))$")
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - | – | — |-{2})\s*")
 INFO_KEYS = re.compile(
     r"(发布时间|发布日期|发文日期|成文日期|时间|日期|来源|信息来源|文章来源|作者|浏览次数|点击数|点击量|阅读次数|字体)\s*[:：]"
@@ -97,16 +99,38 @@ INFO_SOURCE = re.compile(
 INFO_AUTHOR = re.compile(r"作者\s*[:：]\s*([^\s\u3000\xa0|]{2,20}?)(?=[\s\u3000\xa0|]|浏览|点击|来源|$)")
 # A short element inside the article that is only page chrome.
 CHROME_TEXT = re.compile(
-    r"^(?:分享到|分享至|责任编辑|编辑\s*[:：]|上一篇|下一篇|【?\s*(?:打印|关闭|字体)|扫一扫|相关(?:文章|新闻|链接|阅读)|"
+    r"^(?:分享到|分享至|责任编辑|责编\s*[:：|｜]|编辑\s*[:：|｜]|[（(]?原标题\s*[:：]|本文来源\s*[:：]|上一篇|下一篇|【?\s*(?:打印|关闭|字体)|扫一扫|相关(?:文章|新闻|链接|阅读)|"
     r"当前位置|您现在的位置|浏览次数|点击数)"
 )
 # An element named for the publication time holds just the date (WeChat articles, many CMS themes).
 PUBLISH_TIME_NAME = re.compile(
     r"publish[-_]?(?:time|date)|pub[-_]?(?:time|date)|post[-_]?date|entry[-_]?date", re.I
 )
+SOCIAL_BUTTONS = frozenset(
+    "facebook twitter x email e-mail linkedin whatsapp print reddit pinterest telegram instagram youtube "
+    "weibo wechat 微信 微博 qq空间 tiktok bluesky threads mastodon copy-link share".split()
+)
 EDGE_REACH = 300  # characters from the article's start within which a byline sits
 # Kinds of web-page chrome (see scraped.web_chrome_kind) dropped when a short element inside the article is one.
 WEB_CHROME_KINDS = ("skip", "share", "byline", "cookie")
+# A short element inside the article that is a news site's furniture: an ad label, a newsletter box, an
+# author box's "Follow us", a comment prompt, an "Updated:" line or a photo credit.
+WEB_FURNITURE = re.compile(
+    r"^(?:advertisement|advertising|anzeige|sponsored(?:\s+content)?|广告|"
+    r"(?:sign\s+up|subscribe)\b.{0,80}\bnewsletter\b.*|get\s+(?:our|the)\s+.{0,40}(?:newsletter|briefing)|"
+    r"subscribe(?:\s+now)?|follow\s+us(?:\s+on\s+.{1,30})?|follow\s+@\w+|"
+    r"(?:leave|post|add|write)\s+a\s+comment|comments?(?:\s*\(\d+\))?|kommentar(?:e|\s+verfassen)?|"
+    r"发表评论|我要评论|我要跟帖|评论\s*[（(]\d+[)）]|"
+    r"(?:photo|photograph|image|picture|credit|photo\s+credit)s?\s*(?:by\s|[:：]).{1,80}|"
+    r"(?:图片来源|图片|摄影|图)\s*[:：/].{1,40}|(?:updated|last\s+updated)\b.{0,40})$",
+    re.IGNORECASE,
+)
+# Class or id names of such furniture (share bars, related-article teasers, author boxes, comments, ads).
+FURNITURE_NAME = re.compile(
+    r"(?:^|[\s_-])(?:related|recommend\w*|teasers?|newsletter|subscribe|share|sharing|social|"
+    r"author-?(?:box|bio|info)|comments?|advert\w*|ads?|ad-slot|sponsor\w*|promo|outbrain|taboola)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 META_NAMES = {
     "og:title": "title",
     "articletitle": "title",
@@ -324,14 +348,16 @@ def read_metadata(root) -> dict:
         found.setdefault("source_url", canonical[0].strip())
     metadata: dict = {}
     page_title, site_from_title = split_page_title(root.findtext(".//title") or "")
-    title = found.get("title") or _first_h1(root) or page_title
+    site_name = found.get("site_name") or site_from_title
+    whole_title = " ".join((root.findtext(".//title") or "").split())
+    title = choose_title(found.get("title"), page_title, _headings(root, "h1"), site_name, whole_title)
     if title:
         metadata["title"] = title
-    if "date" in found and parse_date(found["date"]):
-        metadata["date"] = parse_date(found["date"])
+    date = parse_date(found.get("date", "")) or _time_element_date(root)
+    if date:
+        metadata["date"] = date
     if found.get("source_name"):
         metadata["source_name"] = found["source_name"]
-    site_name = found.get("site_name") or site_from_title
     if site_name:
         metadata["site_name"] = site_name
     for key in ("description", "keywords", "author"):
@@ -343,18 +369,68 @@ def read_metadata(root) -> dict:
 
 
 def split_page_title(title: str) -> tuple[str, str | None]:
-    """'工业经济开展推进会讲话_领导讲话_县人民政府门户网站' -> ('工业经济开展推进会讲话', '县人民政府门户网站')."""
+    """'工业经济开展推进会讲话_领导讲话_县人民政府门户网站' -> ('工业经济开展推进会讲话', '县人民政府门户网站');
+    '法国全国大罢工再次严重影响交通-新华网' -> ('法国全国大罢工再次严重影响交通', '新华网')."""
     parts = [part for part in TITLE_SEPARATORS.split(" ".join(title.split())) if part]
     if not parts:
         return "", None
-    return parts[0], parts[-1] if len(parts) > 1 else None
+    if len(parts) == 1:
+        glued = SITE_SUFFIX.search(parts[0])
+        if glued:
+            return parts[0][: glued.start()], glued.group(1)
+        return parts[0], None
+    return parts[0], parts[-1]
 
 
-def _first_h1(root) -> str | None:
-    for h1 in root.iter("h1"):
-        text = " ".join(h1.text_content().split())
-        if text:
-            return text
+def choose_title(
+    meta_title: str | None, page_title: str, h1s: list[str], site_name: str | None, whole_title: str = ""
+) -> str | None:
+    """The article's title: the visible <h1> when it says what the meta title or <title> says (the page
+    shows it; og:title is often shortened or reworded), otherwise og:title (or the like), or the <title>
+    when og:title was cut short; a site name stuck to its end is taken off. `whole_title` is the <title>
+    before its site name was split off (an <h1> such as '棱镜|数据业大整顿…' matches only that)."""
+    for h1 in h1s:
+        for other in (meta_title, page_title, whole_title):
+            if other and _similar(h1, other):
+                # An <h1> that runs on into the site's logo text: 'Anticorrupción … InfantaUltima Hora'.
+                shorter = other if h1.startswith(other) and other != page_title else h1
+                return _without_site_name(shorter, site_name)
+    declared = meta_title or page_title
+    if meta_title and page_title.startswith(meta_title) and len(page_title) > len(meta_title):
+        declared = page_title  # og:title cut at a quotation mark: 奖金711万元！"中国诺贝尔奖"…
+    if not declared:
+        return h1s[0] if h1s else None
+    return _without_site_name(declared, site_name)
+
+
+def _similar(a: str, b: str) -> bool:
+    """True when two titles share most of their words (Chinese: characters), whatever the punctuation."""
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"[\u3400-\u9fff]|[^\W_]+", text.lower()))
+
+    shorter, longer = sorted((words(a), words(b)), key=len)
+    return bool(shorter) and len(shorter & longer) >= 0.6 * len(shorter) and len(shorter) >= 0.5 * len(longer)
+
+
+def _without_site_name(title: str, site_name: str | None) -> str:
+    if site_name:
+        parts = TITLE_SEPARATORS.split(title)
+        if len(parts) > 1 and parts[-1].strip() == site_name.strip() and parts[0].strip():
+            return title[: title.rfind(parts[-1])].rstrip(" _|｜-–—")
+    return title
+
+
+def _headings(root, tag: str) -> list[str]:
+    return [text for text in (" ".join(h.text_content().split()) for h in root.iter(tag)) if text]
+
+
+def _time_element_date(root) -> str | None:
+    """The date of the page's first <time> element (its datetime attribute, else its text)."""
+    for node in root.iter("time"):
+        date = parse_date(node.get("datetime") or "") or scraped.parse_any_date(node.text_content())
+        if date:
+            return date
     return None
 
 
@@ -479,13 +555,18 @@ def remove_chrome(article) -> dict:
     return the metadata the dropped bylines carried (a lone '来源：…' or 'Source: …' line gives source_name)."""
     found: dict = {}
     whole = " ".join(article.text_content().split())
-    for node in list(article.iter("div", "p", "span", "td", "li", "section", "ul", "h3", "h4", "h5", "h6")):
+    _remove_named_furniture(article)
+    for node in list(
+        article.iter(
+            "div", "p", "span", "td", "li", "section", "ul", "h3", "h4", "h5", "h6", "figcaption", "aside"
+        )
+    ):
         if node.getparent() is None or node is article:
             continue
         text = " ".join(node.text_content().split())
         if not text or len(text) > 200:
             continue
-        if CHROME_TEXT.match(text) or len(set(INFO_KEYS.findall(text))) >= 2:
+        if CHROME_TEXT.match(text) or len(set(INFO_KEYS.findall(text))) >= 2 or _is_furniture(text):
             node.drop_tree()
         elif scraped.web_chrome_kind(text) in WEB_CHROME_KINDS:
             byline = scraped.read_byline(text) or {}
@@ -495,6 +576,27 @@ def remove_chrome(article) -> dict:
                 found.setdefault(key, value)
             node.drop_tree()
     return found
+
+
+def _is_furniture(text: str) -> bool:
+    """A news site's furniture (see WEB_FURNITURE), or a row of social-network buttons."""
+    words = re.split(r"[\s|｜·•/]+", text.lower().replace("copy link", "copy-link"))
+    social = [w for w in words if w]
+    if len(social) >= 2 and all(w in SOCIAL_BUTTONS for w in social):
+        return True
+    return bool(WEB_FURNITURE.match(text))
+
+
+def _remove_named_furniture(article) -> None:
+    """Remove elements named as furniture (class="share-bar", id="related-news", …) that hold a small part
+    of the article's text: a page that names its whole article so keeps it."""
+    whole = _text_length(article)
+    for node in list(article.iter()):
+        if not isinstance(node.tag, str) or node is article or node.getparent() is None:
+            continue
+        names = f"{node.get('class', '')} {node.get('id', '')}"
+        if FURNITURE_NAME.search(names) and _text_length(node) < whole / 3:
+            node.drop_tree()
 
 
 def _at_edge(whole: str, text: str) -> bool:
