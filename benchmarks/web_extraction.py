@@ -10,7 +10,7 @@ recall and F1 are computed per page and averaged over the pages; a page a system
 A title is right when it equals the expected one, ignoring spaces and the width of punctuation.
 
 The systems: this converter (the HTML reader, then the title, typography and sections every reader's
-output goes through: the page's body text as the converter writes it), readability-lxml alone (its
+output goes through: the page's body text as the converter writes it, code blocks included), readability-lxml alone (its
 summary's text and short title) and trafilatura alone (`extract` and its metadata's title).
 The table is printed; the figures and every page's scores go to benchmarks/results/web_extraction.json.
 """
@@ -35,7 +35,7 @@ from readability import Document as Readability  # noqa: E402
 
 from converter.convert import build_speech  # noqa: E402
 from converter.markdown import speech_text  # noqa: E402
-from converter.model import ConversionError  # noqa: E402
+from converter.model import CodeBlock, ConversionError  # noqa: E402
 from converter.readers import html as html_reader  # noqa: E402
 
 PAGES = ROOT / "benchmarks" / "web_pages"
@@ -79,7 +79,15 @@ def run_converter(html: str, folder: Path) -> tuple[str, str | None]:
         speech, _messages, _repairs = build_speech(html_reader.read(page), page, {})
     except ConversionError:
         return "", None
-    return speech_text(speech), speech.metadata.title
+    return speech_text(speech) + "\n" + "\n".join(code_blocks(speech.body)), speech.metadata.title
+
+
+def code_blocks(section) -> list[str]:
+    """The text of the code blocks, which the page shows but speech_text (made for counting words) skips."""
+    texts = [block.text for block in section.blocks if isinstance(block, CodeBlock)]
+    for child in section.children:
+        texts += code_blocks(child)
+    return texts
 
 
 def run_readability(html: str, folder: Path) -> tuple[str, str | None]:
