@@ -5,11 +5,14 @@ before anything else looks at it: active and embedded content (script, style, if
 noscript, template, form controls, …) is removed, so none of it can become text. The article is then found:
 an element whose class or id names the content (TRS_Editor, article-content, zoom, …) when the page has one,
 otherwise the element readability-lxml chooses (walked in the original page, not readability's pruned copy),
-or, when readability gives up and returns the whole page, the parent of the most paragraph text. Info lines, share bars and print/close links inside it are
-dropped, and the element is walked to blocks (see `htmlblocks`). Metadata comes from the meta tags, the
-info line (发布时间：… 来源：…) or an English byline (Published: … | Source: …), an element named for the
-publication time, a lone 来源/Source line at the article's top or end, and the <title> minus its site-name
-suffix.
+or, when readability gives up and returns the whole page, the parent of the most paragraph text. Info lines,
+share bars, print/close links, 原标题 lines and news-site furniture (ad labels, newsletter and author boxes,
+comment prompts, photo credits, elements named as related links or comments) inside it are dropped; then
+the blocks that readability-lxml and trafilatura both left out of the article are dropped too (see
+`htmlconsensus`), and the element is walked to blocks (see `htmlblocks`). Metadata comes from the meta tags,
+the page's <h1> or <title> minus its site name, a <time> element, the info line (发布时间：… 来源：…) or an
+English byline (Published: … | Source: …), an element named for the publication time, and a lone
+来源/Source line at the article's top or end.
 
 Message codes:
   - not-html (error): the file does not decode or parse as HTML.
