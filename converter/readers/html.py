@@ -117,7 +117,8 @@ EDGE_REACH = 300  # characters from the article's start within which a byline si
 # Kinds of web-page chrome (see scraped.web_chrome_kind) dropped when a short element inside the article is one.
 WEB_CHROME_KINDS = ("skip", "share", "byline", "cookie")
 # A short element inside the article that is a news site's furniture: an ad label, a newsletter box, an
-# author box's "Follow us", a comment prompt, an "Updated:" line or a photo credit.
+# author box's "Follow us", a comment prompt, an "Updated:" line, a photo credit, an "Authors:" or "Tags:"
+# line, a reporter's e-mail address alone, a wire story's "(END)".
 WEB_FURNITURE = re.compile(
     r"^(?:advertisement|advertising|anzeige|sponsored(?:\s+content)?|广告|"
     r"(?:sign\s+up|subscribe)\b.{0,80}\bnewsletter\b.*|get\s+(?:our|the)\s+.{0,40}(?:newsletter|briefing)|"
@@ -125,7 +126,9 @@ WEB_FURNITURE = re.compile(
     r"(?:leave|post|add|write)\s+a\s+comment|comments?(?:\s*\(\d+\))?|kommentar(?:e|\s+verfassen)?|"
     r"发表评论|我要评论|我要跟帖|评论\s*[（(]\d+[)）]|"
     r"(?:photo|photograph|image|picture|credit|photo\s+credit)s?\s*(?:by\s|[:：]).{1,80}|"
-    r"(?:图片来源|图片|摄影|图)\s*[:：/].{1,40}|(?:updated|last\s+updated)\b.{0,40})$",
+    r"(?:图片来源|图片|摄影|图)\s*[:：/].{1,40}|(?:updated|last\s+updated)\b.{0,40}|"
+    r"(?:authors?|autori|autor(?:es|en)?)\s*:.{1,80}|(?:tags|keywords|topics)(?:\s*[:：].{0,80})?|"
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(end\))$",
     re.IGNORECASE,
 )
 # Class or id names of such furniture (share bars, related-article teasers, author boxes, comments, ads).

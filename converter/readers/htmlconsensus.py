@@ -5,8 +5,8 @@ page's own element keeps a speech's headings, nested lists, tables and footnotes
 news and other non-portal sites that element also holds share bars, "Advertisement" lines, teasers of related
 articles, newsletter and author boxes, comment threads and the like. readability-lxml and trafilatura each
 drop most of those, but each keeps some furniture the other drops, so a block of the element is kept when
-both libraries kept its text (measured on benchmarks/web_pages, this beats keeping what either kept), and
-short blocks and captions, which the libraries treat differently, go with the blocks around them. A library
+both libraries kept its text (measured on benchmarks/web_pages, this beats keeping what either kept), and a
+block too short to be told apart from a chance match goes with the blocks around it. A library
 that found (next to) nothing has no say; when neither found anything, or they kept too little of the
 element's text to judge by, nothing is pruned and the reader's own choice stands.
 """
@@ -114,12 +114,10 @@ def prune_unconfirmed(article, confirmed: Confirmed) -> int:
 
 def _decide(blocks: list, confirmed: Confirmed) -> list[bool]:
     """Keep or remove each block. A block long enough to be told apart is kept when the libraries kept its
-    text; a short one (a heading, a list item) or a caption goes with the long blocks around it, and is
+    text; a short one (a heading, a list item, a caption) goes with the long blocks around it, and is
     judged by its text only when those went different ways. The article's <h1> is its title, which the
     libraries leave out of their text: it is kept."""
-    long = [
-        len(NOT_WORD.sub("", block.text_content())) >= SHORT and not _is_caption(block) for block in blocks
-    ]
+    long = [len(NOT_WORD.sub("", block.text_content())) >= SHORT for block in blocks]
     keep: list = [
         True
         if block.tag == "h1"
@@ -137,11 +135,6 @@ def _decide(blocks: list, confirmed: Confirmed) -> list[bool]:
                 blocks[i].text_content()
             ) >= KEEP_COVERED
     return keep
-
-
-def _is_caption(block) -> bool:
-    """A photo's or a table's caption: one library keeps captions, the other leaves them out."""
-    return block.tag in ("figcaption", "caption")
 
 
 def _text_and_alts(node) -> str:
