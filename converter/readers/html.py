@@ -97,9 +97,19 @@ INFO_DATE = re.compile(
     r"(?:发布时间|发布日期|发文日期|成文日期|时间|日期)\s*[:：]\s*([0-9]{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
 )
 INFO_SOURCE = re.compile(
-    r"(?:信息来源|文章来源|来源)\s*[:：]\s*([^\s\u3000\xa0|]{2,40}?)(?=[\s\u3000\xa0|]|浏览|点击|作者|$)"
+    r"(?:信息来源|文章来源|来源)\s*[:：]\s*([^\s\u3000\xa0|]{2,40}?)(?=[\s\u3000\xa0|]|浏览|点击|作者|\d*人参与|\d*条?评论|$)"
 )
 INFO_AUTHOR = re.compile(r"作者\s*[:：]\s*([^\s\u3000\xa0|]{2,20}?)(?=[\s\u3000\xa0|]|浏览|点击|来源|$)")
+# An info line that opens with a bare date: '2019-09-26 12:11 来源：证券时报网 作者：李在山'.
+DATE_FIRST = re.compile(
+    r"^\s*([0-9]{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+# A line that is only a date (and a time): '2020-06-05 20:35', '2019年09月08日 14:10', '更新时间：2021-01-05'.
+DATE_LINE = re.compile(
+    r"^(?:(?:发布|更新)?(?:时间|日期)\s*[:：]\s*)?[0-9]{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+DATE_REACH = 2  # levels above the article within which its header's date line is looked for
 # A short element inside the article that is only page chrome.
 CHROME_TEXT = re.compile(
     r"^(?:分享到|分享至|责任编辑|责编\s*[:：|｜]|编辑\s*[:：|｜]|[（(]?原标题\s*[:：]|本文来源\s*[:：]|上一篇|下一篇|【?\s*(?:打印|关闭|字体)|扫一扫|相关(?:文章|新闻|链接|阅读)|"
@@ -177,6 +187,10 @@ def read(path: Path) -> Document:
     htmlconsensus.prune_unconfirmed(article, libraries.confirmed)
     for key, value in {**in_article, **info}.items():
         metadata.setdefault(key, value)
+    if "date" not in metadata:
+        date = date_above(article)
+        if date:
+            metadata["date"] = date
     site_name = metadata.pop("site_name", None)
     if site_name:
         metadata.setdefault("source_name", site_name)
@@ -399,8 +413,9 @@ def choose_title(
         for other in (meta_title, page_title, whole_title):
             if other and _similar(h1, other):
                 # An <h1> that runs on into the site's logo text: 'Anticorrupción … InfantaUltima Hora'.
-                shorter = other if h1.startswith(other) and other != page_title else h1
-                return _without_site_name(shorter, site_name)
+                rest = h1[len(other) :] if h1.startswith(other) else ""
+                runs_on = rest and not TITLE_SEPARATORS.match(rest) and rest[0] not in "|｜_-–—:："
+                return _without_site_name(other if runs_on else h1, site_name)
     declared = meta_title or page_title
     if meta_title and page_title.startswith(meta_title) and len(page_title) > len(meta_title):
         declared = page_title  # og:title cut at a quotation mark: 奖金711万元！"中国诺贝尔奖"…
@@ -444,9 +459,12 @@ def read_info_line(root) -> dict:
     """Date, source and author from the article's info line ('发布时间：2023-04-19 来源：县政府办公室 …')."""
     for node in root.iter("div", "p", "span", "td", "li", "section", "header"):
         text = " ".join(node.text_content().split())
-        if len(text) > 200 or len(INFO_KEYS.findall(text)) < 1 or not INFO_DATE.search(text):
+        if len(text) > 200 or len(INFO_KEYS.findall(text)) < 1:
             continue
-        found = {"date": parse_date(INFO_DATE.search(text).group(1))}
+        date = INFO_DATE.search(text) or DATE_FIRST.match(text)  # '2019-09-26 12:11来源：证券时报网'
+        if not date:
+            continue
+        found = {"date": parse_date(date.group(1))}
         source, author = INFO_SOURCE.search(text), INFO_AUTHOR.search(text)
         if source:
             found["source_name"] = source.group(1)
@@ -463,6 +481,32 @@ def read_info_line(root) -> dict:
         if len(text) <= 40 and scraped.parse_any_date(text):  # WeChat's <em id="publish_time">
             return {"date": scraped.parse_any_date(text)}
     return {}
+
+
+def date_above(article) -> str | None:
+    """The date of a line that holds only a date, in the article's header: the elements before the article
+    within DATE_REACH levels above it (news sites set '2020-06-05 20:35' under the headline, unlabelled)."""
+    container = article
+    for _ in range(DATE_REACH):
+        if container.getparent() is None:
+            break
+        container = container.getparent()
+    for node in container.iter():
+        if node is article:
+            return None
+        if not isinstance(node.tag, str) or node.tag == "a":
+            continue
+        text = " ".join(node.text_content().split())
+        if len(text) <= 40 and (DATE_LINE.match(text) or _english_date_line(text)):
+            return scraped.parse_any_date(text)
+    return None
+
+
+def _english_date_line(text: str) -> bool:
+    """'December 27, 2014' or 'Nov. 7, 2024 at 12:06 PM': a date and little else."""
+    return (
+        bool(scraped.parse_any_date(text)) and len(text.split()) <= 6 and not text.endswith((".", "!", "?"))
+    )
 
 
 # --------------------------------------------------------------------------- the article

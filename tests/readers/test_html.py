@@ -659,3 +659,92 @@ def test_elements_named_as_furniture_go_unless_they_hold_the_article(tmp_path):
     text = "\n".join(texts(html.read(page)))
     assert "第0段正文" in text and "第7段正文" in text
     assert "另一篇稿件的标题" not in text and "网友评论" not in text
+
+
+SPEECH_BODY = "".join(
+    f"<p>第{i}段：全县上下要坚持稳中求进，扎实推进各项重点工作，确保全年目标任务圆满完成。</p>"
+    for i in range(6)
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (
+            "<div class='info'>2019-09-26 12:11来源：证券时报网</div>",
+            {"date": "2019-09-26", "source_name": "证券时报网"},
+        ),
+        (
+            "<div class='info'>2019-11-25 来源：澎湃新闻网1032人参与308评论</div>",
+            {"date": "2019-11-25", "source_name": "澎湃新闻网"},
+        ),
+        ("<div class='meta'><span>2020-06-05 20:35</span></div>", {"date": "2020-06-05"}),
+        ("<div class='meta'><span>2019年09月08日 14:10</span></div>", {"date": "2019-09-08"}),
+        ("<p class='dateline'>December 27, 2014</p>", {"date": "2014-12-27"}),
+        ("<time datetime='2023-11-02T10:00:00Z'>2 hours ago</time>", {"date": "2023-11-02"}),
+    ],
+)
+def test_visible_date_lines_above_the_article(tmp_path, header, expected):
+    page = write_page(
+        tmp_path, f"<div class='main'><h1>测试</h1>{header}<div class='content'>{SPEECH_BODY}</div></div>"
+    )
+    metadata = html.read(page).metadata
+    assert {key: metadata.get(key) for key in expected} == expected
+
+
+def test_a_date_in_a_list_of_other_stories_is_not_the_pages_date(tmp_path):
+    page = write_page(
+        tmp_path,
+        f"<div class='main'><div class='content'>{SPEECH_BODY}</div>"
+        "<ul class='more'><li><a href='/a'>别的稿件</a><span>2020-06-05 20:35</span></li></ul></div>",
+    )
+    assert "date" not in html.read(page).metadata
+
+
+@pytest.mark.parametrize(
+    ("meta_title", "page_title", "h1s", "site_name", "expected"),
+    [
+        # The visible <h1> says what og:title says, in full.
+        (
+            "We Need Geoengineering Says Hansen",
+            "x",
+            ["Site logo", "We Need Geoengineering, Warns Hansen"],
+            None,
+            "We Need Geoengineering, Warns Hansen",
+        ),
+        # og:title cut short at a quotation mark: the <title> holds the whole.
+        (
+            "奖金711万元！",
+            '奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?',
+            [],
+            "网易新闻",
+            '奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?',
+        ),
+        # The site's name after og:title's separator.
+        (
+            "N. Korea slams S. Korea | Yonhap News Agency",
+            "N. Korea slams S. Korea",
+            [],
+            "Yonhap News Agency",
+            "N. Korea slams S. Korea",
+        ),
+        # An <h1> that runs on into the site's logo text.
+        (
+            None,
+            "Anticorrupción decidirá en Madrid",
+            ["Anticorrupción decidirá en MadridUltima Hora"],
+            None,
+            "Anticorrupción decidirá en Madrid",
+        ),
+        # A site logo in the only <h1> is not the title.
+        (
+            None,
+            "山西品牌丝路行（南美站）正式启动",
+            ["山西省人民政府网站"],
+            "山西省人民政府门户网站",
+            "山西品牌丝路行（南美站）正式启动",
+        ),
+    ],
+)
+def test_choose_title(meta_title, page_title, h1s, site_name, expected):
+    assert html.choose_title(meta_title, page_title, h1s, site_name) == expected
