@@ -164,9 +164,22 @@ def _looks_like_title(para: Paragraph, declared: str) -> bool:
 
 def _set_as_title(para: Paragraph) -> bool:
     text = para.text.strip()
+    if _is_date_or_caption(text):
+        return False
     return any(f in (para.font or "") for f in TITLE_FONTS) or (
         para.centered and para.all_bold and len(text) >= 8
     )
+
+
+def _is_date_or_caption(text: str) -> bool:
+    """A centred bold date line ('2012年6月24日') or photo caption ('图为…（刘通摄）') set above a web
+    article is not its title."""
+    compact = re.sub(r"\s+", "", text)
+    if any(
+        pattern.fullmatch(compact.rstrip("日")) or pattern.fullmatch(compact) for pattern in DATE_PATTERNS
+    ):
+        return True
+    return compact.startswith("图为") or compact.endswith(("摄）", "摄)"))
 
 
 def _same(a: str, b: str) -> bool:

@@ -5,11 +5,14 @@ before anything else looks at it: active and embedded content (script, style, if
 noscript, template, form controls, …) is removed, so none of it can become text. The article is then found:
 an element whose class or id names the content (TRS_Editor, article-content, zoom, …) when the page has one,
 otherwise the element readability-lxml chooses (walked in the original page, not readability's pruned copy),
-or, when readability gives up and returns the whole page, the parent of the most paragraph text. Info lines, share bars and print/close links inside it are
-dropped, and the element is walked to blocks (see `htmlblocks`). Metadata comes from the meta tags, the
-info line (发布时间：… 来源：…) or an English byline (Published: … | Source: …), an element named for the
-publication time, a lone 来源/Source line at the article's top or end, and the <title> minus its site-name
-suffix.
+or, when readability gives up and returns the whole page, the parent of the most paragraph text. Info lines,
+share bars, print/close links, 原标题 lines and news-site furniture (ad labels, newsletter and author boxes,
+comment prompts, photo credits, elements named as related links or comments) inside it are dropped; then
+the blocks that readability-lxml and trafilatura both left out of the article are dropped too (see
+`htmlconsensus`), and the element is walked to blocks (see `htmlblocks`). Metadata comes from the meta tags,
+the page's <h1> or <title> minus its site name, a <time> element, the info line (发布时间：… 来源：…) or an
+English byline (Published: … | Source: …), an element named for the publication time, and a lone
+来源/Source line at the article's top or end.
 
 Message codes:
   - not-html (error): the file does not decode or parse as HTML.
@@ -35,10 +38,9 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 from lxml import etree
 from lxml import html as lxml_html
-from readability import Document as Readability
 
 from ..model import ConversionError, Document, Paragraph, Table, warning
-from . import htmlblocks, scraped
+from . import htmlblocks, htmlconsensus, scraped
 from .scraped import parse_date
 
 EXTENSIONS = (".html", ".htm")
@@ -85,6 +87,8 @@ CONTENT_NAME = re.compile(
     r"detail|text|article|con_?txt|news_?content|wz_?content|info_?content|pages_?content|zw)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+# A site's name glued to the title with a bare hyphen: '…交通-新华网', '…-中国政府网'.
+SITE_SUFFIX = re.compile(r"-\s*([\u4e00-\u9fff]{2,12}(?:网|网站|报|台|社|政府|官网|频道))$")
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - | – | — |-{2})\s*")
 INFO_KEYS = re.compile(
     r"(发布时间|发布日期|发文日期|成文日期|时间|日期|来源|信息来源|文章来源|作者|浏览次数|点击数|点击量|阅读次数|字体)\s*[:：]"
@@ -93,21 +97,56 @@ INFO_DATE = re.compile(
     r"(?:发布时间|发布日期|发文日期|成文日期|时间|日期)\s*[:：]\s*([0-9]{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
 )
 INFO_SOURCE = re.compile(
-    r"(?:信息来源|文章来源|来源)\s*[:：]\s*([^\s\u3000\xa0|]{2,40}?)(?=[\s\u3000\xa0|]|浏览|点击|作者|$)"
+    r"(?:信息来源|文章来源|来源)\s*[:：]\s*([^\s\u3000\xa0|]{2,40}?)(?=[\s\u3000\xa0|]|浏览|点击|作者|\d*人参与|\d*条?评论|$)"
 )
 INFO_AUTHOR = re.compile(r"作者\s*[:：]\s*([^\s\u3000\xa0|]{2,20}?)(?=[\s\u3000\xa0|]|浏览|点击|来源|$)")
+# An info line that opens with a bare date: '2019-09-26 12:11 来源：证券时报网 作者：李在山'.
+DATE_FIRST = re.compile(
+    r"^\s*([0-9]{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+# A line that is only a date (and a time): '2020-06-05 20:35', '2019年09月08日 14:10', '更新时间：2021-01-05'.
+DATE_LINE = re.compile(
+    r"^(?:(?:发布|更新)?(?:时间|日期)\s*[:：]\s*)?[0-9]{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+DATE_REACH = 2  # levels above the article within which its header's date line is looked for
 # A short element inside the article that is only page chrome.
 CHROME_TEXT = re.compile(
-    r"^(?:分享到|分享至|责任编辑|编辑\s*[:：]|上一篇|下一篇|【?\s*(?:打印|关闭|字体)|扫一扫|相关(?:文章|新闻|链接|阅读)|"
+    r"^(?:分享到|分享至|责任编辑|责编\s*[:：|｜]|编辑\s*[:：|｜]|[（(]?原标题\s*[:：]|本文来源\s*[:：]|上一篇|下一篇|【?\s*(?:打印|关闭|字体)|扫一扫|相关(?:文章|新闻|链接|阅读)|"
     r"当前位置|您现在的位置|浏览次数|点击数)"
 )
 # An element named for the publication time holds just the date (WeChat articles, many CMS themes).
 PUBLISH_TIME_NAME = re.compile(
     r"publish[-_]?(?:time|date)|pub[-_]?(?:time|date)|post[-_]?date|entry[-_]?date", re.I
 )
+SOCIAL_BUTTONS = frozenset(
+    "facebook twitter x email e-mail linkedin whatsapp print reddit pinterest telegram instagram youtube "
+    "weibo wechat 微信 微博 qq空间 tiktok bluesky threads mastodon copy-link share".split()
+)
 EDGE_REACH = 300  # characters from the article's start within which a byline sits
 # Kinds of web-page chrome (see scraped.web_chrome_kind) dropped when a short element inside the article is one.
 WEB_CHROME_KINDS = ("skip", "share", "byline", "cookie")
+# A short element inside the article that is a news site's furniture: an ad label, a newsletter box, an
+# author box's "Follow us", a comment prompt, an "Updated:" line, a photo credit, an "Authors:" or "Tags:"
+# line, a reporter's e-mail address alone, a wire story's "(END)".
+WEB_FURNITURE = re.compile(
+    r"^(?:advertisement|advertising|anzeige|sponsored(?:\s+content)?|广告|"
+    r"(?:sign\s+up|subscribe)\b.{0,80}\bnewsletter\b.*|get\s+(?:our|the)\s+.{0,40}(?:newsletter|briefing)|"
+    r"subscribe(?:\s+now)?|follow\s+us(?:\s+on\s+.{1,30})?|follow\s+@\w+|"
+    r"(?:leave|post|add|write)\s+a\s+comment|comments?(?:\s*\(\d+\))?|kommentar(?:e|\s+verfassen)?|"
+    r"发表评论|我要评论|我要跟帖|评论\s*[（(]\d+[)）]|"
+    r"(?:photo|photograph|image|picture|credit|photo\s+credit)s?\s*(?:by\s|[:：]).{1,80}|"
+    r"(?:图片来源|图片|摄影|图)\s*[:：/].{1,40}|(?:updated|last\s+updated)\b.{0,40}|"
+    r"(?:authors?|autori|autor(?:es|en)?)\s*:.{1,80}|(?:tags|keywords|topics)(?:\s*[:：].{0,80})?|"
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(end\))$",
+    re.IGNORECASE,
+)
+# Class or id names of such furniture (share bars, related-article teasers, author boxes, comments, ads).
+FURNITURE_NAME = re.compile(
+    r"(?:^|[\s_-])(?:related|recommend\w*|teasers?|newsletter|subscribe|share|sharing|social|"
+    r"author-?(?:box|bio|info)|comments?|advert\w*|ads?|ad-slot|sponsor\w*|promo|outbrain|taboola)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 META_NAMES = {
     "og:title": "title",
     "articletitle": "title",
@@ -140,12 +179,18 @@ def read(path: Path) -> Document:
     metadata = read_metadata(root)
     make_safe(root)
     info = read_info_line(root)
-    article = find_article(root)
+    libraries = htmlconsensus.run_libraries(etree.tostring(root, encoding="unicode"))
+    article = find_article(root, libraries.readability_summary)
     if article is None:
         raise ConversionError("no-article", f"{path.name}: no article text found in the page.")
     in_article = remove_chrome(article)
+    htmlconsensus.prune_unconfirmed(article, libraries.confirmed)
     for key, value in {**in_article, **info}.items():
         metadata.setdefault(key, value)
+    if "date" not in metadata:
+        date = date_above(article)
+        if date:
+            metadata["date"] = date
     site_name = metadata.pop("site_name", None)
     if site_name:
         metadata.setdefault("source_name", site_name)
@@ -323,14 +368,16 @@ def read_metadata(root) -> dict:
         found.setdefault("source_url", canonical[0].strip())
     metadata: dict = {}
     page_title, site_from_title = split_page_title(root.findtext(".//title") or "")
-    title = found.get("title") or _first_h1(root) or page_title
+    site_name = found.get("site_name") or site_from_title
+    whole_title = " ".join((root.findtext(".//title") or "").split())
+    title = choose_title(found.get("title"), page_title, _headings(root, "h1"), site_name, whole_title)
     if title:
         metadata["title"] = title
-    if "date" in found and parse_date(found["date"]):
-        metadata["date"] = parse_date(found["date"])
+    date = parse_date(found.get("date", "")) or _time_element_date(root)
+    if date:
+        metadata["date"] = date
     if found.get("source_name"):
         metadata["source_name"] = found["source_name"]
-    site_name = found.get("site_name") or site_from_title
     if site_name:
         metadata["site_name"] = site_name
     for key in ("description", "keywords", "author"):
@@ -342,18 +389,69 @@ def read_metadata(root) -> dict:
 
 
 def split_page_title(title: str) -> tuple[str, str | None]:
-    """'工业经济开展推进会讲话_领导讲话_县人民政府门户网站' -> ('工业经济开展推进会讲话', '县人民政府门户网站')."""
+    """'工业经济开展推进会讲话_领导讲话_县人民政府门户网站' -> ('工业经济开展推进会讲话', '县人民政府门户网站');
+    '法国全国大罢工再次严重影响交通-新华网' -> ('法国全国大罢工再次严重影响交通', '新华网')."""
     parts = [part for part in TITLE_SEPARATORS.split(" ".join(title.split())) if part]
     if not parts:
         return "", None
-    return parts[0], parts[-1] if len(parts) > 1 else None
+    if len(parts) == 1:
+        glued = SITE_SUFFIX.search(parts[0])
+        if glued:
+            return parts[0][: glued.start()], glued.group(1)
+        return parts[0], None
+    return parts[0], parts[-1]
 
 
-def _first_h1(root) -> str | None:
-    for h1 in root.iter("h1"):
-        text = " ".join(h1.text_content().split())
-        if text:
-            return text
+def choose_title(
+    meta_title: str | None, page_title: str, h1s: list[str], site_name: str | None, whole_title: str = ""
+) -> str | None:
+    """The article's title: the visible <h1> when it says what the meta title or <title> says (the page
+    shows it; og:title is often shortened or reworded), otherwise og:title (or the like), or the <title>
+    when og:title was cut short; a site name stuck to its end is taken off. `whole_title` is the <title>
+    before its site name was split off (an <h1> such as '棱镜|数据业大整顿…' matches only that)."""
+    for h1 in h1s:
+        for other in (meta_title, page_title, whole_title):
+            if other and _similar(h1, other):
+                # An <h1> that runs on into the site's logo text: 'Anticorrupción … InfantaUltima Hora'.
+                rest = h1[len(other) :] if h1.startswith(other) else ""
+                runs_on = rest and not TITLE_SEPARATORS.match(rest) and rest[0] not in "|｜_-–—:："
+                return _without_site_name(other if runs_on else h1, site_name)
+    declared = meta_title or page_title
+    if meta_title and page_title.startswith(meta_title) and len(page_title) > len(meta_title):
+        declared = page_title  # og:title cut at a quotation mark: 奖金711万元！"中国诺贝尔奖"…
+    if not declared:
+        return h1s[0] if h1s else None
+    return _without_site_name(declared, site_name)
+
+
+def _similar(a: str, b: str) -> bool:
+    """True when two titles share most of their words (Chinese: characters), whatever the punctuation."""
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"[\u3400-\u9fff]|[^\W_]+", text.lower()))
+
+    shorter, longer = sorted((words(a), words(b)), key=len)
+    return bool(shorter) and len(shorter & longer) >= 0.6 * len(shorter) and len(shorter) >= 0.5 * len(longer)
+
+
+def _without_site_name(title: str, site_name: str | None) -> str:
+    if site_name:
+        parts = TITLE_SEPARATORS.split(title)
+        if len(parts) > 1 and parts[-1].strip() == site_name.strip() and parts[0].strip():
+            return title[: title.rfind(parts[-1])].rstrip(" _|｜-–—")
+    return title
+
+
+def _headings(root, tag: str) -> list[str]:
+    return [text for text in (" ".join(h.text_content().split()) for h in root.iter(tag)) if text]
+
+
+def _time_element_date(root) -> str | None:
+    """The date of the page's first <time> element (its datetime attribute, else its text)."""
+    for node in root.iter("time"):
+        date = parse_date(node.get("datetime") or "") or scraped.parse_any_date(node.text_content())
+        if date:
+            return date
     return None
 
 
@@ -361,9 +459,12 @@ def read_info_line(root) -> dict:
     """Date, source and author from the article's info line ('发布时间：2023-04-19 来源：县政府办公室 …')."""
     for node in root.iter("div", "p", "span", "td", "li", "section", "header"):
         text = " ".join(node.text_content().split())
-        if len(text) > 200 or len(INFO_KEYS.findall(text)) < 1 or not INFO_DATE.search(text):
+        if len(text) > 200 or len(INFO_KEYS.findall(text)) < 1:
             continue
-        found = {"date": parse_date(INFO_DATE.search(text).group(1))}
+        date = INFO_DATE.search(text) or DATE_FIRST.match(text)  # '2019-09-26 12:11来源：证券时报网'
+        if not date:
+            continue
+        found = {"date": parse_date(date.group(1))}
         source, author = INFO_SOURCE.search(text), INFO_AUTHOR.search(text)
         if source:
             found["source_name"] = source.group(1)
@@ -382,21 +483,46 @@ def read_info_line(root) -> dict:
     return {}
 
 
+def date_above(article) -> str | None:
+    """The date of a line that holds only a date, in the article's header: the elements before the article
+    within DATE_REACH levels above it (news sites set '2020-06-05 20:35' under the headline, unlabelled)."""
+    container = article
+    for _ in range(DATE_REACH):
+        if container.getparent() is None:
+            break
+        container = container.getparent()
+    for node in container.iter():
+        if node is article:
+            return None
+        if not isinstance(node.tag, str) or node.tag == "a":
+            continue
+        text = " ".join(node.text_content().split())
+        if len(text) <= 40 and (DATE_LINE.match(text) or _english_date_line(text)):
+            return scraped.parse_any_date(text)
+    return None
+
+
+def _english_date_line(text: str) -> bool:
+    """'December 27, 2014' or 'Nov. 7, 2024 at 12:06 PM': a date and little else."""
+    return (
+        bool(scraped.parse_any_date(text)) and len(text.split()) <= 6 and not text.endswith((".", "!", "?"))
+    )
+
+
 # --------------------------------------------------------------------------- the article
 
 
-def find_article(root):
+def find_article(root, summary: str):
     """The element that holds the article: a content-named element when the page has one, otherwise
-    readability's choice. None when the page has no text."""
+    readability's choice (`summary`, its HTML). None when the page has no text."""
     body = root.find("body")
     if body is None or _text_length(body) == 0:
         return None
     named = _content_named(body)
     if named is not None:
         return named
-    summary = Readability(etree.tostring(root, encoding="unicode"), min_text_length=10).summary(
-        html_partial=True
-    )
+    if not summary:
+        return _densest(body)
     element = lxml_html.fragment_fromstring(summary, create_parent="div")
     if "readabilityBody" in summary or not _text_length(element):
         # readability gave up and returned the whole page (its scores count ASCII commas, which Chinese
@@ -479,13 +605,18 @@ def remove_chrome(article) -> dict:
     return the metadata the dropped bylines carried (a lone '来源：…' or 'Source: …' line gives source_name)."""
     found: dict = {}
     whole = " ".join(article.text_content().split())
-    for node in list(article.iter("div", "p", "span", "td", "li", "section", "ul", "h3", "h4", "h5", "h6")):
+    _remove_named_furniture(article)
+    for node in list(
+        article.iter(
+            "div", "p", "span", "td", "li", "section", "ul", "h3", "h4", "h5", "h6", "figcaption", "aside"
+        )
+    ):
         if node.getparent() is None or node is article:
             continue
         text = " ".join(node.text_content().split())
         if not text or len(text) > 200:
             continue
-        if CHROME_TEXT.match(text) or len(set(INFO_KEYS.findall(text))) >= 2:
+        if CHROME_TEXT.match(text) or len(set(INFO_KEYS.findall(text))) >= 2 or _is_furniture(text):
             node.drop_tree()
         elif scraped.web_chrome_kind(text) in WEB_CHROME_KINDS:
             byline = scraped.read_byline(text) or {}
@@ -495,6 +626,27 @@ def remove_chrome(article) -> dict:
                 found.setdefault(key, value)
             node.drop_tree()
     return found
+
+
+def _is_furniture(text: str) -> bool:
+    """A news site's furniture (see WEB_FURNITURE), or a row of social-network buttons."""
+    words = re.split(r"[\s|｜·•/]+", text.lower().replace("copy link", "copy-link"))
+    social = [w for w in words if w]
+    if len(social) >= 2 and all(w in SOCIAL_BUTTONS for w in social):
+        return True
+    return bool(WEB_FURNITURE.match(text))
+
+
+def _remove_named_furniture(article) -> None:
+    """Remove elements named as furniture (class="share-bar", id="related-news", …) that hold a small part
+    of the article's text: a page that names its whole article so keeps it."""
+    whole = _text_length(article)
+    for node in list(article.iter()):
+        if not isinstance(node.tag, str) or node is article or node.getparent() is None:
+            continue
+        names = f"{node.get('class', '')} {node.get('id', '')}"
+        if FURNITURE_NAME.search(names) and _text_length(node) < whole / 3:
+            node.drop_tree()
 
 
 def _at_edge(whole: str, text: str) -> bool:

@@ -523,3 +523,228 @@ def test_text_nested_too_deeply_for_the_parser_is_kept_with_a_message(tmp_path, 
     document = html.read(page)
     assert texts(document) == ["嵌套", "同志们：嵌套正文。"]
     assert codes(document) == [code]
+
+
+# --------------------------------------------------------------------------- pages from any site
+
+
+@pytest.mark.parametrize(
+    ("kind", "furniture"),
+    [
+        ("share buttons", "Copy Link"),
+        ("share buttons", "Facebook"),
+        ("advertisement", "Advertisement"),
+        ("related-article teasers", "Council buys gasworks site"),
+        ("related-article teasers", "Related stories"),
+        ("newsletter box", "Sign up for our newsletter"),
+        ("newsletter box", "Get our morning briefing"),
+        ("author box", "Follow Us"),
+        ("author box", "local government reporter"),
+        ("comment prompt", "Leave a comment"),
+        ("comment prompt", "Kommentar verfassen"),
+        ("updated line", "Updated:"),
+        ("photo credit", "Photo: John Smith"),
+        ("site chrome", "All rights reserved"),
+    ],
+)
+def test_news_site_furniture_is_left_out(kind, furniture):
+    assert furniture not in all_text(read("news_site_boilerplate.html")), kind
+
+
+def test_news_site_article_keeps_its_paragraphs_and_subheading():
+    document = read("news_site_boilerplate.html")
+    text = texts(document)
+    assert text[0].startswith("Mayor Helen Ward set out on Tuesday")
+    assert "A school and a park" in text
+    assert text[-1].startswith("Opposition councillors said they welcomed the homes")
+    assert len(text) == 6
+    assert document.metadata == {
+        "title": "Mayor Lays Out Plan for the Riverside District",
+        "date": "2024-03-05",
+        "author": "Jane Porter",
+        "source_name": "The Ashford Courier",
+        "source_url": "https://courier.example.org/news/2024/03/mayor-riverside-plan",
+    }
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "发布时间",
+        "责任编辑",
+        "浏览次数",
+        "分享到",
+        "打印本页",
+        "关闭窗口",
+        "相关新闻",
+        "上一篇",
+        "下一篇",
+        "版权所有",
+    ],
+)
+def test_portal_chrome_around_a_speech_is_left_out(chrome):
+    assert chrome not in "\n".join(texts(read("portal_speech_structure.html")))
+
+
+def test_portal_info_line_is_read_as_metadata():
+    assert read("portal_speech_structure.html").metadata == {
+        "title": "在全市科技创新大会上的讲话",
+        "date": "2024-05-20",
+        "source_name": "市科技局",
+        "author": "陈立群",
+    }
+
+
+def test_a_speechs_headings_points_table_and_notes_are_kept():
+    document = read("portal_speech_structure.html")
+    text = texts(document)
+    assert text[0] == "同志们："
+    assert "一、充分肯定科技创新取得的成绩" in text
+    assert "三、扎实做好今年科技创新重点工作" in text
+    assert any(t.startswith("（一）研发投入稳步增长。") and t.endswith("[1]") for t in text)
+    assert any(t.startswith("一是强化企业创新主体地位。") and "三是优化创新生态。" in t for t in text)
+    assert text[-2:] == ["注释：", "[1] 数据来源于市统计局《2023年全市国民经济和社会发展统计公报》。"]
+    (table,) = [b for b in document.blocks if isinstance(b, Table)]
+    assert [["".join(s.text for s in c.spans) for c in row] for row in table.rows] == [
+        ["指标", "2022年", "2023年"],
+        ["研发经费（亿元）", "36.5", "42.0"],
+        ["高新技术企业（家）", "310", "386"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Advertisement", True),
+        ("ADVERTISEMENT", True),
+        ("Anzeige", True),
+        ("Sign up for our daily newsletter", True),
+        ("Follow us on Twitter", True),
+        ("Leave a comment", True),
+        ("Kommentar verfassen", True),
+        ("Comments (12)", True),
+        ("我要评论", True),
+        ("Updated: 5 March 2024, 11:02", True),
+        ("Photo: John Smith/Ashford Courier", True),
+        ("Photo by Jane Doe", True),
+        ("图片来源：新华社", True),
+        ("Facebook Twitter Email Copy Link", True),
+        ("微信 微博 QQ空间", True),
+        ("kokobj@yna.co.kr", True),
+        ("(END)", True),
+        ("Tags: 2020 nissan sentra", True),
+        ("Keywords", True),
+        ("Autori: Anna Ūdre", True),
+        ("Topics are discussed below in detail, and the council agreed.", False),
+        ("Authors of the plan said it would cost more.", False),
+        ("The council will follow us into the next decade.", False),
+        ("Photographs of the old gasworks were shown to the council.", False),
+        ("同志们：", False),
+        ("一、充分肯定科技创新取得的成绩", False),
+    ],
+)
+def test_news_site_furniture_lines(line, furniture):
+    assert html._is_furniture(line) is furniture
+
+
+def test_elements_named_as_furniture_go_unless_they_hold_the_article(tmp_path):
+    speech = "".join(
+        f"<p>第{i}段正文，内容足够长，足以当作讲话的正文来读，而不是网页的装饰。</p>" for i in range(8)
+    )
+    page = write_page(
+        tmp_path,
+        f"<div class='share-content'>{speech}<div class='related-news'><a href='/a'>另一篇稿件的标题</a></div>"
+        "<div id='comment-box'>网友评论：写得好</div></div>",
+    )
+    text = "\n".join(texts(html.read(page)))
+    assert "第0段正文" in text and "第7段正文" in text
+    assert "另一篇稿件的标题" not in text and "网友评论" not in text
+
+
+SPEECH_BODY = "".join(
+    f"<p>第{i}段：全县上下要坚持稳中求进，扎实推进各项重点工作，确保全年目标任务圆满完成。</p>"
+    for i in range(6)
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (
+            "<div class='info'>2019-09-26 12:11来源：证券时报网</div>",
+            {"date": "2019-09-26", "source_name": "证券时报网"},
+        ),
+        (
+            "<div class='info'>2019-11-25 来源：澎湃新闻网1032人参与308评论</div>",
+            {"date": "2019-11-25", "source_name": "澎湃新闻网"},
+        ),
+        ("<div class='meta'><span>2020-06-05 20:35</span></div>", {"date": "2020-06-05"}),
+        ("<div class='meta'><span>2019年09月08日 14:10</span></div>", {"date": "2019-09-08"}),
+        ("<p class='dateline'>December 27, 2014</p>", {"date": "2014-12-27"}),
+        ("<time datetime='2023-11-02T10:00:00Z'>2 hours ago</time>", {"date": "2023-11-02"}),
+    ],
+)
+def test_visible_date_lines_above_the_article(tmp_path, header, expected):
+    page = write_page(
+        tmp_path, f"<div class='main'><h1>测试</h1>{header}<div class='content'>{SPEECH_BODY}</div></div>"
+    )
+    metadata = html.read(page).metadata
+    assert {key: metadata.get(key) for key in expected} == expected
+
+
+def test_a_date_in_a_list_of_other_stories_is_not_the_pages_date(tmp_path):
+    page = write_page(
+        tmp_path,
+        f"<div class='main'><div class='content'>{SPEECH_BODY}</div>"
+        "<ul class='more'><li><a href='/a'>别的稿件</a><span>2020-06-05 20:35</span></li></ul></div>",
+    )
+    assert "date" not in html.read(page).metadata
+
+
+@pytest.mark.parametrize(
+    ("meta_title", "page_title", "h1s", "site_name", "expected"),
+    [
+        # The visible <h1> says what og:title says, in full.
+        (
+            "We Need Geoengineering Says Hansen",
+            "x",
+            ["Site logo", "We Need Geoengineering, Warns Hansen"],
+            None,
+            "We Need Geoengineering, Warns Hansen",
+        ),
+        # og:title cut short at a quotation mark: the <title> holds the whole.
+        (
+            "奖金711万元！",
+            '奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?',
+            [],
+            "网易新闻",
+            '奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?',
+        ),
+        # The site's name after og:title's separator.
+        (
+            "N. Korea slams S. Korea | Yonhap News Agency",
+            "N. Korea slams S. Korea",
+            [],
+            "Yonhap News Agency",
+            "N. Korea slams S. Korea",
+        ),
+        # An <h1> that runs on into the site's logo text.
+        (
+            None,
+            "Anticorrupción decidirá en Madrid",
+            ["Anticorrupción decidirá en MadridUltima Hora"],
+            None,
+            "Anticorrupción decidirá en Madrid",
+        ),
+        # A site logo in the only <h1> is not the title.
+        (
+            None,
+            "山西品牌丝路行（南美站）正式启动",
+            ["山西省人民政府网站"],
+            "山西省人民政府门户网站",
+            "山西品牌丝路行（南美站）正式启动",
+        ),
+    ],
+)
+def test_choose_title(meta_title, page_title, h1s, site_name, expected):
+    assert html.choose_title(meta_title, page_title, h1s, site_name) == expected
