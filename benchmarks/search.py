@@ -24,6 +24,7 @@ import argparse
 import functools
 import http.server
 import json
+import os
 import random
 import resource
 import shutil
@@ -37,7 +38,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from converter.search.builder import SearchDoc, SearchSection, build_index, read_index_file  # noqa: E402
+from converter.search.builder import (  # noqa: E402
+    SearchDoc,
+    SearchSection,
+    build_index,
+    document_meta,
+    read_index_file,
+)
 
 RESULTS = ROOT / "benchmarks" / "results" / "search.json"
 CHROMIUM = "/usr/bin/chromium"
@@ -218,7 +225,8 @@ def build_full_site(
         (work / "docs" / "speeches" / f"{speech['slug']}.md").write_text(corpus.markdown(speech), "utf-8")
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(work / "mkdocs.yml"),
-                           "-d", str(work / "site")], capture_output=True, text=True, cwd=work)  # fmt: skip
+                           "-d", str(work / "site")], capture_output=True, text=True, cwd=work,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
     if done.returncode:
         raise SystemExit(done.stdout[-3000:] + done.stderr[-3000:])
     seconds = time.perf_counter() - started
@@ -272,8 +280,8 @@ def measure_ours(site: Path, queries: list[str], cold: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     slugs = {}
-    for meta in (site / "search-index" / "m").iterdir():
-        slugs[int(meta.name)] = json.loads(read_index_file(meta))["u"].strip("/").split("/")[-1]
+    for doc in (site / "search-index" / "d").iterdir():
+        slugs[int(doc.name)] = document_meta(read_index_file(doc))["u"].strip("/").split("/")[-1]
     server = Server(site)
     runs, first = {}, []
     foreign = []

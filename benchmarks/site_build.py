@@ -104,7 +104,7 @@ def measure(count: int, without_search: bool) -> dict:
         started = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(workdir / "mkdocs.yml")],
-            capture_output=True, text=True, cwd=workdir, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+            capture_output=True, text=True, cwd=workdir, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         seconds = time.perf_counter() - started
         if done.returncode != 0:

@@ -20,6 +20,14 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def mkdocs_env() -> dict[str, str]:
+    """The environment for `mkdocs build` in a temporary folder: the hooks import `converter` from this
+    checkout (first on PYTHONPATH), not from wherever the package was installed in editable mode, and
+    Material 9.8's banner about MkDocs 2 is off."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": path}
+
+
 def run_converter(sources: Path, docs: Path, *args: str) -> subprocess.CompletedProcess:
     """Run `python -m converter convert SOURCES DOCS ...` as a user would, and return the process."""
     return subprocess.run(
@@ -60,7 +68,7 @@ def build_site(sources: Path, workdir: Path) -> Path:
         text=True,
         cwd=workdir,
         timeout=900,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # Material 9.8's banner about MkDocs 2
+        env=mkdocs_env(),
     )
     assert built.returncode == 0, built.stdout + built.stderr
     return workdir / "site"

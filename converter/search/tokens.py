@@ -6,9 +6,9 @@ takes one slot and is not indexed; spaces and tabs take no slot. So "economic gr
 adjacent slots, and "发展，经济" puts the comma between 展 and 经.
 
 Index terms: every CJK character (a unigram), every pair of CJK characters that are literally adjacent in the
-text (a bigram, with the slot of its first character) and every word (with its slot). Every three and
-every four adjacent CJK characters (trigrams and 4-grams) are hashed into one of 2**bits buckets
-(`gram_buckets`): the index keeps, per bucket, only the documents where one of its n-grams occurs.
+text (a bigram) and every word, each with its count per document. Every three adjacent CJK characters (a
+trigram) are hashed into one of 2**bits buckets (`gram_buckets`): the index keeps, per bucket, only the
+documents where one of its trigrams occurs.
 """
 
 from __future__ import annotations
@@ -52,24 +52,18 @@ M32 = 0xFFFFFFFF
 
 
 def gram_buckets(run: str, bits: int) -> list[int]:
-    """The bucket of every trigram and every 4-gram of a run of CJK characters: a multiplicative hash of
-    the code points, its top `bits` bits (the client's gramBucket computes the same with Math.imul):
+    """The bucket of every trigram of a run of CJK characters: a multiplicative hash of the code points, its
+    top `bits` bits (the client's gramBucket computes the same with Math.imul):
 
-        h = a * K1 ^ b;  h = h * K2 ^ c;  [h = h * K2 ^ d;]  bucket = (h * K3) >> (32 - bits)
+        h = a * K1 ^ b;  h = h * K2 ^ c;  bucket = (h * K3) >> (32 - bits)
 
     in unsigned 32-bit arithmetic, K1 = 0x9E3779B1, K2 = 0x85EBCA77, K3 = 0xC2B2AE3D."""
     points = list(map(ord, run))
     shift = 32 - bits
-    heads = [
-        (((a * 0x9E3779B1) & M32 ^ b) * 0x85EBCA77) & M32 ^ c
+    return [
+        (((((a * 0x9E3779B1) & M32 ^ b) * 0x85EBCA77) & M32 ^ c) * 0xC2B2AE3D & M32) >> shift
         for a, b, c in zip(points, points[1:], points[2:], strict=False)
     ]
-    buckets = [(h * 0xC2B2AE3D & M32) >> shift for h in heads]
-    buckets += [
-        (((h * 0x85EBCA77) & M32 ^ d) * 0xC2B2AE3D & M32) >> shift
-        for h, d in zip(heads, points[3:], strict=False)
-    ]
-    return buckets
 
 
 def is_cjk(char: str) -> bool:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import mkdocs_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,7 +115,7 @@ def build_search_site(workdir: Path, speeches: dict) -> Path:
     built = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(workdir / "mkdocs.yml"),
          "-d", str(workdir / "site")],
-        capture_output=True, text=True, cwd=workdir, timeout=600,
+        capture_output=True, text=True, cwd=workdir, timeout=600, env=mkdocs_env(),
     )  # fmt: skip
     assert built.returncode == 0, built.stdout + built.stderr
     return workdir / "site"

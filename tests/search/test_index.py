@@ -14,11 +14,12 @@ from converter.search.builder import (
     SearchDoc,
     SearchSection,
     build_index,
+    document_meta,
     encode_slots,
     fnv1a,
     read_index_file,
 )
-from converter.search.tokens import gram_buckets, runs, slot_count
+from converter.search.tokens import gram_buckets, runs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,10 +36,6 @@ ROOT = Path(__file__).resolve().parents[2]
 )
 def test_runs_and_slots(text, expected):
     assert [(k, v, s) for k, v, s, _ in runs(text)] == expected
-
-
-def test_slot_count():
-    assert slot_count("富硒 产业, ok") == 6
 
 
 def test_fnv1a_matches_the_reference_values():
@@ -63,24 +60,52 @@ def test_documents_are_numbered_newest_first(tmp_path):
         _doc("d", "2022", "丁"),
     ]
     stats = build_index(docs, tmp_path / "idx")
-    titles = [json.loads(read_index_file(tmp_path / "idx" / "m" / str(i)))["t"] for i in range(4)]
+    titles = [document_meta(read_index_file(tmp_path / "idx" / "d" / str(i)))["t"] for i in range(4)]
     assert titles == ["c", "d", "a", "b"]
     assert stats.docs == 4
 
 
-def test_metadata_sections_and_snippets(tmp_path):
+def _document(folder: Path, doc: int, encoding: str) -> tuple[dict, str]:
+    """The metadata and text of document file d/<doc> (FORMAT.md, "A document file")."""
+    data = read_index_file(folder / "d" / str(doc))
+    size, at = _varint(data, 0)
+    return json.loads(data[at : at + size]), data[at + size :].decode(encoding)
+
+
+def test_one_file_per_speech_with_its_metadata_sections_and_text(tmp_path):
     build_index([_doc("讲话", "2023-04-19", "工业强县是战略选择。")], tmp_path / "idx")
-    meta = json.loads(read_index_file(tmp_path / "idx" / "m" / "0"))
-    # title (2 slots) + newline, preamble 开场白 (3) + newline, then the heading at slot 7
-    assert meta["h"] == [[3, "", "", 2], [7, "yi", "一、工作", 2]]
     manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
     # Chinese text is stored in UTF-16 (2 bytes a character instead of 3)
-    assert manifest["text"] == "utf-16le" and manifest["chunkSlots"] == 384
-    snippet = read_index_file(tmp_path / "idx" / "x" / "0" / "0").decode("utf-16le")
-    assert snippet.startswith("讲话\n开场白\n一、工作\n工业强县")
+    assert manifest["text"] == "utf-16le"
+    meta, text = _document(tmp_path / "idx", 0, "utf-16le")
+    assert text == "讲话\n开场白\n一、工作\n工业强县是战略选择。"
+    # each section's entry begins at its offset in the text (the first section has no heading)
+    assert meta["h"] == [[3, "", "", 2], [7, "yi", "一、工作", 2]]
+    assert text[7:].startswith("一、工作")
+    assert (meta["u"], meta["t"], meta["d"]) == ("speeches/讲话/", "讲话", "2023-04-19")
     assert manifest["docs"] == 1 and manifest["shards"] >= 16
     # every shard file exists, so the client never meets a 404
     assert len(list((tmp_path / "idx" / "t").iterdir())) == manifest["shards"]
+
+
+def test_offsets_count_utf16_code_units_as_the_browser_does(tmp_path):
+    doc = SearchDoc(url="s/", title="𠀀表", sections=(SearchSection("a", "一、𠀁", "正文"),))
+    build_index([doc], tmp_path / "idx")
+    meta, text = _document(tmp_path / "idx", 0, "utf-16le")
+    # 𠀀 is one character in Python and two code units in JavaScript: the offset counts units
+    assert meta["h"] == [[4, "a", "一、𠀁", 2]]
+    assert text.encode("utf-16le")[2 * 4 :].decode("utf-16le").startswith("一、𠀁")
+
+
+def test_the_index_takes_few_files_per_speech(tmp_path):
+    """One document file per speech, and shards and trigram files in proportion (FORMAT.md): a static
+    host's file limit is reached by the archive's pages, not by its index."""
+    docs = [_doc(f"t{i}", "2020-01-01", "发展经济工业推进" * 40) for i in range(400)]
+    stats = build_index(docs, tmp_path / "idx")
+    files = [p for p in (tmp_path / "idx").rglob("*") if p.is_file()]
+    assert len(files) == stats.files
+    assert len(list((tmp_path / "idx" / "d").iterdir())) == 400
+    assert stats.files <= 2 * 400
 
 
 def test_the_same_input_gives_the_same_index(tmp_path):
@@ -119,17 +144,15 @@ def test_the_hook_reads_sections_and_anchors_from_rendered_html():
     ]
 
 
-def test_english_snippets_stay_utf8(tmp_path):
+def test_english_text_stays_utf8(tmp_path):
     doc = SearchDoc(
         url="speeches/a/", title="Remarks", sections=(SearchSection("", "", "Economic growth " * 200),)
     )
     build_index([doc], tmp_path / "idx")
     manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
-    assert manifest["text"] == "utf-8" and manifest["chunkSlots"] == 256
-    text = read_index_file(tmp_path / "idx" / "x" / "0" / "0").decode("utf-8")
-    assert (
-        text.startswith("Remarks\nEconomic growth") and len(text.split()) == 256 + 24 - 1
-    )  # slots 0-279, one of them the newline
+    assert manifest["text"] == "utf-8"
+    _, text = _document(tmp_path / "idx", 0, "utf-8")
+    assert text.startswith("Remarks\nEconomic growth") and len(text.split()) == 401
 
 
 def test_workers_and_spills_do_not_change_the_index(tmp_path):
@@ -142,15 +165,13 @@ def test_workers_and_spills_do_not_change_the_index(tmp_path):
         )
         for i in range(230)
     ]
-    build_index(docs, tmp_path / "one", IndexOptions(workers=1, inline_positions=8, chunk_bytes=64))
-    build_index(
-        docs, tmp_path / "two", IndexOptions(workers=2, spill_bytes=1, inline_positions=8, chunk_bytes=64)
-    )
+    build_index(docs, tmp_path / "one", IndexOptions(workers=1))
+    build_index(docs, tmp_path / "two", IndexOptions(workers=2, spill_bytes=1))
     files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
     assert files == sorted(
         p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file()
     )
-    assert any(str(f).startswith("p/") for f in files)
+    assert sum(str(f).startswith("d/") for f in files) == 230
     for rel in files:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
 
@@ -193,7 +214,7 @@ def _gram_lists(folder: Path, manifest: dict) -> dict[int, list[int]]:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_n_gram_files_list_exactly_the_documents_of_each_bucket(tmp_path, workers):
-    """Each bucket lists every document that has one of its trigrams or 4-grams, and no other: checked
+    """Each bucket lists every document that has one of its trigrams, and no other: checked
     against the n-grams of the texts themselves, with one and two worker processes."""
     chars = "发展经济工业推进企业项目建设改革创新服务富硒茶叶"
     rng = random.Random(3)
@@ -202,7 +223,7 @@ def test_n_gram_files_list_exactly_the_documents_of_each_bucket(tmp_path, worker
             for i, t in enumerate(texts)]  # fmt: skip
     build_index(docs, tmp_path / "idx", IndexOptions(workers=workers, spill_bytes=10_000))
     manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
-    ids = {json.loads(read_index_file(tmp_path / "idx" / "m" / str(i)))["t"]: i for i in range(len(texts))}
+    ids = {document_meta(read_index_file(tmp_path / "idx" / "d" / str(i)))["t"]: i for i in range(len(texts))}
     expected: dict[int, set[int]] = {}
     for i, text in enumerate(texts):  # (the titles, t0 ... t239, have no CJK characters)
         for bucket in gram_buckets(text, manifest["gramBits"]):
