@@ -96,10 +96,10 @@
           terms.push({ term: chars[0] });
           return;
         }
-        // Every bigram must occur. The non-overlapping ones (the cover) are fetched first; the others
-        // ("extra") only when the cover leaves many candidates to read.
+        // The non-overlapping bigrams and the last one (the cover): a speech without one of them cannot
+        // contain the run. Its trigrams can rule out more (narrow).
         for (var j = 0; j + 1 < chars.length; j++) {
-          terms.push({ term: chars[j] + chars[j + 1], extra: !(j % 2 === 0 || j === chars.length - 2) });
+          if (j % 2 === 0 || j === chars.length - 2) terms.push({ term: chars[j] + chars[j + 1] });
         }
         if (chars.length > 2) gramRuns.push(chars);
       }
@@ -367,21 +367,19 @@
     options = options || {};
     var phrases = parseQuery(query);
     var entries = new Map();
-    return loadTerms(termNames(phrases, false), entries, null).then(function (docs) {
+    return loadTerms(termNames(phrases), entries, null).then(function (docs) {
       return docs && docs.length ? applyFilters(docs, options.filters) : [];
     }).then(function (docs) {
-      return narrow(phrases, entries, docs);
+      return narrow(phrases, docs);
     }).then(function (docs) {
       return new Search(phrases, entries, docs, options.sort).more(options.want || PAGE_SIZE);
     });
   }
 
-  function termNames(phrases, extra) {
+  function termNames(phrases) {
     var names = [];
     phrases.forEach(function (p) {
-      p.terms.forEach(function (t) {
-        if (!!t.extra === extra && names.indexOf(t.term) < 0) names.push(t.term);
-      });
+      p.terms.forEach(function (t) { if (names.indexOf(t.term) < 0) names.push(t.term); });
     });
     return names;
   }
@@ -402,40 +400,39 @@
     });
   }
 
-  /* When more candidates would have to be read than a page holds, rule some out from the index first: by
-   * the phrases' other bigrams (a phrase of frequent words usually has a rare bigram where two words
-   * meet, 济提 in 经济提高医疗), then by their trigrams (工业财政园区 has all its bigrams in 53 of the
-   * benchmark's 2,000 speeches, all its trigrams in 13). A trigram bucket only rules documents out; a
-   * document in all of them is still read, so a hash collision costs bytes, never a wrong result. */
-  function narrow(phrases, entries, docs) {
-    var tooMany = function (d) {
-      return d.length > settings.narrowAbove && phrases.some(function (p) { return !p.single; });
-    };
-    if (!tooMany(docs)) return Promise.resolve(docs);
-    return loadTerms(termNames(phrases, true), entries, docs).then(function (fewer) {
-      if (!fewer || !fewer.length || !tooMany(fewer)) return fewer || [];
-      return narrowByGrams(phrases, fewer);
+  /* When more candidates would have to be read than a page holds, rule some out by the trigrams of the
+   * phrases' runs of three or more characters: first the trigrams that cover each run without overlap
+   * (and its last one), then, if still too many remain, the others. A phrase of frequent bigrams is
+   * usually rare as trigrams (工业财政园区 has all its bigrams in 53 of the benchmark's 2,000 speeches,
+   * all its trigrams in 13, and occurs in 2), and the trigram where two words meet (业财政) is the
+   * selective one. A trigram file costs about as much as one speech's document file. A bucket only rules
+   * documents out: a hash collision costs a document read, never a wrong result. */
+  function narrow(phrases, docs) {
+    var tooMany = function (d) { return d.length > settings.narrowAbove; };
+    var runs = [];
+    phrases.forEach(function (p) { if (!p.single) runs = runs.concat(p.gramRuns); });
+    if (!runs.length || !tooMany(docs)) return Promise.resolve(docs);
+    var cover = [], rest = [];
+    runs.forEach(function (chars) {
+      var points = chars.map(function (c) { return c.codePointAt(0); });
+      for (var j = 0; j + 3 <= points.length; j++) {
+        var isCover = j % 3 === 0 || j === points.length - 3;
+        (isCover ? cover : rest).push(points.slice(j, j + 3));
+      }
+    });
+    return narrowByGrams(cover, docs).then(function (fewer) {
+      return rest.length && tooMany(fewer) ? narrowByGrams(rest, fewer) : fewer;
     });
   }
 
-  /* The documents of `docs` in the buckets of the phrases' trigrams: for each run of three or more
-   * characters, the trigrams that cover it without overlap (and the last one), at most
-   * `settings.maxGrams` in all, since each costs a file. */
-  function narrowByGrams(phrases, docs) {
+  /* The documents of `docs` in the buckets of all of `grams` (trigrams as code points). */
+  function narrowByGrams(grams, docs) {
     return loadManifest().then(function (man) {
       var buckets = [];
-      phrases.forEach(function (p) {
-        if (p.single) return;
-        p.gramRuns.forEach(function (chars) {
-          var points = chars.map(function (c) { return c.codePointAt(0); });
-          for (var j = 0; j + 3 <= points.length; j += 3) add(points.slice(j, j + 3));
-          if (points.length % 3) add(points.slice(points.length - 3));
-        });
-      });
-      function add(points) {
+      grams.forEach(function (points) {
         var b = gramBucket(points, man.gramBits);
-        if (buckets.indexOf(b) < 0 && buckets.length < settings.maxGrams) buckets.push(b);
-      }
+        if (buckets.indexOf(b) < 0) buckets.push(b);
+      });
       return Promise.all(buckets.map(function (b) { return loadGramBucket(b, man); }));
     }).then(function (lists) {
       return lists.reduce(function (left, list) { return intersect(left, list); }, docs);
@@ -443,7 +440,7 @@
   }
 
   // Speeches read per batch and per call of Search.more; narrowing starts above this many candidates.
-  var settings = { batchDocs: 10, maxDocs: 30, narrowAbove: 20, maxGrams: 3 };
+  var settings = { batchDocs: 10, maxDocs: 20, narrowAbove: 10 };
 
   function Search(phrases, entries, docs, sort) {
     var self = this;
@@ -501,7 +498,6 @@
       var flags = 3, count = 63;
       p.terms.forEach(function (t) {
         var entry = entries.get(t.term);
-        if (!entry) return; // an extra bigram that was not needed
         var v = entry.v[indexOf(entry.docs, doc)];
         flags &= v & 3;
         count = Math.min(count, v >> 2);
