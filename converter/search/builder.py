@@ -89,6 +89,7 @@ class IndexStats:
     bytes: int = 0
     seconds: float = 0.0
     bytes_by_kind: dict = field(default_factory=dict)
+    text_bytes: int = 0  # the UTF-8 bytes of the speeches' text (titles, headings, sections)
 
 
 def fnv1a(term: str) -> int:
@@ -229,7 +230,7 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
     }
     data = json.dumps(manifest).encode()
     sizes.add("index.json", _write(os.path.join(out, "index.json"), data, compress=False))
-    stats = IndexStats(docs=count, terms=terms, shards=shards)
+    stats = IndexStats(docs=count, terms=terms, shards=shards, text_bytes=spilled["utf8"])
     for kind, (files, size) in sizes.by_kind.items():
         stats.files += files
         stats.bytes += size
@@ -282,8 +283,8 @@ def _spill_docs(docs: Iterable[SearchDoc], path: str) -> dict:
 
 
 def _power_of_two(wanted: float) -> int:
-    """The power of two nearest above `wanted`, at least 16: a number of files (shards, trigram files)."""
-    files = 16
+    """The power of two nearest above `wanted`, at least 4: a number of files (shards, trigram files)."""
+    files = 4
     while files < wanted:
         files *= 2
     return files
