@@ -315,3 +315,40 @@ def test_results_are_exact_substrings_on_a_random_archive(page, serve, tmp_path,
         assert found[query]["first"] == found[query]["all"][:10], query
     # the small batches really made the client stop early for some queries
     assert any(found[q]["unchecked"] for q in queries) or not small_batches
+
+
+def test_ranking_is_title_then_heading_then_body_each_by_count_then_newest(page, serve, tmp_path):
+    """The order users see: a phrase in the title first, then in a heading, then in the text only; within
+    each, the speech where it occurs more often (the title counts once), ties newest first. Checked for a
+    phrase the index settles alone (富硒) and one proven from the text (富硒产业)."""
+    phrase = "富硒产业"
+
+    def speech(name, date, title="", heading="", body=0):
+        text = "。".join(["发展茶叶"] + [phrase] * body) + "。"
+        return SearchDoc(url=f"speeches/{name}/", title=name + title, date=date,
+                         sections=(SearchSection("a", "一、" + heading, text),))  # fmt: skip
+
+    docs = [
+        speech("body-one-old", "2018-01-01", body=1),
+        speech("title-new", "2020-01-01", title=phrase, body=1),
+        speech("body-many", "2017-01-01", body=9),
+        speech("heading", "2016-01-01", heading=phrase, body=5),
+        speech("title-old", "2019-01-01", title=phrase, body=3),
+        speech("body-one-new", "2024-01-01", body=1),
+        speech("none", "2025-01-01"),
+    ]
+    open_index_page(page, serve, tmp_path, docs, None)
+    titles = {
+        int(p.name): document_meta(read_index_file(p))["t"]
+        for p in (tmp_path / "search-index" / "d").iterdir()
+    }
+    found = page.evaluate(
+        """async (queries) => { const out = {};
+             for (const q of queries) out[q] = (await archiveSearch.search(q)).results.map(r => [r.doc, r.score]);
+             return out; }""",
+        ["富硒", phrase],
+    )
+    expected = ["title-old", "title-new", "heading", "body-many", "body-one-new", "body-one-old"]
+    for query in ("富硒", phrase):
+        assert [titles[d].replace(phrase, "") for d, _ in found[query]] == expected, query
+        assert [s for _, s in found[query]] == [1004, 1002, 106, 9, 1, 1], query

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -232,3 +233,80 @@ def test_n_gram_files_list_exactly_the_documents_of_each_bucket(tmp_path, worker
     assert {b: set(d) for b, d in got.items()} == expected
     assert all(d == sorted(d) for d in got.values())
     assert any(len(d) * 2 > len(texts) for d in got.values())  # some lists are bitmaps
+
+
+CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _shard_entries(folder: Path, manifest: dict) -> dict[str, dict[int, int]]:
+    """Decode every t/ file (FORMAT.md, "A shard file"): term -> {document: tf byte}."""
+    entries = {}
+    count = manifest["docs"]
+    for shard in range(manifest["shards"]):
+        data = read_index_file(folder / "t" / str(shard))
+        terms, at = _varint(data, 0)
+        for _ in range(terms):
+            length, at = _varint(data, at)
+            term = data[at : at + length].decode("utf-8")
+            assert fnv1a(term) % manifest["shards"] == shard, term
+            size, at = _varint(data, at + length)
+            end = at + size
+            df, at = _varint(data, at)
+            mode, at = data[at], at + 1
+            if mode == 1:
+                bits = data[at : at + (count + 7) // 8]
+                docs = [d for d in range(count) if bits[d >> 3] >> (d & 7) & 1]
+                at += (count + 7) // 8
+            else:
+                docs, last = [], 0
+                for _ in range(df):
+                    gap, at = _varint(data, at)
+                    last += gap
+                    docs.append(last)
+            assert len(docs) == df and at + df == end, term
+            entries[term] = dict(zip(docs, data[at:end], strict=True))
+            at = end
+        assert at == len(data)
+    return entries
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_character_pair_of_every_section_is_in_the_index(tmp_path, workers):
+    """Decode the shards and check them against the texts, counted here without the builder's tokenizer:
+    every pair of adjacent CJK characters (and every character, and every word) of every title, heading
+    and section text has an entry listing exactly the speeches where it occurs, with its count (at most
+    63) and whether it is in the title (2) or a heading (1). Dropping any pair, count or flag fails."""
+    rng = random.Random(8)
+    chars = "发展经济工业推进企业项目建设改革创新富硒茶叶㐀豈"
+    texts = [
+        "".join(rng.choice(chars + "，。 \n") for _ in range(rng.randint(1, 300))) + rng.choice(["", " GDP 2024 Growth"])
+        for _ in range(150)
+    ]  # fmt: skip
+    texts[3] += "发展" * 70  # a count beyond the cap
+    docs = [
+        SearchDoc(url=f"s/{i}/", title=f"t{i}" + "".join(rng.choice(chars) for _ in range(rng.randint(0, 6))),
+                  date=f"20{i % 30:02d}-01-01",
+                  sections=(SearchSection("", "", texts[i][:40]),
+                            SearchSection("h", "".join(rng.choice(chars) for _ in range(rng.randint(0, 5))), texts[i][40:])))
+        for i in range(150)
+    ]  # fmt: skip
+    build_index(docs, tmp_path / "idx", IndexOptions(workers=workers, spill_bytes=20_000))
+    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
+    ids = {document_meta(read_index_file(tmp_path / "idx" / "d" / str(i)))["u"]: i for i in range(len(docs))}
+    expected: dict[str, dict[int, list[int]]] = {}  # term -> doc -> [count, flags]
+    for doc in docs:
+        parts = [(doc.title, 2)] + [(p, f) for s in doc.sections for p, f in ((s.heading, 1), (s.text, 0))]
+        for part, flag in parts:
+            terms = re.findall(r"(?:(?![\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[^\W_])+", part.lower())
+            for run in CJK_RUN.findall(part):
+                terms += list(run) + [run[k : k + 2] for k in range(len(run) - 1)]
+            for term in terms:
+                entry = expected.setdefault(term, {}).setdefault(ids[doc.url], [0, 0])
+                entry[0] += 1
+                entry[1] |= flag
+    got = _shard_entries(tmp_path / "idx", manifest)
+    assert set(got) == set(expected)
+    for term, by_doc in expected.items():
+        assert got[term] == {d: min(n, 63) << 2 | f for d, (n, f) in by_doc.items()}, term
+    assert any(len(v) > len(docs) // 8 for v in got.values())  # some document lists are bitmaps
+    assert any(n >= 63 for v in expected.values() for n, _ in v.values())  # the cap is reached
