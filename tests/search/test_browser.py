@@ -352,3 +352,21 @@ def test_ranking_is_title_then_heading_then_body_each_by_count_then_newest(page,
     for query in ("富硒", phrase):
         assert [titles[d].replace(phrase, "") for d, _ in found[query]] == expected, query
         assert [s for _, s in found[query]] == [1004, 1002, 106, 9, 1, 1], query
+
+
+def test_a_dropped_connection_is_tried_again(page, search_url):
+    """The first request for every index file fails at the network level (as a dropped connection does):
+    each is asked for once more, and the search still finds its results."""
+    failed = []
+
+    def drop_once(route):
+        if route.request.url not in failed:
+            failed.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/search-index/**", drop_once)
+    titles = results_for(page, search_url, "富硒")
+    assert sorted(titles) == ["在全县农业农村工作会议上的讲话", "在全县工业经济发展推进会上的讲话"]
+    assert any("/search-index/d/" in u for u in failed) and any("/search-index/t/" in u for u in failed)

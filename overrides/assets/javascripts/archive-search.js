@@ -141,7 +141,14 @@
    * next search asks again instead of failing for good. */
   function fetchBytes(path) {
     if (!cache.has(path)) {
-      var loading = fetch(INDEX + path).then(function (r) {
+      var loading = fetch(INDEX + path).catch(function (err) {
+        // A network error (not an HTTP error status) is tried once more: a dropped connection on a
+        // mobile network, or a busy server, should not fail the search.
+        if (!(err instanceof TypeError)) throw err;
+        return new Promise(function (resolve) { setTimeout(resolve, 250); }).then(function () {
+          return fetch(INDEX + path);
+        });
+      }).then(function (r) {
         if (!r.ok) throw new Error("search index: " + path + ": " + r.status);
         return r.arrayBuffer();
       }).then(function (buf) {
