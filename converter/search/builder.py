@@ -70,7 +70,8 @@ class IndexOptions:
     """Tuning knobs, with their defaults in one place.
 
     The file counts are per speech because a static host limits files, and the index must not be most of
-    them: with one document file per speech, the defaults give about 1.8 index files per speech."""
+    them: with one document file per speech, the defaults give 1.75 to 2.5 index files per speech (the
+    shard and trigram file counts are rounded up to powers of two)."""
 
     shards_per_doc: float = 0.25  # term shard files (t/) per speech (a power of two, at least 16)
     gram_files_per_doc: float = 0.5  # trigram files (g/) per speech (a power of two, at least 16)
