@@ -3,12 +3,13 @@ in a temporary copy of the project's site configuration (mkdocs.yml, hooks/, ove
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from helpers import mkdocs_env
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_DOCS = Path(__file__).resolve().parent / "fixture_docs"
@@ -55,7 +56,7 @@ def write_docx(path: Path) -> None:
 
 def mkdocs_build(workdir: Path, *, env: dict | None = None) -> Build:
     """Run `python -m mkdocs build --strict` in `workdir` and return what happened (never raises)."""
-    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    full_env = {**mkdocs_env(), **(env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(workdir / "mkdocs.yml"),
          "-d", str(workdir / "site")],
