@@ -314,7 +314,7 @@ class _Postings:
     def add_text(self, text: str, flag: int) -> None:
         counts = self.counts
         seen = [] if flag else None
-        for kind, value, _, _ in runs(text):
+        for kind, value in runs(text):
             if kind == "cjk":
                 counts.update(value)
                 if len(value) > 1:
