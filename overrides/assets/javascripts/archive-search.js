@@ -1,4 +1,4 @@
-/* speech-archive search client: exact substring search for Chinese (character bigrams with positions)
+/* speech-archive search client: exact substring search for Chinese (character bigrams, proven in the text)
  * and word search for other scripts, over the static index in search-index/ (see converter/search/FORMAT.md).
  * No dependencies; every request goes to this site only. */
 (function () {
