@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/search.py [--sizes 1000 10000] [--queries 200] [--absent 50]
                                           [--full-site 1000] [--material 1000] [--cold 20]
+    .venv/bin/python benchmarks/search.py --index-only 100000
 
 For each size it generates an archive of speeches of about 10,000 Chinese characters (words drawn with
 Zipf frequencies from a vocabulary of common words, generated words and a few long formulaic phrases,
@@ -15,7 +16,9 @@ built-in search plugin and measures it through its own search box (recall and pr
 Reported: recall and precision against ground truth (full result sets, and top 10), bytes transferred
 for a query on a fresh page ("first", index.json included) and on a page that already ran queries
 ("later"), time to results (search plus metadata and snippets of the first 10), index build time and peak
-memory per 1,000 speeches, and index size. Printed as a table, written to benchmarks/results/search.json.
+memory per 1,000 speeches, and index size and files. Printed as a table, written to
+benchmarks/results/search.json. --index-only builds only the index (no browser, no ground truth), to show
+that the builder streams: time, peak memory, size and files, in benchmarks/results/search_index_build.json.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import argparse
 import functools
 import http.server
 import json
+import os
 import random
 import resource
 import shutil
@@ -37,7 +41,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from converter.search.builder import SearchDoc, SearchSection, build_index, read_index_file  # noqa: E402
+from converter.search.builder import (  # noqa: E402
+    SearchDoc,
+    SearchSection,
+    build_index,
+    document_meta,
+    read_index_file,
+)
 
 RESULTS = ROOT / "benchmarks" / "results" / "search.json"
 CHROMIUM = "/usr/bin/chromium"
@@ -180,9 +190,48 @@ def ground_truth(corpus: Corpus, queries: list[str]) -> dict[str, set[str]]:
 def build_index_only(size: int, out: Path) -> dict:
     """Runs in a child process (see --build-index): build the index of a generated archive of `size`."""
     corpus = Corpus(size)
-    stats = build_index((corpus.search_doc(corpus.speech(i)) for i in range(size)), out)
+    text_bytes = 0
+
+    def docs():
+        nonlocal text_bytes
+        for i in range(size):
+            speech = corpus.speech(i)
+            text_bytes += len(corpus.text(speech).encode())
+            yield corpus.search_doc(speech)
+
+    stats = build_index(docs(), out)
     return {"seconds": stats.seconds, "bytes": stats.bytes, "files": stats.files, "terms": stats.terms,
-            "shards": stats.shards, "bytes_by_kind": stats.bytes_by_kind}  # fmt: skip
+            "shards": stats.shards, "bytes_by_kind": stats.bytes_by_kind, "text_bytes": text_bytes}  # fmt: skip
+
+
+def index_only(sizes: list[int], work: Path, output: Path) -> None:
+    """Build only the index of generated archives of `sizes` (each in a child process, whose peak memory and
+    its workers' are its own) and write their figures to `output`: the builder streams, so 100,000
+    speeches must fit in memory as 1,000 do."""
+    rows = []
+    for size in sizes:
+        out = work / f"index-only-{size}"
+        print(f"[{size}] index only", flush=True)
+        started = time.perf_counter()
+        run_child([sys.executable, __file__, "--build-index", str(size), str(out)])
+        stats = json.loads((out / "stats.json").read_text())
+        rows.append({"speeches": size, "seconds": round(time.perf_counter() - started, 1),
+                     "build_seconds": round(stats["seconds"], 1),
+                     "peak_memory_mb": round(stats["peak_memory_mb"]),
+                     "peak_memory_mb_main": round(stats["peak_memory_mb_main"]),
+                     "peak_memory_mb_worker": round(stats["peak_memory_mb_worker"]),
+                     "bytes": stats["bytes"], "files": stats["files"], "files_per_speech": round(stats["files"] / size, 2),
+                     "text_bytes": stats["text_bytes"], "index_to_text": round(stats["bytes"] / stats["text_bytes"], 3),
+                     "bytes_by_kind": stats["bytes_by_kind"]})  # fmt: skip
+        shutil.rmtree(out)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(rows, indent=1) + "\n", "utf-8")
+    print(
+        f"{'speeches':>9} {'seconds':>8} {'peak MB':>8} {'index MB':>9} {'files':>8} {'per speech':>10} {'index/text':>10}"
+    )
+    for r in rows:
+        print(f"{r['speeches']:>9} {r['build_seconds']:>8} {r['peak_memory_mb']:>8} {r['bytes'] / 1e6:>9.0f} "
+              f"{r['files']:>8} {r['files_per_speech']:>10} {r['index_to_text']:>10}")  # fmt: skip
 
 
 def run_child(args: list[str]) -> None:
@@ -218,7 +267,8 @@ def build_full_site(
         (work / "docs" / "speeches" / f"{speech['slug']}.md").write_text(corpus.markdown(speech), "utf-8")
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(work / "mkdocs.yml"),
-                           "-d", str(work / "site")], capture_output=True, text=True, cwd=work)  # fmt: skip
+                           "-d", str(work / "site")], capture_output=True, text=True, cwd=work,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
     if done.returncode:
         raise SystemExit(done.stdout[-3000:] + done.stderr[-3000:])
     seconds = time.perf_counter() - started
@@ -272,8 +322,8 @@ def measure_ours(site: Path, queries: list[str], cold: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     slugs = {}
-    for meta in (site / "search-index" / "m").iterdir():
-        slugs[int(meta.name)] = json.loads(read_index_file(meta))["u"].strip("/").split("/")[-1]
+    for doc in (site / "search-index" / "d").iterdir():
+        slugs[int(doc.name)] = document_meta(read_index_file(doc))["u"].strip("/").split("/")[-1]
     server = Server(site)
     runs, first = {}, []
     foreign = []
@@ -436,7 +486,7 @@ def bench_size(size: int, args, template_site: Path | None) -> tuple[dict, Path]
         shutil.copytree(template_site / "search", site / "search")
         (site / "search-index").symlink_to(work / "index")
         result["site_build_seconds"] = None
-    result["text_bytes"] = sum(len(corpus.text(corpus.speech(i)).encode()) for i in range(size))
+    result["text_bytes"] = index["text_bytes"]
     print(f"[{size}] browser", flush=True)
     measured = measure_ours(site, present + absent, args.cold)
     runs = measured["runs"]
@@ -522,7 +572,12 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--reuse", action="store_true", help="reuse the ground truth and index in --work")
     parser.add_argument("--build-index", nargs=2, metavar=("SIZE", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--index-only", type=int, nargs="+", metavar="SIZE",
+                        help="only build the index of these sizes; write benchmarks/results/search_index_build.json")  # fmt: skip
     args = parser.parse_args()
+    if args.index_only:
+        index_only(args.index_only, Path(args.work), RESULTS.with_name("search_index_build.json"))
+        return
     if args.build_index:
         out = Path(args.build_index[1])
         stats = build_index_only(int(args.build_index[0]), out)

@@ -4,10 +4,12 @@
 
 Each speech page follows the converter's page contract (front matter + about 10,000 Chinese characters in
 一、/（一） sections). Each size is built in its own child process, so the peak memory reported
-(getrusage(RUSAGE_CHILDREN).ru_maxrss: the largest resident set of the mkdocs process) belongs to that build
-alone. Prints a table and writes benchmarks/results/site_build.json: build time, peak memory, site size, mean
-speech page size, mean size of every HTML page, and how the largest size's mean speech page compares with the
-smallest's (the target: within 10%). `--without-search` builds without hooks/search.py, to separate the cost
+(getrusage(RUSAGE_CHILDREN).ru_maxrss: the largest resident set of the mkdocs process or of one of the
+index builder's worker processes) belongs to that build alone. Prints a table and writes
+benchmarks/results/site_build.json: build time, peak memory, site size and files (per speech too), the
+search index's size and files and its size against the speeches' text (the originals), the largest file,
+mean speech page size, mean size of every HTML page, and how the largest size's mean speech page compares
+with the smallest's (the target: within 10%). `--without-search` builds without hooks/search.py, to separate the cost
 of the search index from the site's own.
 """
 
@@ -104,7 +106,7 @@ def measure(count: int, without_search: bool) -> dict:
         started = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(workdir / "mkdocs.yml")],
-            capture_output=True, text=True, cwd=workdir, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+            capture_output=True, text=True, cwd=workdir, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         seconds = time.perf_counter() - started
         if done.returncode != 0:
@@ -114,12 +116,24 @@ def measure(count: int, without_search: bool) -> dict:
         speech_pages = list((site / "speeches").glob("*/index.html"))
         html_pages = [p for p in files if p.suffix == ".html"]
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        index = [p for p in files if "search-index" in p.parts]
+        sizes = {p: p.stat().st_size for p in files}
+        largest = max(files, key=sizes.__getitem__)
+        # the speeches' text: each original .txt is the page's Markdown body (headings and paragraphs)
+        text_bytes = sum(sizes[p] for p in files if p.parent.name == "originals")
         return {
             "speeches": count,
             "build_seconds": round(seconds, 2),
             "peak_memory_mb": round(peak_kib / 1024, 1),
-            "site_mb": round(sum(p.stat().st_size for p in files) / 1e6, 2),
+            "site_mb": round(sum(sizes.values()) / 1e6, 2),
             "files": len(files),
+            "files_per_speech": round(len(files) / count, 2),
+            "index_mb": round(sum(sizes[p] for p in index) / 1e6, 2),
+            "index_files": len(index),
+            "text_mb": round(text_bytes / 1e6, 2),
+            "index_to_text": round(sum(sizes[p] for p in index) / text_bytes, 3),
+            "largest_file": str(largest.relative_to(site)),
+            "largest_file_kb": round(sizes[largest] / 1e3, 1),
             "mean_speech_page_kb": round(
                 sum(p.stat().st_size for p in speech_pages) / len(speech_pages) / 1e3, 2
             ),
@@ -152,11 +166,14 @@ def main(argv: list[str] | None = None) -> int:
         "mean_speech_page_growth": round(growth, 4),
         "within_10_percent": abs(growth) <= 0.10,
     }
-    header = f"{'speeches':>9} {'build s':>8} {'peak MB':>8} {'site MB':>8} {'files':>6} {'speech KB':>10} {'html KB':>8}"
+    header = (f"{'speeches':>9} {'build s':>8} {'peak MB':>8} {'site MB':>8} {'files':>7} {'per speech':>10} "
+              f"{'index MB':>9} {'index/text':>10} {'largest KB':>10} {'speech KB':>10} {'html KB':>8}")  # fmt: skip
     print(header)
     for row in rows:
         print(f"{row['speeches']:>9} {row['build_seconds']:>8} {row['peak_memory_mb']:>8} {row['site_mb']:>8} "
-              f"{row['files']:>6} {row['mean_speech_page_kb']:>10} {row['mean_html_page_kb']:>8}")  # fmt: skip
+              f"{row['files']:>7} {row['files_per_speech']:>10} {row.get('index_mb', 0):>9} "
+              f"{row.get('index_to_text', 0):>10} {row['largest_file_kb']:>10} {row['mean_speech_page_kb']:>10} "
+              f"{row['mean_html_page_kb']:>8}")  # fmt: skip
     print(
         f"mean speech page, {last['speeches']} vs {first['speeches']}: {growth:+.1%} "
         f"({'within' if result['within_10_percent'] else 'NOT within'} 10%)"

@@ -76,11 +76,12 @@ def on_post_build(config: MkDocsConfig) -> None:
     started = time.perf_counter()
     stats = build_index(_docs, Path(config.site_dir) / INDEX_FOLDER, _options)
     log.info(
-        "search index: %d speeches, %d terms, %d files, %.1f MB in %.1f s",
+        "search index: %d speeches, %d terms, %d files, %.1f MB (%.2f times the text) in %.1f s",
         stats.docs,
         stats.terms,
         stats.files,
         stats.bytes / 1e6,
+        stats.bytes / max(stats.text_bytes, 1),
         time.perf_counter() - started,
     )
     _docs.clear()

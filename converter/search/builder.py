@@ -5,12 +5,12 @@ budget, not by the archive:
 
 1. spill every document to a temporary file and collect the dates (document ids are assigned newest first,
    so "ties by date, newest first" is simply "lower id first") and the facets;
-2. read the documents back in id order, write each one's metadata and snippet files, and append its
-   postings to one compact accumulator per term (document gaps, tf bytes, position blocks: the very bytes
-   of the shard format); when the accumulators pass `spill_bytes`, append them to `partitions` temporary
-   files chosen by term hash as one segment per term;
+2. read the documents back in id order, write each one's document file (metadata and text, one file per
+   speech) and append its postings to one compact accumulator per term (document gaps and tf bytes: the
+   very bytes of the shard format); when the accumulators pass `spill_bytes`, append them to `partitions`
+   temporary files chosen by term hash as one segment per term;
 3. load one partition at a time, join each term's segments (they are in document order, so joining is
-   concatenation) and write the shard files and the position chunk files of frequent terms.
+   concatenation) and write the shard files and the trigram files.
 
 Steps 2 and 3 run in `workers` processes: step 2 over consecutive ranges of documents (their segments are
 joined in range order), step 3 over partitions. The output does not depend on the number of workers.
@@ -33,17 +33,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import accumulate
-from operator import sub
 from pathlib import Path
 
 from converter.search.tokens import gram_buckets, runs
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 TITLE_FLAG = 2
 HEADING_FLAG = 1
 TF_CAP = 63
-GRAMS_PER_FILE = 8  # n-gram buckets per file in g/
 
 
 @dataclass(frozen=True)
@@ -70,14 +67,15 @@ class SearchDoc:
 
 @dataclass(frozen=True)
 class IndexOptions:
-    """Tuning knobs, with their defaults in one place."""
+    """Tuning knobs, with their defaults in one place.
 
-    shard_bytes: int = 4096  # target size of a term shard file
-    inline_positions: int = 384  # position lists up to this many bytes stay inside the shard file
-    chunk_bytes: int = 2048  # target size of a position chunk file (before compression)
-    chunk_slots: int = 0  # slots of text per snippet file; 0: 384 for UTF-16 text, 256 for UTF-8
-    overlap_slots: int = 24  # each snippet file also holds this many slots of the next one
-    text_encoding: str = "auto"  # of the snippet files: utf-8, utf-16le, or auto (the smaller one)
+    The file counts are per speech because a static host limits files, and the index must not be most of
+    them: with one document file per speech, the defaults give 1.75 to 2.5 index files per speech (the
+    shard and trigram file counts are rounded up to powers of two)."""
+
+    shards_per_doc: float = 0.25  # term shard files (t/) per speech (a power of two, at least 16)
+    gram_files_per_doc: float = 0.5  # trigram files (g/) per speech (a power of two, at least 16)
+    text_encoding: str = "auto"  # of the document files' text: utf-8, utf-16le, or auto (the smaller one)
     max_partitions: int = 128
     spill_bytes: int = 48 << 20  # postings held in memory (per worker) before they go to the partitions
     workers: int = 0  # processes; 0: one per CPU, at most 4 (one for small archives)
@@ -92,6 +90,7 @@ class IndexStats:
     bytes: int = 0
     seconds: float = 0.0
     bytes_by_kind: dict = field(default_factory=dict)
+    text_bytes: int = 0  # the UTF-8 bytes of the speeches' text (titles, headings, sections)
 
 
 def fnv1a(term: str) -> int:
@@ -121,7 +120,6 @@ def varints(values: Iterable[int]) -> bytes:
 
 VARINT_TABLE = 1 << 16
 VARINT = [varints((value,)) for value in range(VARINT_TABLE)]  # the encoding of every small number
-SINGLE = [b"\x01" + code for code in VARINT]  # the position block of a term that occurs once, at that slot
 
 
 class _Sizes:
@@ -145,8 +143,7 @@ def _write(path: str, data: bytes, compress: bool = True) -> int:
 
     Static hosts serve these files as they are (most compress only text types, and not every host
     compresses at all), so the index compresses them itself: a third to a half fewer bytes per query for
-    term shards, position chunks and UTF-16 snippets, and the client inflates them with the browser's
-    DecompressionStream."""
+    term shards and document files, and the client inflates them with the browser's DecompressionStream."""
     if compress:
         packer = zlib.compressobj(6, zlib.DEFLATED, -15)
         data = packer.compress(data) + packer.flush()
@@ -170,10 +167,10 @@ class _Plan:
     shards: int
     partitions: int
     encoding: str
-    chunk_slots: int
     offsets: list[int]  # file offset of each document (by id) in the spill file
     options: IndexOptions
-    gram_bits: int  # 2**gram_bits n-gram buckets
+    gram_bits: int  # 2**gram_bits trigram buckets
+    grams_per_file: int  # buckets per g/ file
 
 
 def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | None = None) -> IndexStats:
@@ -182,20 +179,21 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
     started = time.perf_counter()
     if out.exists():
         shutil.rmtree(out)
-    for kind in ("t", "p", "m", "x", "g"):
+    for kind in ("t", "d", "g"):
         (out / kind).mkdir(parents=True)
     sizes = _Sizes()
     terms = 0
     with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
         spilled = _spill_docs(docs, os.path.join(tmp, "docs.pickle"))
         count = spilled["count"]
-        shards = _shard_count(spilled["chars"], options)
+        shards = _power_of_two(count * options.shards_per_doc)
         encoding = options.text_encoding
         if encoding == "auto":
             encoding = "utf-16le" if spilled["utf16"] < spilled["utf8"] else "utf-8"
-        chunk_slots = options.chunk_slots or (384 if encoding == "utf-16le" else 256)
+        gram_bits = _gram_bits(spilled["chars"])
+        grams_per_file = max(1, (1 << gram_bits) // _power_of_two(count * options.gram_files_per_doc))
         plan = _Plan(tmp, str(out), count, shards, min(shards, options.max_partitions), encoding,
-                     chunk_slots, spilled["offsets"], options, _gram_bits(spilled["chars"]))  # fmt: skip
+                     spilled["offsets"], options, gram_bits, grams_per_file)  # fmt: skip
         workers = options.workers or min(os.cpu_count() or 1, 4)
         workers = max(1, min(workers, count // 100))  # a process is worth starting for 100 speeches
         bounds = [count * w // workers for w in range(workers + 1)]
@@ -225,17 +223,15 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
         "format": FORMAT_VERSION,
         "docs": count,
         "shards": shards,
-        "chunkSlots": chunk_slots,
-        "chunkOverlap": options.overlap_slots,
         "text": encoding,
         "tfCap": TF_CAP,
         "compression": "deflate-raw",
         "gramBits": plan.gram_bits,
-        "gramsPerFile": GRAMS_PER_FILE,
+        "gramsPerFile": plan.grams_per_file,
     }
     data = json.dumps(manifest).encode()
     sizes.add("index.json", _write(os.path.join(out, "index.json"), data, compress=False))
-    stats = IndexStats(docs=count, terms=terms, shards=shards)
+    stats = IndexStats(docs=count, terms=terms, shards=shards, text_bytes=spilled["utf8"])
     for kind, (files, size) in sizes.by_kind.items():
         stats.files += files
         stats.bytes += size
@@ -287,20 +283,18 @@ def _spill_docs(docs: Iterable[SearchDoc], path: str) -> dict:
     }
 
 
-def _shard_count(chars: int, options: IndexOptions) -> int:
-    """A power of two so that shards hold at most about `shard_bytes` each (shard files take 1.2 to 1.9
-    bytes per character of text on generated Chinese speeches; 1.6 is the estimate)."""
-    wanted = max(16, int(chars * 1.6 / options.shard_bytes))
-    shards = 16
-    while shards < wanted:
-        shards *= 2
-    return shards
+def _power_of_two(wanted: float) -> int:
+    """The power of two nearest above `wanted`, at least 4: a number of files (shards, trigram files)."""
+    files = 4
+    while files < wanted:
+        files *= 2
+    return files
 
 
 def _gram_bits(chars: int) -> int:
-    """About one n-gram bucket per 128 characters of text: a bucket then holds some twenty distinct
-    trigrams and 4-grams, most of them rare, so its document list stays short and selective (about 2 %
-    of the documents)."""
+    """About one trigram bucket per 128 characters of text: a bucket then holds some ten distinct
+    trigrams, most of them rare, so its document list stays short and selective (about 1 % of the
+    documents)."""
     bits = 4
     while (1 << bits) * 128 < chars and bits < 22:
         bits += 1
@@ -308,65 +302,40 @@ def _gram_bits(chars: int) -> int:
 
 
 class _Postings:
-    """Collects one document's postings: positions of bigrams and words, counts of single characters,
-    the title/heading flags of the terms that occur there, and the buckets of its trigrams and 4-grams."""
+    """Collects one document's postings: the count of every bigram, word and single CJK character, the
+    title/heading flags of the terms that occur there, and the buckets of its trigrams."""
 
     def __init__(self, gram_bits: int) -> None:
-        self.positions: dict[str, list[int]] = {}
         self.counts: Counter = Counter()
         self.flags: dict[str, int] = {}
         self.grams: set[int] = set()
         self.gram_bits = gram_bits
 
-    def add_text(self, text: str, base: int, flag: int) -> int:
-        """Tokenize `text` starting at slot `base`; return the slot after it (plus one for the newline)."""
-        positions = self.positions
-        end = base
+    def add_text(self, text: str, flag: int) -> None:
+        counts = self.counts
         seen = [] if flag else None
-        for kind, value, slot, _ in runs(text):
-            slot += base
+        for kind, value in runs(text):
             if kind == "cjk":
-                self.counts.update(value)
-                if len(value) > 2:
-                    self.grams.update(gram_buckets(value, self.gram_bits))
-                for i in range(len(value) - 1):
-                    term = value[i : i + 2]
-                    slots = positions.get(term)
-                    if slots is None:
-                        positions[term] = [slot + i]
-                    else:
-                        slots.append(slot + i)
+                counts.update(value)
+                if len(value) > 1:
+                    pairs = list(map(str.__add__, value, value[1:]))
+                    counts.update(pairs)
+                    if len(value) > 2:
+                        self.grams.update(gram_buckets(value, self.gram_bits))
                     if flag:
-                        seen.append(term)
+                        seen.extend(pairs)
                 if flag:
                     seen.extend(value)
-                end = slot + len(value)
             elif kind == "word":
-                slots = positions.get(value)
-                if slots is None:
-                    positions[value] = [slot]
-                else:
-                    slots.append(slot)
+                counts[value] += 1
                 if flag:
                     seen.append(value)
-                end = slot + 1
-            else:
-                end = slot + len(value)
         for term in seen or ():
             self.flags[term] = self.flags.get(term, 0) | flag
-        return end + 1
-
-    def items(self):
-        """(term, tf, flags, positions or None) of every term."""
-        flags = self.flags
-        for term, slots in self.positions.items():
-            yield term, len(slots), flags.get(term, 0), slots
-        for term, count in self.counts.items():
-            yield term, count, flags.get(term, 0), None
 
 
 def encode_slots(slots: list[int]) -> bytes:
-    """Delta-encode ascending numbers (slots, document ids) as varints; the first stays absolute."""
+    """Delta-encode ascending numbers (document ids) as varints; the first stays absolute."""
     out = bytearray()
     previous = 0
     for slot in slots:
@@ -379,37 +348,9 @@ def encode_slots(slots: list[int]) -> bytes:
     return bytes(out)
 
 
-def _slot_offsets(parts: list[tuple[str, int]]) -> list[tuple[int, int, int]]:
-    """(first slot, char offset, width in slots) of every run of the concatenated parts."""
-    marks = []
-    offset = 0
-    for text, base in parts:
-        for kind, value, slot, char in runs(text):
-            marks.append((base + slot, offset + char, 1 if kind == "word" else len(value)))
-        offset += len(text)
-    return marks
-
-
-def _offset_at(marks: list[tuple[int, int, int]], slot: int, length: int) -> int:
-    """The character offset where `slot` begins (`length` when it lies past the end)."""
-    lo, hi = 0, len(marks)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if marks[mid][0] <= slot:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo == 0:
-        return 0
-    first, offset, width = marks[lo - 1]
-    if slot < first + width:
-        return offset + (slot - first)  # a word is one slot wide, so this is its start
-    return marks[lo][1] if lo < len(marks) else length
-
-
 def _index_range(plan: _Plan, worker: int, first: int, last: int) -> dict[str, list[int]]:
-    """Step 2 for the documents `first`..`last`-1: write their metadata and snippet files and append their
-    postings to the partition files `part-<worker>-<n>`. Returns the sizes of the files written."""
+    """Step 2 for the documents `first`..`last`-1: write their document files and append their postings to
+    the partition files `part-<worker>-<n>`. Returns the sizes of the files written."""
     collecting = gc.isenabled()
     gc.disable()  # the accumulators form no cycles; collecting would only walk them again and again
     try:
@@ -422,7 +363,7 @@ def _index_range(plan: _Plan, worker: int, first: int, last: int) -> dict[str, l
 def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> dict[str, list[int]]:
     sizes = _Sizes()
     options = plan.options
-    accs: dict[str, list] = {}  # term -> [last doc, doc gaps, tf bytes, position blocks, block sizes]
+    accs: dict[str, list] = {}  # term -> [last doc, doc gaps, tf bytes]
     held = 0
     hashes: dict[str, int] = {}  # term -> partition
     grams = _GramSpool(plan, worker)
@@ -433,25 +374,11 @@ def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> dict[str, li
             postings = _index_doc(doc, doc_id, plan, sizes)
             grams.add(doc_id, postings.grams)
             flags = postings.flags
-            for term, slots in postings.positions.items():
-                acc = accs.get(term)
-                if acc is None:
-                    acc = accs[term] = [0, bytearray(), bytearray(), bytearray(), array("I")]
-                    held += 400  # the accumulator's objects
-                gap = doc_id - acc[0]
-                acc[0] = doc_id
-                acc[1] += VARINT[gap] if gap < VARINT_TABLE else varints((gap,))
-                n = len(slots)
-                acc[2].append((n if n < TF_CAP else TF_CAP) << 2 | flags.get(term, 0))
-                block = SINGLE[slots[0]] if n == 1 and slots[0] < VARINT_TABLE else _block(slots)
-                acc[3] += block
-                acc[4].append(len(block))
-                held += len(block) + 7  # with the gap, the tf byte and the block size
             for term, n in postings.counts.items():
                 acc = accs.get(term)
                 if acc is None:
-                    acc = accs[term] = [0, bytearray(), bytearray(), None, None]
-                    held += 250
+                    acc = accs[term] = [0, bytearray(), bytearray()]
+                    held += 250  # the accumulator's objects
                 gap = doc_id - acc[0]
                 acc[0] = doc_id
                 acc[1] += VARINT[gap] if gap < VARINT_TABLE else varints((gap,))
@@ -466,23 +393,11 @@ def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> dict[str, li
     return sizes.by_kind
 
 
-def _block(slots: list[int]) -> bytes:
-    """The position block of one document: the count, the first slot and the gaps, as varints (joined in
-    C from a table of encoded values; the loop only for a gap beyond the table)."""
-    try:
-        return VARINT[len(slots)] + b"".join(map(VARINT.__getitem__, map(sub, slots, [0, *slots[:-1]])))
-    except IndexError:
-        return varints((len(slots),)) + encode_slots(slots)
-
-
 def _spill(plan: _Plan, worker: int, accs: dict[str, list], hashes: dict[str, int]) -> None:
-    """Append every term's segment (first doc, last doc, gaps, tf bytes, positions, block sizes) to its
-    partition file."""
+    """Append every term's segment (first doc, last doc, gaps, tf bytes) to its partition file."""
     buffers: list[list] = [[] for _ in range(plan.partitions)]
-    for term, (last, gaps, tfs, blocks, lengths) in accs.items():
-        first = _first_varint(gaps)
-        segment = (term, first, last, bytes(gaps), bytes(tfs),
-                   None if blocks is None else bytes(blocks), None if lengths is None else lengths.tobytes())  # fmt: skip
+    for term, (last, gaps, tfs) in accs.items():
+        segment = (term, _first_varint(gaps), last, bytes(gaps), bytes(tfs))
         number = hashes.get(term)
         if number is None:
             number = hashes[term] = fnv1a(term) % plan.partitions
@@ -494,12 +409,12 @@ def _spill(plan: _Plan, worker: int, accs: dict[str, list], hashes: dict[str, in
 
 
 def _gram_partitions(plan: _Plan) -> int:
-    """N-gram buckets go to partitions in contiguous ranges, whole g/ files each."""
-    return min(plan.partitions, (1 << plan.gram_bits) // GRAMS_PER_FILE)
+    """Trigram buckets go to partitions in contiguous ranges, whole g/ files each."""
+    return min(plan.partitions, (1 << plan.gram_bits) // plan.grams_per_file)
 
 
 class _GramSpool:
-    """The n-gram buckets of one worker's documents, spooled to the partitions for step 3.
+    """The trigram buckets of one worker's documents, spooled to the partitions for step 3.
 
     Buckets are many (about one per 128 characters of the archive) and hold documents only, so instead of
     an accumulator per bucket each document's buckets are sorted and cut, at C speed, into the contiguous
@@ -550,54 +465,58 @@ def _first_varint(data: bytes) -> int:
 
 
 def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> _Postings:
-    """Tokenize one document, write its metadata and snippet files, return its postings."""
+    """Tokenize one document, write its document file, return its postings."""
     postings = _Postings(plan.gram_bits)
-    parts: list[tuple[str, int]] = []  # (text, first slot) of each block, to cut the snippet files
-    slot = postings.add_text(doc.title, 0, TITLE_FLAG)
-    parts.append((doc.title + "\n", 0))
+    postings.add_text(doc.title, TITLE_FLAG)
+    pieces = [doc.title]
+    offset = _units(doc.title) + 1
     heads = []
     for section in doc.sections:
-        start = slot
+        heads.append([offset, section.anchor, section.heading, section.level])
         if section.heading:
-            parts.append((section.heading + "\n", slot))
-            slot = postings.add_text(section.heading, slot, HEADING_FLAG)
-        parts.append((section.text + "\n", slot))
-        slot = postings.add_text(section.text, slot, 0)
-        heads.append([start, section.anchor, section.heading, section.level])
-    meta = {
-        "u": doc.url,
-        "t": doc.title,
-        "d": doc.date,
-        "s": doc.speaker,
-        "e": doc.event,
-        "h": heads,
-        "n": slot,
-    }
-    data = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    sizes.add("m", _write(os.path.join(plan.out, "m", str(doc_id)), data))
-    _write_snippets(parts, slot, os.path.join(plan.out, "x", str(doc_id)), plan, sizes)
+            postings.add_text(section.heading, HEADING_FLAG)
+            pieces.append(section.heading)
+            offset += _units(section.heading) + 1
+        postings.add_text(section.text, 0)
+        pieces.append(section.text)
+        offset += _units(section.text) + 1
+    sizes.add("d", _write(os.path.join(plan.out, "d", str(doc_id)), document_file(doc, heads, pieces, plan)))
     return postings
 
 
-def _write_snippets(
-    parts: list[tuple[str, int]], total: int, folder: str, plan: _Plan, sizes: _Sizes
-) -> None:
-    """Cut the document's text into files of `chunk_slots` slots (plus `overlap_slots` of the next)."""
-    text = "".join(p[0] for p in parts)
-    offsets = _slot_offsets(parts)
-    os.mkdir(folder)
-    size = plan.chunk_slots
-    overlap = plan.options.overlap_slots
-    for number, first in enumerate(range(0, max(total, 1), size)):
-        begin = _offset_at(offsets, first, len(text))
-        end = _offset_at(offsets, first + size + overlap, len(text))
-        data = text[begin:end].encode(plan.encoding)
-        sizes.add("x", _write(os.path.join(folder, str(number)), data))
+def _units(text: str) -> int:
+    """The length of `text` in UTF-16 code units (a character beyond U+FFFF counts two, as in JavaScript)."""
+    return len(text) + sum(1 for char in text if char > "\uffff") if not text.isascii() else len(text)
+
+
+def document_file(doc: SearchDoc, heads: list, pieces: list[str], plan: _Plan) -> bytes:
+    """One speech's file (before compression): the size of its metadata, the metadata (JSON, UTF-8) and the
+    text (title, then each heading and section text, one per line) in the archive's text encoding. A
+    section's entry in "h" is the offset (in UTF-16 code units, as JavaScript counts) where it begins."""
+    meta = {"u": doc.url, "t": doc.title, "d": doc.date, "s": doc.speaker, "e": doc.event, "h": heads}
+    data = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = "\n".join(pieces)
+    out = bytearray()
+    varint(len(data), out)
+    return bytes(out) + data + text.encode(plan.encoding)
+
+
+def document_meta(data: bytes) -> dict:
+    """The metadata of a document file's content (after inflating), as the client reads it."""
+    size = shift = at = 0
+    while True:
+        byte = data[at]
+        at += 1
+        size |= (byte & 127) << shift
+        if byte < 128:
+            break
+        shift += 7
+    return json.loads(data[at : at + size])
 
 
 def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[dict[str, list[int]], int]:
     """Step 3 for the partitions `numbers`: join each term's segments (worker by worker, each in document
-    order) and write the shard files and n-gram files of the partition. Returns the sizes of the files
+    order) and write the shard files and trigram files of the partition. Returns the sizes of the files
     written and the number of terms."""
     sizes = _Sizes()
     terms_written = 0
@@ -611,8 +530,8 @@ def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[di
             terms = sorted(by_shard.get(shard, []))  # code point order is UTF-8 byte order
             data = bytearray()
             varint(len(terms), data)
-            for index, term in enumerate(terms):
-                payload = _encode_term(grouped[term], plan, f"{shard}-{index}", sizes)
+            for term in terms:
+                payload = _encode_term(grouped[term], plan)
                 name = term.encode("utf-8")
                 varint(len(name), data)
                 data += name
@@ -648,7 +567,7 @@ def _load_segments(plan: _Plan, number: int, workers: int) -> dict[str, list]:
 
 
 def _write_grams(plan: _Plan, number: int, workers: int, sizes: _Sizes) -> None:
-    """Write the g/ files of n-gram partition `number`: for each of a file's GRAMS_PER_FILE buckets, the
+    """Write the g/ files of n-gram partition `number`: for each of a file's plan.grams_per_file buckets, the
     size of its document list and the list (every file exists, so the client never meets a 404)."""
     parts = _gram_partitions(plan)
     if number >= parts:
@@ -669,9 +588,9 @@ def _write_grams(plan: _Plan, number: int, workers: int, sizes: _Sizes) -> None:
                 lists[bucket].append(doc_id)
             at += 2 + count
     span = (1 << plan.gram_bits) // parts
-    for file in range(number * span // GRAMS_PER_FILE, (number + 1) * span // GRAMS_PER_FILE):
+    for file in range(number * span // plan.grams_per_file, (number + 1) * span // plan.grams_per_file):
         data = bytearray()
-        for bucket in range(file * GRAMS_PER_FILE, (file + 1) * GRAMS_PER_FILE):
+        for bucket in range(file * plan.grams_per_file, (file + 1) * plan.grams_per_file):
             docs = lists.get(bucket)
             encoded = _doc_list(encode_slots(docs), plan.count) if docs else b""
             varint(len(encoded), data)
@@ -703,23 +622,30 @@ def _bitmap(gaps: bytes, size: int) -> bytes:
     return bytes(bitmap)
 
 
-def _join(segments: list[tuple]) -> tuple[bytes, bytes, bytes | None, array | None]:
-    """One term's doc gaps, tf bytes, position blocks and block sizes from its segments in document order:
-    each segment's first gap counts from 0, so it is re-encoded as the gap from the previous segment's
-    last document."""
+def _bitmap(gaps: bytes, size: int) -> bytes:
+    """The bitmap (bit d of byte d >> 3 for document d) of a list of document gaps."""
+    bitmap = bytearray(size)
+    doc_id = value = shift = 0
+    for byte in gaps:
+        value |= (byte & 127) << shift
+        if byte > 127:
+            shift += 7
+            continue
+        doc_id += value
+        bitmap[doc_id >> 3] |= 1 << (doc_id & 7)
+        value = shift = 0
+    return bytes(bitmap)
+
+
+def _join(segments: list[tuple]) -> tuple[bytes, bytes]:
+    """One term's doc gaps and tf bytes from its segments in document order: each segment's first gap
+    counts from 0, so it is re-encoded as the gap from the previous segment's last document."""
     if len(segments) == 1:
-        _, _, _, gaps, tfs, blocks, lengths = segments[0]
-        sizes = None
-        if lengths is not None:
-            sizes = array("I")
-            sizes.frombytes(lengths)
-        return gaps, tfs, blocks, sizes
+        return segments[0][3], segments[0][4]
     gaps_out = bytearray()
     tfs_out = bytearray()
-    blocks_out = None if segments[0][5] is None else bytearray()
-    sizes = None if segments[0][6] is None else array("I")
     previous = 0
-    for _, first, last, gaps, tfs, blocks, lengths in segments:
+    for _, first, last, gaps, tfs in segments:
         skip = 1
         while gaps[skip - 1] > 127:
             skip += 1
@@ -727,76 +653,21 @@ def _join(segments: list[tuple]) -> tuple[bytes, bytes, bytes | None, array | No
         gaps_out += gaps[skip:]
         previous = last
         tfs_out += tfs
-        if blocks_out is not None:
-            blocks_out += blocks
-            sizes.frombytes(lengths)
-    return bytes(gaps_out), bytes(tfs_out), blocks_out, sizes
+    return bytes(gaps_out), bytes(tfs_out)
 
 
-def _encode_term(segments: list[tuple], plan: _Plan, name: str, sizes: _Sizes) -> bytes:
-    """The payload of one term in its shard: doc ids, tf and flags per doc, then the positions inline or
-    a table of the chunk files that hold them."""
-    gaps, tfs, blocks, lengths = _join(segments)
-    count = plan.count
-    options = plan.options
-    bitmap_size = (count + 7) // 8
-    mode = 0
+def _encode_term(segments: list[tuple], plan: _Plan) -> bytes:
+    """The payload of one term in its shard: its documents (a list of gaps or a bitmap, whichever is
+    smaller) and its tf byte (count and flags) in each."""
+    gaps, tfs = _join(segments)
+    bitmap_size = (plan.count + 7) // 8
     data = bytearray()
     varint(len(tfs), data)
     if len(gaps) > bitmap_size:
-        mode |= 1
-        docs_part = _bitmap(gaps, bitmap_size)
+        data.append(1)
+        data += _bitmap(gaps, bitmap_size)
     else:
-        docs_part = gaps
-    if blocks is not None:
-        mode |= 2
-        if len(blocks) > options.inline_positions:
-            mode |= 4
-    data.append(mode)
-    data += docs_part
+        data.append(0)
+        data += gaps
     data += tfs
-    if mode & 4:
-        blocks, lengths = _impact_order(blocks, lengths, tfs)
-        data += _write_chunks(blocks, lengths, os.path.join(plan.out, "p", name), options.chunk_bytes, sizes)
-    elif blocks is not None:
-        data += blocks
     return bytes(data)
-
-
-def impact(value: int) -> int:
-    """How high a document ranks in a term's chunk files, from its tf byte: title and heading flags
-    first, then the count. The client sorts by the same key, so the chunk table needs no document list."""
-    return (value & 3) << 6 | value >> 2
-
-
-def _impact_order(blocks: bytes, lengths: array, tfs: bytes) -> tuple[bytes, array]:
-    """The position blocks reordered by impact (highest first, then document order), with their sizes.
-
-    A query's best candidates are the documents where all its terms are frequent (or in the title or a
-    heading), so in impact order they sit together in the first chunk files of every term: proving the
-    first page of results takes a few files where document order scattered them over all of them."""
-    starts = list(accumulate(lengths, initial=0))
-    order = sorted(range(len(lengths)), key=lambda i: -impact(tfs[i]))  # stable: ties keep document order
-    view = memoryview(blocks)
-    ordered = b"".join(view[starts[i] : starts[i] + lengths[i]] for i in order)
-    return ordered, array("I", (lengths[i] for i in order))
-
-
-def _write_chunks(blocks: bytes, lengths: array, stem: str, target: int, sizes: _Sizes) -> bytes:
-    """Write the per-document position blocks into files of about `target` bytes; return the table:
-    number of chunks, then for each the number of documents it covers (in the order of `blocks`)."""
-    chunks: list[list[int]] = [[0, 0, 0]]  # [start, end, documents]
-    for length in lengths:
-        chunk = chunks[-1]
-        if chunk[2] and chunk[1] - chunk[0] + length > target:
-            chunk = [chunk[1], chunk[1], 0]
-            chunks.append(chunk)
-        chunk[1] += length
-        chunk[2] += 1
-    table = bytearray()
-    varint(len(chunks), table)
-    view = memoryview(blocks)
-    for number, (start, end, documents) in enumerate(chunks):
-        varint(documents, table)
-        sizes.add("p", _write(f"{stem}-{number}", view[start:end]))
-    return bytes(table)

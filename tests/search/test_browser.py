@@ -10,7 +10,14 @@ from urllib.parse import quote
 
 import pytest
 
-from converter.search.builder import IndexOptions, SearchDoc, SearchSection, build_index, read_index_file
+from converter.search.builder import (
+    IndexOptions,
+    SearchDoc,
+    SearchSection,
+    build_index,
+    document_meta,
+    read_index_file,
+)
 from converter.search.tokens import gram_buckets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,27 +173,26 @@ def test_the_client_hashes_n_grams_as_the_builder_does(page, search_url):
     texts = ["发展经济", "工业强县富硒", "㐀㐁㐂", "豈更車"]
     got = page.evaluate(
         """(texts) => texts.map(t => { const c = Array.from(t).map(x => x.codePointAt(0)); const out = [];
-             for (const n of [3, 4])
-               for (let i = 0; i + n <= c.length; i++) out.push(archiveSearch.gramBucket(c.slice(i, i + n), 20));
+             for (let i = 0; i + 3 <= c.length; i++) out.push(archiveSearch.gramBucket(c.slice(i, i + 3), 20));
              return out; })""",
         texts,
     )
     assert got == [gram_buckets(t, 20) for t in texts]
-    assert len(set(got[1])) == 7  # four trigrams and three 4-grams of 工业强县富硒, all different
+    assert len(set(got[1])) == 4  # the four trigrams of 工业强县富硒, all different
 
 
-def test_n_grams_rule_out_candidates_without_fetching_positions(page, serve, tmp_path):
+def test_trigrams_rule_out_candidates_without_reading_them(page, serve, tmp_path):
     """Every speech has the bigrams 发展 and 展经 many times, as 发展 and 展经济 apart; one has 发展经 once.
-    Only the n-gram files can tell them apart cheaply: the query fetches the position files of that one
-    speech and no other."""
+    Only the trigram files can tell them apart without reading every speech: the query reads the
+    document file of that one speech and no other."""
     docs = [
         SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date=f"2020-01-{i + 1:02d}",
                   sections=(SearchSection("a", "", "发展，展经济。" * 40 + ("发展经营" if i == 7 else "")),))
         for i in range(20)
     ]  # fmt: skip
-    open_index_page(page, serve, tmp_path, docs, IndexOptions(inline_positions=8, chunk_bytes=64))
+    open_index_page(page, serve, tmp_path, docs, None)
     found = page.evaluate(
-        """async () => { archiveSearch.settings.batchFiles = 1;
+        """async () => { archiveSearch.settings.narrowAbove = 1;
              const before = Object.assign({}, archiveSearch.stats.byKind);
              const s = await archiveSearch.search("发展经");
              const kinds = {};
@@ -195,28 +201,83 @@ def test_n_grams_rule_out_candidates_without_fetching_positions(page, serve, tmp
                      requests: performance.getEntriesByType("resource").map(e => e.name)}; }"""
     )
     titles = {
-        int(p.name): json.loads(read_index_file(p))["t"] for p in (tmp_path / "search-index" / "m").iterdir()
+        int(p.name): document_meta(read_index_file(p))["t"]
+        for p in (tmp_path / "search-index" / "d").iterdir()
     }
     assert [titles[d] for d in found["docs"]] == ["s7"] and found["pending"] == 0
     assert found["kinds"].get("g", 0) > 0
-    position_files = [u for u in found["requests"] if "/search-index/p/" in u]
-    # one chunk of each cover bigram (发展 and 展经 here have chunk files; the candidate is in one of each)
-    assert 1 <= len(position_files) <= 2, position_files
+    read = [u.rsplit("/", 1)[1] for u in found["requests"] if "/search-index/d/" in u]
+    assert [titles[int(d)] for d in read] == ["s7"]
 
 
-@pytest.mark.parametrize("small_files", [False, True], ids=["default", "many-position-chunks"])
-def test_results_are_exact_substrings_on_a_random_archive(page, serve, tmp_path, small_files):
+def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_path):
+    """Substring truth on every path: 文化现立 is not in "文化 现立" and "文化 现立" is not in 文化现立,
+    whether the candidates are read at once or first narrowed by bigrams and trigrams."""
+    texts = {"together": "我们的文化现立于此。", "apart": "我们的文化 现立于此。", "comma": "文化，现立。"}
+    docs = [SearchDoc(url=f"speeches/{k}/", title=k, date="2020-01-01", sections=(SearchSection("a", "", t),))
+            for k, t in texts.items()]  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, None)
+    titles = {
+        int(p.name): document_meta(read_index_file(p))["t"]
+        for p in (tmp_path / "search-index" / "d").iterdir()
+    }
+    for narrow_above in (1000, 0):
+        found = page.evaluate(
+            """async ([queries, above]) => { archiveSearch.settings.narrowAbove = above; const out = {};
+                 for (const q of queries) { const s = await archiveSearch.search(q); await s.more(Infinity, Infinity);
+                   out[q] = s.results.map(r => r.doc); }
+                 return out; }""",
+            [["文化现立", '"文化 现立"', "化现", '"文化，现立"', "文化 现立"], narrow_above],
+        )
+        named = {q: sorted(titles[d] for d in docs) for q, docs in found.items()}
+        assert named["文化现立"] == ["together"], narrow_above
+        assert named['"文化 现立"'] == ["apart"], narrow_above
+        assert named["化现"] == ["together"], narrow_above
+        assert named['"文化，现立"'] == ["comma"], narrow_above
+        # without quotes, a space separates two phrases that must both occur
+        assert named["文化 现立"] == ["apart", "comma", "together"], narrow_above
+
+
+def test_the_more_button_shows_only_while_there_is_more(page, serve, tmp_path):
+    """12 speeches contain 富硒: the first page shows 10 and the button; after it, 12 and no button. A
+    query with 2 results never shows the button."""
+    docs = [SearchDoc(url=f"speeches/s{i}/", title=f"第{i}篇", date=f"2020-01-{i + 1:02d}",
+                      sections=(SearchSection("a", "", "发展富硒产业" + ("茶叶" if i < 2 else "")),)) for i in range(12)]  # fmt: skip
+    build_index(docs, tmp_path / "search-index")
+    shutil.copytree(ROOT / "overrides" / "assets", tmp_path / "assets")
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "index.html").write_text(
+        '<!doctype html><html lang="zh"><meta charset="utf-8">'
+        '<link rel="stylesheet" href="../assets/stylesheets/archive-search.css">'
+        "<style>.md-button { display: inline-block; }</style>"  # as Material's stylesheet does
+        '<div id="sa-search-page" class="sa-page"></div>'
+        '<script src="../assets/javascripts/archive-search.js"></script>',
+        "utf-8",
+    )
+    base = serve(tmp_path)
+    button = page.locator("#sa-search-page button[type=button]")
+    assert len(results_for(page, base, "富硒")) == 10
+    assert button.is_visible()
+    button.click()
+    page.wait_for_function("document.querySelectorAll('.sa-result').length === 12")
+    assert button.is_hidden()
+    assert len(results_for(page, base, "茶叶")) == 2
+    assert button.is_hidden()
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("small_batches", [False, True], ids=["default", "one-speech-batches"])
+def test_results_are_exact_substrings_on_a_random_archive(page, serve, tmp_path, small_batches):
     """200 generated speeches with frequent and rare bigrams: every query's results are exactly the
-    speeches that contain it (index only, queried through the client's JavaScript API). With tiny
-    position chunks and one file per batch, candidates are checked in many batches: the first page is
-    still exactly the first page of the full ranking."""
+    speeches that contain it (index only, queried through the client's JavaScript API). With one speech
+    read per batch and narrowing from the first candidate on, candidates are read in many batches: the
+    first page is still exactly the first page of the full ranking."""
     rng = random.Random(5)
     chars = "发展经济工业推进企业项目建设改革创新服务基础领导干部群众农业产业富硒茶叶"
     texts = ["".join(rng.choice(chars) for _ in range(rng.randint(200, 3000))) for _ in range(200)]
     docs = [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date=f"20{i % 25:02d}-01-01",
                       sections=(SearchSection("a", "标题", t),)) for i, t in enumerate(texts)]  # fmt: skip
-    options = IndexOptions(inline_positions=16, chunk_bytes=200) if small_files else None
-    open_index_page(page, serve, tmp_path, docs, options)
+    open_index_page(page, serve, tmp_path, docs, None)
     queries = []
     for _ in range(120):
         text = rng.choice(texts)
@@ -225,13 +286,14 @@ def test_results_are_exact_substrings_on_a_random_archive(page, serve, tmp_path,
         queries.append(text[start : start + length])
     queries += ["".join(rng.choice(chars) for _ in range(9)) for _ in range(30)]
     found = page.evaluate(
-        """async ([qs, batch]) => {
-             archiveSearch.settings.batchFiles = batch;
+        """async ([qs, small]) => {
+             archiveSearch.settings.batchDocs = small ? 1 : 10;
+             archiveSearch.settings.narrowAbove = small ? 0 : 20;
              const out = {};
              for (const q of qs) {
-               archiveSearch.settings.maxFiles = 2;  // a tight budget: results so far are still exact
+               archiveSearch.settings.maxDocs = 2;  // a tight budget: results so far are still exact
                const partial = (await archiveSearch.search(q)).results.map(r => r.doc);
-               archiveSearch.settings.maxFiles = 1e9;
+               archiveSearch.settings.maxDocs = 1e9;
                const s = await archiveSearch.search(q);
                const first = s.results.slice(0, 10).map(r => [r.doc, r.score]), unchecked = s.pending;
                await s.more(Infinity, Infinity);
@@ -239,10 +301,11 @@ def test_results_are_exact_substrings_on_a_random_archive(page, serve, tmp_path,
                          unchecked: unchecked, partial: partial};
              }
              return out; }""",
-        [queries, 1 if small_files else 8],
+        [queries, small_batches],
     )
     titles = {
-        int(p.name): json.loads(read_index_file(p))["t"] for p in (tmp_path / "search-index" / "m").iterdir()
+        int(p.name): document_meta(read_index_file(p))["t"]
+        for p in (tmp_path / "search-index" / "d").iterdir()
     }
     for query in queries:
         expected = {f"s{i}" for i, t in enumerate(texts) if query in t}
@@ -250,5 +313,60 @@ def test_results_are_exact_substrings_on_a_random_archive(page, serve, tmp_path,
         assert found[query]["pending"] == 0
         assert {titles[d] for d in found[query]["partial"]} <= expected, query
         assert found[query]["first"] == found[query]["all"][:10], query
-    # the small files really made the client stop early for some queries
-    assert any(found[q]["unchecked"] for q in queries) or not small_files
+    # the small batches really made the client stop early for some queries
+    assert any(found[q]["unchecked"] for q in queries) or not small_batches
+
+
+def test_ranking_is_title_then_heading_then_body_each_by_count_then_newest(page, serve, tmp_path):
+    """The order users see: a phrase in the title first, then in a heading, then in the text only; within
+    each, the speech where it occurs more often (the title counts once), ties newest first. Checked for a
+    phrase the index settles alone (富硒) and one proven from the text (富硒产业)."""
+    phrase = "富硒产业"
+
+    def speech(name, date, title="", heading="", body=0):
+        text = "。".join(["发展茶叶"] + [phrase] * body) + "。"
+        return SearchDoc(url=f"speeches/{name}/", title=name + title, date=date,
+                         sections=(SearchSection("a", "一、" + heading, text),))  # fmt: skip
+
+    docs = [
+        speech("body-one-old", "2018-01-01", body=1),
+        speech("title-new", "2020-01-01", title=phrase, body=1),
+        speech("body-many", "2017-01-01", body=9),
+        speech("heading", "2016-01-01", heading=phrase, body=5),
+        speech("title-old", "2019-01-01", title=phrase, body=3),
+        speech("body-one-new", "2024-01-01", body=1),
+        speech("none", "2025-01-01"),
+    ]
+    open_index_page(page, serve, tmp_path, docs, None)
+    titles = {
+        int(p.name): document_meta(read_index_file(p))["t"]
+        for p in (tmp_path / "search-index" / "d").iterdir()
+    }
+    found = page.evaluate(
+        """async (queries) => { const out = {};
+             for (const q of queries) out[q] = (await archiveSearch.search(q)).results.map(r => [r.doc, r.score]);
+             return out; }""",
+        ["富硒", phrase],
+    )
+    expected = ["title-old", "title-new", "heading", "body-many", "body-one-new", "body-one-old"]
+    for query in ("富硒", phrase):
+        assert [titles[d].replace(phrase, "") for d, _ in found[query]] == expected, query
+        assert [s for _, s in found[query]] == [1004, 1002, 106, 9, 1, 1], query
+
+
+def test_a_dropped_connection_is_tried_again(page, search_url):
+    """The first request for every index file fails at the network level (as a dropped connection does):
+    each is asked for once more, and the search still finds its results."""
+    failed = []
+
+    def drop_once(route):
+        if route.request.url not in failed:
+            failed.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/search-index/**", drop_once)
+    titles = results_for(page, search_url, "富硒")
+    assert sorted(titles) == ["在全县农业农村工作会议上的讲话", "在全县工业经济发展推进会上的讲话"]
+    assert any("/search-index/d/" in u for u in failed) and any("/search-index/t/" in u for u in failed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -14,11 +15,12 @@ from converter.search.builder import (
     SearchDoc,
     SearchSection,
     build_index,
+    document_meta,
     encode_slots,
     fnv1a,
     read_index_file,
 )
-from converter.search.tokens import gram_buckets, runs, slot_count
+from converter.search.tokens import gram_buckets, runs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,19 +28,16 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("工业强县", [("cjk", "工业强县", 0)]),
-        ("发展，经济", [("cjk", "发展", 0), ("other", "，", 2), ("cjk", "经济", 3)]),
-        ("Economic  growth", [("word", "economic", 0), ("word", "growth", 1)]),
-        ("GDP增长5%", [("word", "gdp", 0), ("cjk", "增长", 1), ("word", "5", 3), ("other", "%", 4)]),
-        ("一\n二", [("cjk", "一", 0), ("other", "\n", 1), ("cjk", "二", 2)]),
+        ("工业强县", [("cjk", "工业强县")]),
+        ("发展，经济", [("cjk", "发展"), ("other", "，"), ("cjk", "经济")]),
+        ("文化 现立", [("cjk", "文化"), ("cjk", "现立")]),
+        ("Economic  growth", [("word", "economic"), ("word", "growth")]),
+        ("GDP增长5%", [("word", "gdp"), ("cjk", "增长"), ("word", "5"), ("other", "%")]),
+        ("一\n二", [("cjk", "一"), ("other", "\n"), ("cjk", "二")]),
     ],
 )
-def test_runs_and_slots(text, expected):
-    assert [(k, v, s) for k, v, s, _ in runs(text)] == expected
-
-
-def test_slot_count():
-    assert slot_count("富硒 产业, ok") == 6
+def test_runs(text, expected):
+    assert list(runs(text)) == expected
 
 
 def test_fnv1a_matches_the_reference_values():
@@ -63,24 +62,52 @@ def test_documents_are_numbered_newest_first(tmp_path):
         _doc("d", "2022", "丁"),
     ]
     stats = build_index(docs, tmp_path / "idx")
-    titles = [json.loads(read_index_file(tmp_path / "idx" / "m" / str(i)))["t"] for i in range(4)]
+    titles = [document_meta(read_index_file(tmp_path / "idx" / "d" / str(i)))["t"] for i in range(4)]
     assert titles == ["c", "d", "a", "b"]
     assert stats.docs == 4
 
 
-def test_metadata_sections_and_snippets(tmp_path):
+def _document(folder: Path, doc: int, encoding: str) -> tuple[dict, str]:
+    """The metadata and text of document file d/<doc> (FORMAT.md, "A document file")."""
+    data = read_index_file(folder / "d" / str(doc))
+    size, at = _varint(data, 0)
+    return json.loads(data[at : at + size]), data[at + size :].decode(encoding)
+
+
+def test_one_file_per_speech_with_its_metadata_sections_and_text(tmp_path):
     build_index([_doc("讲话", "2023-04-19", "工业强县是战略选择。")], tmp_path / "idx")
-    meta = json.loads(read_index_file(tmp_path / "idx" / "m" / "0"))
-    # title (2 slots) + newline, preamble 开场白 (3) + newline, then the heading at slot 7
-    assert meta["h"] == [[3, "", "", 2], [7, "yi", "一、工作", 2]]
     manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
     # Chinese text is stored in UTF-16 (2 bytes a character instead of 3)
-    assert manifest["text"] == "utf-16le" and manifest["chunkSlots"] == 384
-    snippet = read_index_file(tmp_path / "idx" / "x" / "0" / "0").decode("utf-16le")
-    assert snippet.startswith("讲话\n开场白\n一、工作\n工业强县")
-    assert manifest["docs"] == 1 and manifest["shards"] >= 16
+    assert manifest["text"] == "utf-16le"
+    meta, text = _document(tmp_path / "idx", 0, "utf-16le")
+    assert text == "讲话\n开场白\n一、工作\n工业强县是战略选择。"
+    # each section's entry begins at its offset in the text (the first section has no heading)
+    assert meta["h"] == [[3, "", "", 2], [7, "yi", "一、工作", 2]]
+    assert text[7:].startswith("一、工作")
+    assert (meta["u"], meta["t"], meta["d"]) == ("speeches/讲话/", "讲话", "2023-04-19")
+    assert manifest["docs"] == 1 and manifest["shards"] >= 4
     # every shard file exists, so the client never meets a 404
     assert len(list((tmp_path / "idx" / "t").iterdir())) == manifest["shards"]
+
+
+def test_offsets_count_utf16_code_units_as_the_browser_does(tmp_path):
+    doc = SearchDoc(url="s/", title="𠀀表", sections=(SearchSection("a", "一、𠀁", "正文"),))
+    build_index([doc], tmp_path / "idx")
+    meta, text = _document(tmp_path / "idx", 0, "utf-16le")
+    # 𠀀 is one character in Python and two code units in JavaScript: the offset counts units
+    assert meta["h"] == [[4, "a", "一、𠀁", 2]]
+    assert text.encode("utf-16le")[2 * 4 :].decode("utf-16le").startswith("一、𠀁")
+
+
+def test_the_index_takes_few_files_per_speech(tmp_path):
+    """One document file per speech, and shards and trigram files in proportion (FORMAT.md): a static
+    host's file limit is reached by the archive's pages, not by its index."""
+    docs = [_doc(f"t{i}", "2020-01-01", "发展经济工业推进" * 40) for i in range(400)]
+    stats = build_index(docs, tmp_path / "idx")
+    files = [p for p in (tmp_path / "idx").rglob("*") if p.is_file()]
+    assert len(files) == stats.files
+    assert len(list((tmp_path / "idx" / "d").iterdir())) == 400
+    assert stats.files <= 2 * 400
 
 
 def test_the_same_input_gives_the_same_index(tmp_path):
@@ -119,17 +146,15 @@ def test_the_hook_reads_sections_and_anchors_from_rendered_html():
     ]
 
 
-def test_english_snippets_stay_utf8(tmp_path):
+def test_english_text_stays_utf8(tmp_path):
     doc = SearchDoc(
         url="speeches/a/", title="Remarks", sections=(SearchSection("", "", "Economic growth " * 200),)
     )
     build_index([doc], tmp_path / "idx")
     manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
-    assert manifest["text"] == "utf-8" and manifest["chunkSlots"] == 256
-    text = read_index_file(tmp_path / "idx" / "x" / "0" / "0").decode("utf-8")
-    assert (
-        text.startswith("Remarks\nEconomic growth") and len(text.split()) == 256 + 24 - 1
-    )  # slots 0-279, one of them the newline
+    assert manifest["text"] == "utf-8"
+    _, text = _document(tmp_path / "idx", 0, "utf-8")
+    assert text.startswith("Remarks\nEconomic growth") and len(text.split()) == 401
 
 
 def test_workers_and_spills_do_not_change_the_index(tmp_path):
@@ -142,15 +167,13 @@ def test_workers_and_spills_do_not_change_the_index(tmp_path):
         )
         for i in range(230)
     ]
-    build_index(docs, tmp_path / "one", IndexOptions(workers=1, inline_positions=8, chunk_bytes=64))
-    build_index(
-        docs, tmp_path / "two", IndexOptions(workers=2, spill_bytes=1, inline_positions=8, chunk_bytes=64)
-    )
+    build_index(docs, tmp_path / "one", IndexOptions(workers=1))
+    build_index(docs, tmp_path / "two", IndexOptions(workers=2, spill_bytes=1))
     files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
     assert files == sorted(
         p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file()
     )
-    assert any(str(f).startswith("p/") for f in files)
+    assert sum(str(f).startswith("d/") for f in files) == 230
     for rel in files:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
 
@@ -193,7 +216,7 @@ def _gram_lists(folder: Path, manifest: dict) -> dict[int, list[int]]:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_n_gram_files_list_exactly_the_documents_of_each_bucket(tmp_path, workers):
-    """Each bucket lists every document that has one of its trigrams or 4-grams, and no other: checked
+    """Each bucket lists every document that has one of its trigrams, and no other: checked
     against the n-grams of the texts themselves, with one and two worker processes."""
     chars = "发展经济工业推进企业项目建设改革创新服务富硒茶叶"
     rng = random.Random(3)
@@ -202,7 +225,7 @@ def test_n_gram_files_list_exactly_the_documents_of_each_bucket(tmp_path, worker
             for i, t in enumerate(texts)]  # fmt: skip
     build_index(docs, tmp_path / "idx", IndexOptions(workers=workers, spill_bytes=10_000))
     manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
-    ids = {json.loads(read_index_file(tmp_path / "idx" / "m" / str(i)))["t"]: i for i in range(len(texts))}
+    ids = {document_meta(read_index_file(tmp_path / "idx" / "d" / str(i)))["t"]: i for i in range(len(texts))}
     expected: dict[int, set[int]] = {}
     for i, text in enumerate(texts):  # (the titles, t0 ... t239, have no CJK characters)
         for bucket in gram_buckets(text, manifest["gramBits"]):
@@ -211,3 +234,80 @@ def test_n_gram_files_list_exactly_the_documents_of_each_bucket(tmp_path, worker
     assert {b: set(d) for b, d in got.items()} == expected
     assert all(d == sorted(d) for d in got.values())
     assert any(len(d) * 2 > len(texts) for d in got.values())  # some lists are bitmaps
+
+
+CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _shard_entries(folder: Path, manifest: dict) -> dict[str, dict[int, int]]:
+    """Decode every t/ file (FORMAT.md, "A shard file"): term -> {document: tf byte}."""
+    entries = {}
+    count = manifest["docs"]
+    for shard in range(manifest["shards"]):
+        data = read_index_file(folder / "t" / str(shard))
+        terms, at = _varint(data, 0)
+        for _ in range(terms):
+            length, at = _varint(data, at)
+            term = data[at : at + length].decode("utf-8")
+            assert fnv1a(term) % manifest["shards"] == shard, term
+            size, at = _varint(data, at + length)
+            end = at + size
+            df, at = _varint(data, at)
+            mode, at = data[at], at + 1
+            if mode == 1:
+                bits = data[at : at + (count + 7) // 8]
+                docs = [d for d in range(count) if bits[d >> 3] >> (d & 7) & 1]
+                at += (count + 7) // 8
+            else:
+                docs, last = [], 0
+                for _ in range(df):
+                    gap, at = _varint(data, at)
+                    last += gap
+                    docs.append(last)
+            assert len(docs) == df and at + df == end, term
+            entries[term] = dict(zip(docs, data[at:end], strict=True))
+            at = end
+        assert at == len(data)
+    return entries
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_character_pair_of_every_section_is_in_the_index(tmp_path, workers):
+    """Decode the shards and check them against the texts, counted here without the builder's tokenizer:
+    every pair of adjacent CJK characters (and every character, and every word) of every title, heading
+    and section text has an entry listing exactly the speeches where it occurs, with its count (at most
+    63) and whether it is in the title (2) or a heading (1). Dropping any pair, count or flag fails."""
+    rng = random.Random(8)
+    chars = "发展经济工业推进企业项目建设改革创新富硒茶叶㐀豈"
+    texts = [
+        "".join(rng.choice(chars + "，。 \n") for _ in range(rng.randint(1, 300))) + rng.choice(["", " GDP 2024 Growth"])
+        for _ in range(150)
+    ]  # fmt: skip
+    texts[3] += "发展" * 70  # a count beyond the cap
+    docs = [
+        SearchDoc(url=f"s/{i}/", title=f"t{i}" + "".join(rng.choice(chars) for _ in range(rng.randint(0, 6))),
+                  date=f"20{i % 30:02d}-01-01",
+                  sections=(SearchSection("", "", texts[i][:40]),
+                            SearchSection("h", "".join(rng.choice(chars) for _ in range(rng.randint(0, 5))), texts[i][40:])))
+        for i in range(150)
+    ]  # fmt: skip
+    build_index(docs, tmp_path / "idx", IndexOptions(workers=workers, spill_bytes=20_000))
+    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
+    ids = {document_meta(read_index_file(tmp_path / "idx" / "d" / str(i)))["u"]: i for i in range(len(docs))}
+    expected: dict[str, dict[int, list[int]]] = {}  # term -> doc -> [count, flags]
+    for doc in docs:
+        parts = [(doc.title, 2)] + [(p, f) for s in doc.sections for p, f in ((s.heading, 1), (s.text, 0))]
+        for part, flag in parts:
+            terms = re.findall(r"(?:(?![\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[^\W_])+", part.lower())
+            for run in CJK_RUN.findall(part):
+                terms += list(run) + [run[k : k + 2] for k in range(len(run) - 1)]
+            for term in terms:
+                entry = expected.setdefault(term, {}).setdefault(ids[doc.url], [0, 0])
+                entry[0] += 1
+                entry[1] |= flag
+    got = _shard_entries(tmp_path / "idx", manifest)
+    assert set(got) == set(expected)
+    for term, by_doc in expected.items():
+        assert got[term] == {d: min(n, 63) << 2 | f for d, (n, f) in by_doc.items()}, term
+    assert any(len(v) > len(docs) // 8 for v in got.values())  # some document lists are bitmaps
+    assert any(n >= 63 for v in expected.values() for n, _ in v.values())  # the cap is reached

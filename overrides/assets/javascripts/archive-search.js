@@ -1,4 +1,4 @@
-/* speech-archive search client: exact substring search for Chinese (character bigrams with positions)
+/* speech-archive search client: exact substring search for Chinese (character bigrams, proven in the text)
  * and word search for other scripts, over the static index in search-index/ (see converter/search/FORMAT.md).
  * No dependencies; every request goes to this site only. */
 (function () {
@@ -36,23 +36,16 @@
   var TOKEN_RE = new RegExp(
     "([" + CJK + "]+)|((?:(?![" + CJK + "])[\\p{L}\\p{N}])+)|([^\\S\\n]+)|([\\s\\S])", "gu");
 
-  /* Runs of `text`: {kind: "cjk"|"word"|"other", value, slot, index} (spaces take no slot). */
+  /* Runs of `text`: {kind: "cjk"|"word"|"other", value, index, end} (spaces are skipped). */
   function runs(text) {
     var out = [];
-    var slot = 0;
     var m;
     TOKEN_RE.lastIndex = 0;
     while ((m = TOKEN_RE.exec(text)) !== null) {
-      if (m[1]) {
-        out.push({ kind: "cjk", value: m[1], slot: slot, index: m.index });
-        slot += Array.from(m[1]).length;
-      } else if (m[2]) {
-        out.push({ kind: "word", value: m[2].toLowerCase(), slot: slot, index: m.index });
-        slot += 1;
-      } else if (!m[3]) {
-        out.push({ kind: "other", value: m[4], slot: slot, index: m.index });
-        slot += 1;
-      }
+      var end = m.index + m[0].length;
+      if (m[1]) out.push({ kind: "cjk", value: m[1], index: m.index, end: end });
+      else if (m[2]) out.push({ kind: "word", value: m[2].toLowerCase(), index: m.index, end: end });
+      else if (!m[3]) out.push({ kind: "other", value: m[4], index: m.index, end: end });
     }
     return out;
   }
@@ -60,7 +53,8 @@
   /* ---------- query parsing ---------- */
 
   /* A query is a list of phrases; each phrase must occur. Quotes keep a phrase together; outside quotes
-   * spaces and punctuation separate phrases. A phrase is a list of index terms at slot offsets. */
+   * spaces and punctuation separate phrases. A phrase's index terms say which speeches may contain it;
+   * its pattern (a regular expression) says which do, in their text. */
   function parseQuery(query) {
     var phrases = [];
     var text = String(query || "").replace(/[\u201c\u201d\u300c\u300d\uff02]/g, '"');
@@ -87,75 +81,74 @@
   }
 
   function addPhrase(phrases, tokens) {
-    // Punctuation at either end of a phrase says nothing; inside a quoted phrase it holds one slot.
+    // Punctuation at either end of a phrase says nothing; inside a quoted phrase it must be there.
     while (tokens.length && tokens[0].kind === "other") tokens = tokens.slice(1);
     while (tokens.length && tokens[tokens.length - 1].kind === "other") tokens = tokens.slice(0, -1);
     if (!tokens.length) return;
-    var base = tokens[0].slot;
     var terms = [];
-    tokens.forEach(function (t, run) {
-      var at = t.slot - base;
+    var gramRuns = [];
+    tokens.forEach(function (t) {
       if (t.kind === "word") {
-        terms.push({ term: t.value, offset: at, positional: true });
+        terms.push({ term: t.value });
       } else if (t.kind === "cjk") {
         var chars = Array.from(t.value);
         if (chars.length === 1) {
-          terms.push({ term: chars[0], offset: at, positional: false });
+          terms.push({ term: chars[0] });
           return;
         }
-        // The non-overlapping bigrams (the cover) prove the whole run when they line up; the others
-        // ("extra") are fetched only when the cover's candidates would need many position files.
+        // The non-overlapping bigrams and the last one (the cover): a speech without one of them cannot
+        // contain the run. Its trigrams can rule out more (narrow).
         for (var j = 0; j + 1 < chars.length; j++) {
-          var cover = j % 2 === 0 || j === chars.length - 2;
-          terms.push({ term: chars[j] + chars[j + 1], offset: at + j, positional: true, extra: !cover,
-            run: run, index: j });
+          if (j % 2 === 0 || j === chars.length - 2) terms.push({ term: chars[j] + chars[j + 1] });
         }
+        if (chars.length > 2) gramRuns.push(chars);
       }
     });
-    var check = terms.filter(function (t) { return t.positional && !t.extra; });
     phrases.push({
       terms: terms,
-      check: check,
-      // runs of three or more CJK characters, whose trigrams or 4-grams can narrow the candidates
-      gramRuns: tokens.filter(function (t) { return t.kind === "cjk" && Array.from(t.value).length > 2; })
-        .map(function (t) { return Array.from(t.value); }),
-      pattern: tokens.map(function (t) { return escapeRe(t.value); }).join("[^\\S\\n]*"),
-      verify: check.length > 1,
-      slots: slotEnd(tokens[tokens.length - 1]) - base,
+      gramRuns: gramRuns, // runs of three or more CJK characters, whose trigrams can narrow the candidates
+      pattern: phrasePattern(tokens),
+      // One index term and nothing else: its document list and counts are the phrase's, no text to read.
+      single: terms.length === 1 && tokens.length === 1,
     });
   }
 
-  function slotEnd(token) {
-    return token.slot + (token.kind === "word" ? 1 : Array.from(token.value).length);
+  /* The phrase as it must appear in the text: tokens written together in the query must be together in
+   * the text, and tokens the query separates by spaces must be separated by spaces (or tabs) there. So
+   * "文化 现立" never matches 文化现立, and 文化现立 never matches "文化 现立": exact substrings. A word
+   * must not continue into letters or digits on either side ("grow" is not in "growth"). */
+  function phrasePattern(tokens) {
+    return tokens.map(function (t, i) {
+      var piece = escapeRe(t.value);
+      if (t.kind === "word") piece = "(?<!" + WORD_CHAR + ")" + piece + "(?!" + WORD_CHAR + ")";
+      var next = tokens[i + 1];
+      return piece + (next && next.index > t.end ? "[^\\S\\n]+" : "");
+    }).join("");
   }
-
-  /* The index in `text` where slot `want` begins (slots counted from the start of `text`), or -1. */
-  function charIndexOfSlot(text, want) {
-    var at = -1;
-    runs(text).some(function (t) {
-      if (slotEnd(t) > want) {
-        at = t.index + (t.kind === "word" ? 0 : want - t.slot);
-        return true;
-      }
-      return false;
-    });
-    return at;
-  }
+  var WORD_CHAR = "(?![" + CJK + "])[\\p{L}\\p{N}]";
 
   function escapeRe(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
 
   /* ---------- fetching, with byte accounting for the benchmark ---------- */
-  // byKind: bytes per folder of the index (t, p, m, x, ...), so the benchmark can say where they go.
+  // byKind: bytes per folder of the index (t, d, g, ...), so the benchmark can say where they go.
   var stats = { requests: 0, bytes: 0, byKind: {} };
   var cache = new Map();
 
   /* The content of an index file. Every file but index.json is raw DEFLATE (FORMAT.md): the bytes
-   * counted are the compressed ones, as they cross the network. */
+   * counted are the compressed ones, as they cross the network. A failed fetch is forgotten, so the
+   * next search asks again instead of failing for good. */
   function fetchBytes(path) {
     if (!cache.has(path)) {
-      cache.set(path, fetch(INDEX + path).then(function (r) {
+      var loading = fetch(INDEX + path).catch(function (err) {
+        // A network error (not an HTTP error status) is tried once more: a dropped connection on a
+        // mobile network, or a busy server, should not fail the search.
+        if (!(err instanceof TypeError)) throw err;
+        return new Promise(function (resolve) { setTimeout(resolve, 250); }).then(function () {
+          return fetch(INDEX + path);
+        });
+      }).then(function (r) {
         if (!r.ok) throw new Error("search index: " + path + ": " + r.status);
         return r.arrayBuffer();
       }).then(function (buf) {
@@ -164,7 +157,9 @@
         var kind = path.split("/")[0];
         stats.byKind[kind] = (stats.byKind[kind] || 0) + buf.byteLength;
         return path === "index.json" ? buf : inflate(buf);
-      }).then(function (buf) { return new Uint8Array(buf); }));
+      }).then(function (buf) { return new Uint8Array(buf); });
+      loading.catch(function () { cache.delete(path); });
+      cache.set(path, loading);
     }
     return cache.get(path);
   }
@@ -188,18 +183,25 @@
   function fetchJson(path) {
     return fetchBytes(path).then(function (b) { return JSON.parse(decoder.decode(b)); });
   }
-  var decoders = { "utf-8": decoder };
-  /* A snippet file, in the encoding index.json names ("utf-16le" for mostly Chinese text, else "utf-8"). */
-  function fetchText(path, encoding) {
-    encoding = encoding || "utf-8";
-    if (!decoders[encoding]) decoders[encoding] = new TextDecoder(encoding);
-    return fetchBytes(path).then(function (b) { return decoders[encoding].decode(b); });
-  }
 
-  var FORMAT = 3; // of the index this client reads (converter/search/FORMAT.md)
-  /* Snippet file k of a document: its text from slot k * chunkSlots (FORMAT.md). */
-  function fetchSnippetFile(doc, k, man) {
-    return fetchText("x/" + doc + "/" + k, man.text);
+  var FORMAT = 4; // of the index this client reads (converter/search/FORMAT.md)
+  var docCache = new Map();
+  /* One speech: {meta: {u, t, d, s, e, h}, text}. Its file holds the size of the metadata, the metadata
+   * (JSON) and the text, in the encoding index.json names (FORMAT.md). */
+  function loadDoc(doc) {
+    if (!docCache.has(doc)) {
+      docCache.set(doc, loadManifest().then(function (man) {
+        return fetchBytes("d/" + doc);
+      }).then(function (bytes) {
+        var r = new Reader(bytes);
+        var size = r.varint();
+        var meta = JSON.parse(decoder.decode(bytes.subarray(r.p, r.p + size)));
+        var text = new TextDecoder(manifestNow.text).decode(bytes.subarray(r.p + size));
+        return { meta: meta, text: text };
+      }));
+      docCache.get(doc).catch(function () { docCache.delete(doc); });
+    }
+    return docCache.get(doc);
   }
 
   var manifest = null;
@@ -212,6 +214,7 @@
         manifestNow = man;
         return man;
       });
+      manifest.catch(function () { manifest = null; });
     }
     return manifest;
   }
@@ -241,7 +244,7 @@
     return v;
   };
 
-  /* The doc-level entry of `term`: {docs: Int32Array, v: Uint8Array, ...} or null when absent. */
+  /* The entry of `term`: {docs: Int32Array, v: Uint8Array} or null when absent. */
   function loadTerm(term) {
     return loadManifest().then(function (man) {
       var shard = fnv1a(term) % man.shards;
@@ -255,7 +258,7 @@
           for (var k = 0; same && k < len; k++) same = bytes[r.p + k] === wanted[k];
           r.p += len;
           var size = r.varint();
-          if (same) return decodeTerm(bytes, r.p, man.docs, shard + "-" + index);
+          if (same) return decodeTerm(bytes, r.p, man.docs);
           r.p += size;
         }
         return null;
@@ -263,7 +266,7 @@
     });
   }
 
-  function decodeTerm(bytes, start, count, name) {
+  function decodeTerm(bytes, start, count) {
     var r = new Reader(bytes, start);
     var df = r.varint();
     var mode = bytes[r.p++];
@@ -275,21 +278,7 @@
       var last = 0;
       for (var j = 0; j < df; j++) docs[j] = last += r.varint();
     }
-    var v = bytes.subarray(r.p, r.p + df);
-    r.p += df;
-    var entry = { docs: docs, v: v, name: name, positions: null, chunks: null };
-    if ((mode & 6) === 2) entry.inline = { bytes: bytes, at: r.p };
-    if (mode & 4) {
-      var chunks = r.varint();
-      entry.chunks = [];
-      var first = 0;
-      for (var c = 0; c < chunks; c++) {
-        var size = r.varint();
-        entry.chunks.push({ first: first, size: size });
-        first += size;
-      }
-    }
-    return entry;
+    return { docs: docs, v: bytes.subarray(r.p, r.p + df) };
   }
 
   /* The documents of a bitmap (bit d of byte d >> 3) at `at`, into `docs`; returns how many. */
@@ -302,14 +291,14 @@
     return k;
   }
 
-  /* The bucket of a trigram or 4-gram (its code points): the same hash as tokens.gram_buckets. */
+  /* The bucket of a trigram (its code points): the same hash as tokens.gram_buckets. */
   function gramBucket(points, bits) {
     var h = Math.imul(points[0], 0x9E3779B1) ^ points[1];
     for (var i = 2; i < points.length; i++) h = Math.imul(h, 0x85EBCA77) ^ points[i];
     return Math.imul(h, 0xC2B2AE3D) >>> (32 - bits);
   }
 
-  /* The documents where some n-gram of `bucket` occurs (sorted): from file g/<bucket / gramsPerFile>,
+  /* The documents where some trigram of `bucket` occurs (sorted): from file g/<bucket / gramsPerFile>,
    * which holds the size and the document list (mode byte 0: gaps, 1: bitmap) of each of its buckets. */
   function loadGramBucket(bucket, man) {
     var file = Math.floor(bucket / man.gramsPerFile);
@@ -341,40 +330,6 @@
     return lo < sorted.length && sorted[lo] === value ? lo : -1;
   }
 
-  /* Positions of `entry` in the given documents (sorted doc ids): Map doc -> array of slots. */
-  function loadPositions(entry, docs) {
-    var result = new Map();
-    // Inline blocks are in document order; chunk files hold theirs in impact order (`order`).
-    function readBlocks(bytes, at, firstIndex, lastIndex, wanted, order) {
-      var r = new Reader(bytes, at);
-      for (var i = firstIndex; i < lastIndex; i++) {
-        var n = r.varint();
-        var doc = entry.docs[order ? order[i] : i];
-        if (wanted.has(doc)) {
-          var slots = new Array(n);
-          var slot = 0;
-          for (var k = 0; k < n; k++) slots[k] = slot += r.varint();
-          result.set(doc, slots);
-        } else {
-          for (var s = 0; s < n; s++) r.varint();
-        }
-      }
-    }
-    var wanted = new Set(docs);
-    if (entry.inline) {
-      readBlocks(entry.inline.bytes, entry.inline.at, 0, entry.docs.length, wanted);
-      return Promise.resolve(result);
-    }
-    var needed = new Map();
-    docs.forEach(function (doc) { needed.set(chunkOf(entry, doc), true); });
-    return Promise.all(Array.from(needed.keys()).map(function (c) {
-      var chunk = entry.chunks[c];
-      return fetchBytes("p/" + entry.name + "-" + c).then(function (bytes) {
-        readBlocks(bytes, 0, chunk.first, chunk.first + chunk.size, wanted, impactOrder(entry));
-      });
-    })).then(function () { return result; });
-  }
-
   function intersect(a, b) {
     var out = [];
     var i = 0, j = 0;
@@ -384,21 +339,13 @@
     return out;
   }
 
-  /* Match starts of the phrase in one document, from the positions of its terms. */
-  function alignedStarts(phrase, positions, doc) {
-    var starts = null;
-    phrase.check.forEach(function (t) {
-      var slots = positions.get(t.term).get(doc) || [];
-      var set = new Set(slots.map(function (s) { return s - t.offset; }));
-      starts = starts === null ? set : new Set(Array.from(starts).filter(function (s) { return set.has(s); }));
-    });
-    return Array.from(starts || []).sort(function (a, b) { return a - b; });
-  }
-
   /* ---------- facets (loaded only when a filter is used) ---------- */
   var facets = null;
   function loadFacets() {
-    if (!facets) facets = fetchJson("facets");
+    if (!facets) {
+      facets = fetchJson("facets");
+      facets.catch(function () { facets = null; });
+    }
     return facets;
   }
 
@@ -418,31 +365,28 @@
 
   /* ---------- search ---------- */
 
-  /* Run a query. Resolves to a Search: {phrases, results: [{doc, score, slot}], pending, total, more(n)}.
-   * Every result is exact. When proving phrases needs many position files, candidates are checked in
-   * batches, best possible score (or newest) first, until the first `want` results are certain;
-   * `pending` candidates are left unchecked and `more(n)` checks on until n results are certain
-   * (more(Infinity) checks them all). */
+  /* Run a query. Resolves to a Search: {phrases, results: [{doc, score, at}], pending, total, more(n)}.
+   * Every result is exact: a speech is a result when its text contains every phrase (or, for a phrase of
+   * one index term, when the index says so). Candidates are read in batches, best possible score (or
+   * newest) first, until the first `want` results are certain; `pending` candidates are left unread
+   * and `more(n)` reads on until n results are certain (more(Infinity) reads them all). */
   function search(query, options) {
     options = options || {};
     var phrases = parseQuery(query);
     var entries = new Map();
-    var names = termNames(phrases, false);
-    return loadTerms(names, entries, null).then(function (docs) {
+    return loadTerms(termNames(phrases), entries, null).then(function (docs) {
       return docs && docs.length ? applyFilters(docs, options.filters) : [];
     }).then(function (docs) {
-      return narrow(phrases, entries, docs);
+      return narrow(phrases, docs);
     }).then(function (docs) {
       return new Search(phrases, entries, docs, options.sort).more(options.want || PAGE_SIZE);
     });
   }
 
-  function termNames(phrases, extra) {
+  function termNames(phrases) {
     var names = [];
     phrases.forEach(function (p) {
-      p.terms.forEach(function (t) {
-        if (!!t.extra === extra && names.indexOf(t.term) < 0) names.push(t.term);
-      });
+      p.terms.forEach(function (t) { if (names.indexOf(t.term) < 0) names.push(t.term); });
     });
     return names;
   }
@@ -463,41 +407,38 @@
     });
   }
 
-  /* When the cover's candidates would need more position files than one batch, narrow them first by the
-   * query's 4-grams or trigrams (a few hundred bytes each: a phrase of frequent bigrams is usually rare
-   * as 4-grams), then, if still needed, by its other bigrams (a phrase made of frequent words usually has
-   * a rare bigram where two words meet), and check each phrase with the cover that needs the fewest
-   * position files. */
-  function narrow(phrases, entries, docs) {
-    var tooMany = function (d) { return positionFiles(phrases, entries, d) > settings.batchFiles; };
-    if (!docs.length || !tooMany(docs)) return Promise.resolve(docs);
-    return narrowByGrams(phrases, docs).then(function (fewer) {
-      var extra = termNames(phrases, true);
-      if (!fewer.length || !extra.length || !tooMany(fewer)) return fewer;
-      return loadTerms(extra, entries, fewer).then(function (fewest) {
-        if (!fewest) return [];
-        phrases.forEach(function (p) { p.check = cheapestCover(p, entries, fewest); });
-        return fewest;
-      });
+  /* When more candidates would have to be read than a page holds, rule some out by the trigrams of the
+   * phrases' runs of three or more characters: first the trigrams that cover each run without overlap
+   * (and its last one), then, if still too many remain, the others. A phrase of frequent bigrams is
+   * usually rare as trigrams (工业财政园区 has all its bigrams in 53 of the benchmark's 2,000 speeches,
+   * all its trigrams in 13, and occurs in 2), and the trigram where two words meet (业财政) is the
+   * selective one. A trigram file costs about as much as one speech's document file. A bucket only rules
+   * documents out: a hash collision costs a document read, never a wrong result. */
+  function narrow(phrases, docs) {
+    var tooMany = function (d) { return d.length > settings.narrowAbove; };
+    var runs = [];
+    phrases.forEach(function (p) { if (!p.single) runs = runs.concat(p.gramRuns); });
+    if (!runs.length || !tooMany(docs)) return Promise.resolve(docs);
+    var cover = [], rest = [];
+    runs.forEach(function (chars) {
+      var points = chars.map(function (c) { return c.codePointAt(0); });
+      for (var j = 0; j + 3 <= points.length; j++) {
+        var isCover = j % 3 === 0 || j === points.length - 3;
+        (isCover ? cover : rest).push(points.slice(j, j + 3));
+      }
+    });
+    return narrowByGrams(cover, docs).then(function (fewer) {
+      return rest.length && tooMany(fewer) ? narrowByGrams(rest, fewer) : fewer;
     });
   }
 
-  /* The documents of `docs` that have the n-grams of every phrase (a document that lacks one cannot
-   * contain the phrase; one that has them all is still checked with positions). A run of three
-   * characters is one trigram; a longer run is checked by all its 4-grams: the ones where words meet
-   * (业财政园 in 工业财政园区) are the selective ones. */
-  function narrowByGrams(phrases, docs) {
+  /* The documents of `docs` in the buckets of all of `grams` (trigrams as code points). */
+  function narrowByGrams(grams, docs) {
     return loadManifest().then(function (man) {
       var buckets = [];
-      phrases.forEach(function (p) {
-        p.gramRuns.forEach(function (chars) {
-          var points = chars.map(function (c) { return c.codePointAt(0); });
-          var n = Math.min(points.length, 4);
-          for (var j = 0; j + n <= points.length; j++) {
-            var b = gramBucket(points.slice(j, j + n), man.gramBits);
-            if (buckets.indexOf(b) < 0) buckets.push(b);
-          }
-        });
+      grams.forEach(function (points) {
+        var b = gramBucket(points, man.gramBits);
+        if (buckets.indexOf(b) < 0) buckets.push(b);
       });
       return Promise.all(buckets.map(function (b) { return loadGramBucket(b, man); }));
     }).then(function (lists) {
@@ -505,51 +446,8 @@
     });
   }
 
-  /* How many position files checking `docs` would fetch. */
-  function positionFiles(phrases, entries, docs) {
-    var n = 0;
-    phrases.forEach(function (p) {
-      if (p.verify) p.check.forEach(function (t) { n += filesFor(entries.get(t.term), docs); });
-    });
-    return n;
-  }
-
-  function filesFor(entry, docs) {
-    if (!entry.chunks) return 0;
-    var files = new Set();
-    docs.forEach(function (doc) { files.add(chunkOf(entry, doc)); });
-    return files.size;
-  }
-
-  /* The phrase's words plus, for each run of CJK characters, the bigrams that cover every character at
-   * the least cost in position files (dynamic programming over the last covered character). */
-  function cheapestCover(phrase, entries, docs) {
-    var check = phrase.terms.filter(function (t) { return t.positional && t.run === undefined; });
-    var runs = new Map();
-    phrase.terms.forEach(function (t) {
-      if (t.run !== undefined) (runs.get(t.run) || runs.set(t.run, []).get(t.run)).push(t);
-    });
-    runs.forEach(function (bigrams) {
-      // best[c + 1]: the cheapest set covering characters 0..c of the run.
-      var best = [{ cost: 0, terms: [] }];
-      bigrams.forEach(function (b) {
-        var cost = filesFor(entries.get(b.term), docs) + 0.001;
-        [b.index, b.index + 1].forEach(function (from) {
-          var prev = best[from];
-          if (!prev) return;
-          var next = best[b.index + 2];
-          if (!next || prev.cost + cost < next.cost) {
-            best[b.index + 2] = { cost: prev.cost + cost, terms: prev.terms.concat([b]) };
-          }
-        });
-      });
-      check = check.concat(best[bigrams.length + 1].terms);
-    });
-    return check;
-  }
-
-  // Position files fetched per batch of candidates, and by one call of Search.more (about 4 KB each).
-  var settings = { batchFiles: 8, maxFiles: 24 };
+  // Speeches read per batch and per call of Search.more; narrowing starts above this many candidates.
+  var settings = { batchDocs: 10, maxDocs: 20, narrowAbove: 10 };
 
   function Search(phrases, entries, docs, sort) {
     var self = this;
@@ -557,20 +455,16 @@
     this.entries = entries;
     this.sort = sort;
     this.results = [];
-    this.chunked = [];
-    phrases.forEach(function (p) {
-      if (!p.verify) return;
-      p.check.forEach(function (t) {
-        var e = entries.get(t.term);
-        if (e && e.chunks && self.chunked.indexOf(e) < 0) self.chunked.push(e);
-      });
-    });
     this.bounds = new Map(docs.map(function (d) { return [d, upperBound(phrases, entries, d)]; }));
     this.queue = docs.slice();
     if (sort !== "date") {
       this.queue.sort(function (a, b) { return self.bounds.get(b) - self.bounds.get(a) || a - b; });
     }
-    this.loaded = new Set();
+    if (phrases.every(function (p) { return p.single; })) {
+      // Every phrase is one index term: its documents and its counts are the results and their scores.
+      this.results = this.queue.map(function (d) { return { doc: d, score: self.bounds.get(d), at: null }; });
+      this.queue = [];
+    }
   }
 
   Object.defineProperty(Search.prototype, "pending", { get: function () { return this.queue.length; } });
@@ -579,21 +473,24 @@
   Search.prototype.settled = function (want) {
     if (!this.queue.length) return true;
     if (this.results.length < want) return false;
-    if (this.sort === "date") return true; // candidates are checked newest first
+    if (this.sort === "date") return true; // candidates are read newest first
     var last = this.results[want - 1], next = this.queue[0], bound = this.bounds.get(next);
     return last.score > bound || (last.score === bound && last.doc < next);
   };
 
-  /* Check candidates until the first `want` results are certain; resolves to this search. */
-  Search.prototype.more = function (want, files) {
+  /* Read candidates until the first `want` results are certain, or `docs` speeches (settings.maxDocs by
+   * default) have been read by this call; resolves to this search. */
+  Search.prototype.more = function (want, docs) {
     var self = this;
-    var limit = this.loaded.size + (files === undefined ? settings.maxFiles : files);
+    var budget = docs === undefined ? settings.maxDocs : docs;
     function step() {
-      // Stop when the first `want` are certain, or when this call has fetched its share of position files
-      // (a rare phrase of frequent words: the rest are checked when the user asks for more).
-      if (self.settled(want) || self.loaded.size >= limit) return Promise.resolve(self);
-      return verify(self.phrases, self.entries, self.nextBatch()).then(function (found) {
-        self.results = self.results.concat(found);
+      if (self.settled(want) || budget <= 0) return Promise.resolve(self);
+      var batch = self.queue.splice(0, Math.min(settings.batchDocs, budget));
+      budget -= batch.length;
+      return Promise.all(batch.map(function (doc) {
+        return loadDoc(doc).then(function (d) { return match(self.phrases, doc, d); });
+      })).then(function (found) {
+        found.forEach(function (r) { if (r) self.results.push(r); });
         sortResults(self.results, self.sort);
         return step();
       });
@@ -601,191 +498,46 @@
     return step();
   };
 
-  /* The next candidates whose positions fit in `settings.batchFiles` files not fetched yet. */
-  Search.prototype.nextBatch = function () {
-    var files = this.loaded;
-    var fresh = 0;
-    var take = 0;
-    while (take < this.queue.length) {
-      var doc = this.queue[take];
-      var needed = [];
-      this.chunked.forEach(function (e) {
-        var key = e.name + "-" + chunkOf(e, doc);
-        if (!files.has(key) && needed.indexOf(key) < 0) needed.push(key);
-      });
-      if (take > 0 && fresh + needed.length > settings.batchFiles) break;
-      needed.forEach(function (key) { files.add(key); });
-      fresh += needed.length;
-      take += 1;
-    }
-    return this.queue.splice(0, take).sort(function (a, b) { return a - b; });
-  };
-
-  /* The term's documents (as indexes into entry.docs) in the order of its chunk files: highest impact
-   * first (title and heading flags, then the count, from the tf byte), ties in document order; and each
-   * document's rank in that order. The builder sorts by the same key (builder.impact). */
-  function impactOrder(entry) {
-    if (!entry.order) {
-      // A counting sort on the 256 possible keys, highest first: linear, and stable (document order).
-      var v = entry.v;
-      var starts = new Int32Array(257);
-      var i;
-      for (i = 0; i < v.length; i++) starts[256 - impactKey(v[i])]++;
-      for (i = 1; i < 257; i++) starts[i] += starts[i - 1];
-      var order = new Int32Array(v.length);
-      var rank = new Int32Array(v.length);
-      for (i = 0; i < v.length; i++) {
-        var at = starts[255 - impactKey(v[i])]++;
-        order[at] = i;
-        rank[i] = at;
-      }
-      entry.order = order;
-      entry.rank = rank;
-    }
-    return entry.order;
-  }
-
-  function impactKey(tf) {
-    return (tf & 3) << 6 | tf >> 2;
-  }
-
-  function chunkOf(entry, doc) {
-    impactOrder(entry);
-    var i = entry.rank[indexOf(entry.docs, doc)];
-    var lo = 0, hi = entry.chunks.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (entry.chunks[mid].first <= i) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  /* The best score a document could have: the verified count of a phrase is at most the smallest tf. */
+  /* The best score a document could have, from the tf bytes: a phrase is in the title only if all its
+   * terms are, and occurs no more often than its rarest term. */
   function upperBound(phrases, entries, doc) {
     return phrases.reduce(function (score, p) {
-      var d = docLevel(p, entries, doc);
-      return score + phraseScore(d.flags, d.count);
+      var flags = 3, count = 63;
+      p.terms.forEach(function (t) {
+        var entry = entries.get(t.term);
+        var v = entry.v[indexOf(entry.docs, doc)];
+        flags &= v & 3;
+        count = Math.min(count, v >> 2);
+      });
+      return score + phraseScore(flags, count);
     }, 0);
-  }
-
-  /* From the tf bytes: flags every term of the phrase has (title 2, heading 1) and the smallest count. */
-  function docLevel(phrase, entries, doc) {
-    var flags = 3, count = 63;
-    phrase.terms.forEach(function (t) {
-      if (!entries.get(t.term)) return;
-      var v = tfOf(entries.get(t.term), doc);
-      flags &= v & 3;
-      count = Math.min(count, v >> 2);
-    });
-    return { flags: flags, count: count };
   }
 
   function phraseScore(flags, count) {
     return (flags & 2 ? 1000 : 0) + (flags & 1 ? 100 : 0) + count;
   }
 
-  function tfOf(entry, doc) {
-    return entry.v[indexOf(entry.docs, doc)];
-  }
-
-  function verify(phrases, entries, docs) {
-    if (!docs.length) return Promise.resolve([]);
-    var positions = new Map();
-    var loads = [];
-    var anchors = new Map(); // phrase -> the term whose occurrences are checked against the text
-    var inText = new Map(); // phrase -> Map(doc -> starts found in the text)
-    phrases.forEach(function (p) {
-      var anchor = p.verify ? textAnchor(p, entries, docs) : null;
-      if (anchor) anchors.set(p, anchor);
-      p.terms.forEach(function (t) {
-        var entry = entries.get(t.term);
-        if (!entry) return; // an extra bigram that was not needed
-        // Positions are needed to prove adjacency (of the anchor only, when the text is checked), or
-        // (cheaply) to place a single term's first match.
-        var proves = p.verify && (anchor ? t === anchor : p.check.indexOf(t) >= 0);
-        if (proves || (p === phrases[0] && entry.inline)) {
-          if (!positions.has(t.term)) {
-            positions.set(t.term, null);
-            loads.push(loadPositions(entry, docs).then(function (m) { positions.set(t.term, m); }));
-          }
-        }
-      });
-    });
-    return Promise.all(loads).then(function () {
-      return Promise.all(Array.from(anchors).map(function (pair) {
-        return startsInText(pair[0], pair[1], positions.get(pair[1].term), docs).then(function (found) {
-          inText.set(pair[0], found);
-        });
-      }));
-    }).then(function () {
-      var results = [];
-      docs.forEach(function (doc) {
-        var score = 0, slot = null;
-        for (var i = 0; i < phrases.length; i++) {
-          var p = phrases[i];
-          var d = docLevel(p, entries, doc);
-          var count = d.count;
-          var first = null;
-          if (p.verify) {
-            var starts = inText.has(p) ? inText.get(p).get(doc) : alignedStarts(p, positions, doc);
-            if (!starts.length) return;
-            count = Math.min(starts.length, 63);
-            first = starts[0];
-          } else if (positions.get(p.terms[0].term)) {
-            var slots = positions.get(p.terms[0].term).get(doc);
-            if (slots && slots.length) first = slots[0] - p.terms[0].offset;
-          }
-          if (slot === null && first !== null) slot = first;
-          score += phraseScore(d.flags, count);
-        }
-        results.push({ doc: doc, score: score, slot: slot });
-      });
-      return results;
-    });
-  }
-
-  // Bytes of a position file and of a snippet file, compressed, on Chinese text (benchmarks/search.py).
-  var POSITION_FILE_BYTES = 1700, SNIPPET_FILE_BYTES = 750;
-
-  /* The check term whose occurrences to look up in the speeches' text, or null to prove the phrase with
-   * positions. Proving 文化现立 takes the positions of 文化 and 现立; when 文化 is frequent, its position
-   * files hold thousands of other speeches and each candidate needs its own. Taking the positions of
-   * the rarer term only and reading the snippet file at each occurrence (about 750 bytes, and the very
-   * file the result will show) is then cheaper. The phrase must fit in one snippet file's overlap. */
-  function textAnchor(p, entries, docs) {
-    if (p.check.length < 2 || !manifestNow || !(p.slots <= manifestNow.chunkOverlap + 1)) return null;
-    var positionCost = 0;
-    p.check.forEach(function (t) { positionCost += filesFor(entries.get(t.term), docs) * POSITION_FILE_BYTES; });
-    var best = null, bestCost = positionCost;
-    p.check.forEach(function (t) {
-      var entry = entries.get(t.term);
-      var occurrences = 0;
-      docs.forEach(function (doc) { occurrences += tfOf(entry, doc) >> 2; });
-      var cost = filesFor(entry, docs) * POSITION_FILE_BYTES + occurrences * SNIPPET_FILE_BYTES;
-      if (cost < bestCost) { best = t; bestCost = cost; }
-    });
-    return best;
-  }
-
-  /* For each document, the starts of phrase `p` found in its text at the occurrences of `anchor`. */
-  function startsInText(p, anchor, slotsByDoc, docs) {
-    var size = manifestNow.chunkSlots;
-    var re = new RegExp(p.pattern, "iuy");
-    var found = new Map();
-    return Promise.all(docs.map(function (doc) {
-      var starts = (slotsByDoc.get(doc) || []).map(function (s) { return s - anchor.offset; })
-        .filter(function (s) { return s >= 0; });
-      return Promise.all(starts.map(function (s) {
-        var k = Math.floor(s / size);
-        return fetchSnippetFile(doc, k, manifestNow).then(function (text) {
-          var at = charIndexOfSlot(text, s - k * size);
-          re.lastIndex = at;
-          return at >= 0 && re.test(text) ? s : null;
-        });
-      })).then(function (checked) {
-        found.set(doc, checked.filter(function (s) { return s !== null; }));
-      });
-    })).then(function () { return found; });
+  /* The result for one speech read in full, or null when a phrase is not in its text. Per phrase: 1000
+   * when it is in the title, 100 when it is in a heading, plus the number of places it occurs (at most
+   * 63), as the index counts a term; `at` is where the first phrase first occurs. */
+  function match(phrases, doc, d) {
+    var score = 0, at = null;
+    for (var i = 0; i < phrases.length; i++) {
+      var re = new RegExp(phrases[i].pattern, "giu");
+      var count = 0;
+      var m;
+      re.lastIndex = 0;
+      while (count < 63 && (m = re.exec(d.text)) !== null) {
+        if (at === null) at = m.index;
+        count += 1;
+        re.lastIndex = m.index + 1; // overlapping places count, as they do for a term (哈哈 in 哈哈哈: 2)
+      }
+      if (!count) return null;
+      var inTitle = new RegExp(phrases[i].pattern, "iu").test(d.meta.t);
+      var inHeading = d.meta.h.some(function (h) { return new RegExp(phrases[i].pattern, "iu").test(h[2]); });
+      score += phraseScore((inTitle ? 2 : 0) | (inHeading ? 1 : 0), count);
+    }
+    return { doc: doc, score: score, at: at };
   }
 
   function sortResults(results, sort) {
@@ -804,49 +556,17 @@
 
   /* Metadata, section and snippet of one result: {doc, meta, section, snippet: [text, hit, text, ...]}. */
   function describe(result, phrases) {
-    var man;
-    return loadManifest().then(function (m) {
-      man = m;
-      // The snippet file comes with the metadata: the one holding the match when its slot is known, else
-      // the first, where the search for the phrase begins.
-      var first = result.slot !== null ? Math.floor(result.slot / man.chunkSlots) : 0;
-      fetchSnippetFile(result.doc, first, man).catch(function () {}); // reported when used
-      return fetchJson("m/" + result.doc);
-    }).then(function (meta) {
-      return findSnippet(result, phrases, man, meta).then(function (found) {
-        var slot = found ? found.slot : result.slot;
-        var section = null;
-        if (slot !== null) {
-          meta.h.forEach(function (h) { if (h[0] <= slot) section = h; });
-        }
-        return { doc: result.doc, meta: meta, section: section, snippet: found ? found.parts : null };
-      });
+    return loadDoc(result.doc).then(function (d) {
+      var re = phraseRegex(phrases);
+      var at = result.at;
+      if (at === null) {
+        var m = re.exec(d.text);
+        at = m ? m.index : null;
+      }
+      var section = null;
+      if (at !== null) d.meta.h.forEach(function (h) { if (h[0] <= at) section = h; });
+      return { doc: result.doc, meta: d.meta, section: section, snippet: at === null ? null : cutSnippet(d.text, at, re) };
     });
-  }
-
-  function findSnippet(result, phrases, man, meta) {
-    var size = man.chunkSlots;
-    var re = phraseRegex(phrases);
-    var chunks = Math.max(1, Math.ceil(meta.n / size));
-    var first = result.slot !== null ? Math.floor(result.slot / size) : 0;
-    var last = result.slot !== null ? first : Math.min(chunks, 4) - 1;
-    function attempt(k) {
-      if (k > last) return Promise.resolve(null);
-      return fetchSnippetFile(result.doc, k, man).then(function (text) {
-        var at = result.slot !== null ? Math.max(0, charIndexOfSlot(text, result.slot - k * size)) : 0;
-        re.lastIndex = at;
-        var m = re.exec(text);
-        if (!m) {
-          re.lastIndex = 0;
-          m = re.exec(text);
-        }
-        if (!m) return attempt(k + 1);
-        var before = text.slice(0, m.index);
-        var slot = k * size + runs(before).reduce(function (n, t) { return slotEnd(t); }, 0);
-        return { slot: slot, parts: cutSnippet(text, m.index, re) };
-      });
-    }
-    return attempt(first);
   }
 
   /* The text around `at`, split into [plain, hit, plain, hit, ...]. */
@@ -1032,24 +752,38 @@
     });
     if (params.get("sort")) selects.sort.value = params.get("sort");
 
-    var current = null, shown = 0;
+    var current = null, shown = 0, busy = null, busyFor = null;
+    /* Show the next page of results. One call at a time: a second click while a page is loading waits
+     * for it instead of appending the same results twice. */
     function showMore() {
-      var found = current.found;
-      return found.more(shown + PAGE_SIZE).then(function () {
+      if (busy && busyFor === current) return busy;
+      var search = current;
+      busyFor = search;
+      var found = search.found;
+      more.disabled = true;
+      busy = found.more(shown + PAGE_SIZE).then(function () {
         var page = found.results.slice(shown, shown + PAGE_SIZE);
         shown += page.length;
+        // Hidden once every result is shown and no candidate is left to read.
         more.hidden = shown >= found.total && !found.pending;
         status.textContent = found.pending && shown >= found.total ? LABELS.partial(found.total, found.pending)
-          : found.total ? LABELS.found(found.total, current.query, found.pending) : LABELS.none(current.query);
+          : found.total ? LABELS.found(found.total, search.query, found.pending) : LABELS.none(search.query);
         return Promise.all(page.map(function (r) { return describe(r, found.phrases); }));
       }).then(function (items) {
+        if (search !== current) return; // a newer search replaced this one meanwhile
         items.forEach(function (item) {
           list.appendChild(el("li", { class: "sa-result" }, [
-            el("a", { href: resultUrl(item, current.query), class: "sa-result__title" }, [item.meta.t]),
+            el("a", { href: resultUrl(item, search.query), class: "sa-result__title" }, [item.meta.t]),
             el("br"), metaLine(item.meta, item.section), el("br"), snippetNode(item.snippet),
           ]));
         });
+      }).finally(function () {
+        if (busyFor === search) {
+          busy = busyFor = null;
+          more.disabled = false;
+        }
       });
+      return busy;
     }
     function run() {
       var query = input.value.trim();
