@@ -48,12 +48,14 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from .model import METADATA_FIELDS, OVERRIDE_ONLY_FIELDS, Message, warning
+from .readers import READERS
 
 TEXT_FIELDS = ("title", "speaker", "event", "location", "summary", "source_name")
 FIELDS = (*METADATA_FIELDS, *OVERRIDE_ONLY_FIELDS)
 SIDECAR_SUFFIXES = (".yml", ".yaml")
 CATALOG_NAME = "catalog.csv"
-SOURCE_SUFFIXES = (".docx", ".html", ".htm", ".txt")
+# The extensions a source may have: whatever the readers read (the registry in readers/__init__.py).
+SOURCE_SUFFIXES = tuple(READERS)
 
 # A sidecar or catalog larger than this is not a hand-written list of fields; reading it is refused.
 MAX_SIDECAR_BYTES = 1024 * 1024
@@ -665,9 +667,8 @@ def _orphan_sidecars(sources: Path) -> list[Message]:
                 messages.append(
                     warning(
                         "override-orphan-sidecar",
-                        f"{rel}: no source named {stem}.docx, .html "
-                        "or .txt sits beside it, so it overrides nothing. Rename it to match "
-                        "its source.",
+                        f"{rel}: no source named {stem} ({', '.join(SOURCE_SUFFIXES)}) sits beside it, "
+                        "so it overrides nothing. Rename it to match its source.",
                     )
                 )
     return messages

@@ -428,3 +428,12 @@ def test_module_docstring_lists_every_code():
     used = set(re.findall(r'warning\(\s*"([a-z-]+)"', source))
     for code in used:
         assert f"- {code}:" in overrides.__doc__, code
+
+
+@pytest.mark.parametrize("source", ["speech.pdf", "speech.doc", "speech.wps", "speech.rtf", "speech.odt"])
+def test_a_sidecar_beside_any_readable_format_is_not_an_orphan(tmp_path, source):
+    root = _sources(tmp_path, {source: "x", "speech.yml": "title: 在全县大会上的讲话"})
+    loaded = load_overrides(root)
+    assert _codes(loaded.messages) == []
+    fields, _ = loaded.for_source(source)
+    assert fields == {"title": "在全县大会上的讲话"}
