@@ -12,6 +12,7 @@ heading permalinks) are left out of the index, so the site can add panels to a p
 
 from __future__ import annotations
 
+import shutil
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -73,6 +74,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    _remove_unused_theme_search(Path(config.site_dir))
     started = time.perf_counter()
     stats = build_index(_docs, Path(config.site_dir) / INDEX_FOLDER, _options)
     log.info(
@@ -85,6 +87,17 @@ def on_post_build(config: MkDocsConfig) -> None:
         time.perf_counter() - started,
     )
     _docs.clear()
+
+
+# Material copies the language files of its own search (lunr) into every site, search plugin or not.
+# This archive searches with its own index, so they are 34 files no page ever loads.
+UNUSED_THEME_SEARCH = "assets/javascripts/lunr"
+
+
+def _remove_unused_theme_search(site_dir: Path) -> None:
+    folder = site_dir / UNUSED_THEME_SEARCH
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder)
 
 
 def page_to_doc(html: str, page: Page) -> SearchDoc:

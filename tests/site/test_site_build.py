@@ -247,3 +247,10 @@ def test_speech_page_labels_are_text_not_python_objects(fixture_build):
         html = page.read_text()
         assert "built-in method" not in html and " object at 0x" not in html, page
         assert html.count(">复制</button>") == 2, page
+
+
+def test_material_search_files_are_not_published(fixture_build):
+    """The archive has its own search: Material's lunr language files would be dead weight on the host."""
+    assert not (fixture_build.site / "assets/javascripts/lunr").exists()
+    for page in html_pages(fixture_build.site):
+        assert "javascripts/lunr" not in page.read_text(encoding="utf-8"), page
