@@ -2,10 +2,12 @@
 
 - on_config: reads `extra.archive` and sets the navigation to the browse pages only.
 - on_files: reads every speech page's front matter once (archive_catalog), checks the originals, and adds
-  the generated browse pages (archive_browse) as `File.generated` pages.
+  the generated browse pages (archive_browse decides which exist) as `File.generated` pages; each names
+  its template in overrides/browse/ in its front matter.
 - on_page_markdown: gives speech pages the `speech.html` template (and a description and author).
 - on_page_context: HTML-escapes every front matter string (Material prints `page.meta.title` and friends
-  without escaping) and passes the speech template its `speech` variable (archive_speech).
+  without escaping) and passes the speech template its `speech` variable (archive_speech) and a browse
+  page's template its `browse` variable (archive_browse).
 - on_post_build: writes feed.xml, speeches.json and speeches.csv (archive_data), and a redirect page at
   the old URL of every speech whose page moved (the converter lists them in docs/.speech-archive.json).
 
@@ -27,7 +29,7 @@ import os
 import re
 from pathlib import Path
 
-from archive_browse import SECTIONS, Settings, browse_pages
+from archive_browse import SECTIONS, Settings, browse_pages, browse_view
 from archive_catalog import Catalog, make_record, read_front_matter
 from archive_data import atom_feed, catalog_csv, catalog_json
 from archive_labels import LABELS, labels_for
@@ -67,6 +69,7 @@ class _State:
         self.records: dict = {}  # src_uri -> SpeechRecord
         self.groups: dict = {}  # section -> name -> Group
         self.originals: dict[str, dict] = {}  # slug -> {url, size, ext}
+        self.browse: dict = {}  # src_uri -> BrowsePage
 
 
 state = _State()
@@ -165,13 +168,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         latest=int(state.options["latest"]),
     )
     nav_pages = {"index.md"} | {f"{s}/index.md" for s in SECTIONS}
-    for src_uri, markdown in browse_pages(catalog, settings, groups).items():
+    state.browse = browse_pages(catalog, settings, groups)
+    for src_uri, page in state.browse.items():
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             log.warning(f"'{src_uri}' in docs_dir is replaced by the generated browse page.")
             files.remove(existing)
         inclusion = InclusionLevel.UNDEFINED if src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, src_uri, content=markdown, inclusion=inclusion))
+        files.append(File.generated(config, src_uri, content=page.markdown, inclusion=inclusion))
     return files
 
 
@@ -239,6 +243,9 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
         context["speech"] = speech_view(
             record, state.catalog, state.groups, state.labels, site, original, page.content or ""
         )
+    browse_page = state.browse.get(page.file.src_uri)
+    if browse_page is not None:
+        context["browse"] = browse_view(browse_page, page.content or "")
     context["archive_labels"] = {k: escape(v) for k, v in state.labels.items()}
     return context
 

@@ -1,9 +1,12 @@
-"""The generated browse pages: home, years, speakers, events and tags.
+"""The generated browse pages (home, years, speakers, events and tags): which pages exist, and what each shows.
 
-`browse_pages(catalog, settings)` returns `{src_uri: markdown}` for every page. Each page is Markdown with
-front matter; its speech lists are raw HTML blocks written here with every value from a source escaped
-(html.escape), so a title such as `<script>` or `{{ x }}` stays text. Headings are Markdown with the
-same escaping plus backslash escapes, so they get anchors and enter the table of contents.
+`browse_pages(catalog, settings)` returns a `BrowsePage` for every page, keyed by its src_uri. A page's
+Markdown holds only its front matter (title, template, what Material hides) and its headings, which are
+Markdown so they get anchors and enter the table of contents. Everything else is drawn by the page's
+Jinja template in overrides/browse/ (home.html, section.html, group.html, sharing base.html and
+speech-list.html) from `browse_view(...)`, the template's `browse` variable: plain text, numbers and
+SpeechRecords, escaped by Jinja's autoescape in the templates, so a title such as `<script>` or `{{ x }}`
+stays text. A site owner restyles every browse page by editing those templates.
 """
 
 from __future__ import annotations
@@ -11,15 +14,20 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 
 import yaml
 from archive_catalog import Catalog, Group, SpeechRecord
 from archive_labels import speeches_count
+from markupsafe import Markup
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_HEADING = re.compile(r"<h[1-6][\s>].*?</h[1-6]>", re.DOTALL)
 
 SECTIONS = ("years", "speakers", "events", "tags")
+TEMPLATES = {"home": "browse/home.html", "section": "browse/section.html", "group": "browse/group.html"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,17 @@ class Settings:
     site_description: str
     labels: dict[str, str]
     latest: int = 12
+
+
+@dataclass(frozen=True)
+class BrowsePage:
+    """One generated page. `data` makes the template's variables when the page is rendered, so the
+    lists of every group page are never held in memory at once."""
+
+    src_uri: str
+    markdown: str
+    headings: tuple[str, ...]  # a name for each Markdown heading, in order (the template's browse.heading)
+    data: Callable[[], dict] = field(repr=False)
 
 
 def page_url(src_uri: str) -> str:
@@ -52,26 +71,8 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def e(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
 def group_src_uri(section: str, group: Group) -> str:
     return f"{section}/{group.slug}.md"
-
-
-def browse_pages(
-    catalog: Catalog, settings: Settings, groups: dict[str, list[Group]] | None = None
-) -> dict[str, str]:
-    """Every browse page as Markdown, keyed by its src_uri. `groups` is catalog.groups(), when known."""
-    labels = settings.labels
-    groups = groups or catalog.groups()
-    pages = {"index.md": _home(catalog, groups, settings)}
-    for section in SECTIONS:
-        pages[f"{section}/index.md"] = _section_index(section, groups[section], labels)
-        for group in groups[section]:
-            pages[group_src_uri(section, group)] = _group_page(section, group, labels)
-    return pages
 
 
 def group_title(section: str, group: Group, labels: dict[str, str]) -> str:
@@ -80,12 +81,43 @@ def group_title(section: str, group: Group, labels: dict[str, str]) -> str:
     return group.name
 
 
-def _front_matter(title: str | None, **extra) -> str:
-    data = {"title": title, **extra} if title else extra
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n\n"
+def browse_pages(
+    catalog: Catalog, settings: Settings, groups: dict[str, list[Group]] | None = None
+) -> dict[str, BrowsePage]:
+    """Every browse page, keyed by its src_uri. `groups` is catalog.groups(), when known."""
+    labels = settings.labels
+    groups = groups or catalog.groups()
+    pages = [_home(catalog, groups, settings)]
+    for section in SECTIONS:
+        pages.append(_section_index(section, groups[section], labels))
+        pages.extend(_group_page(section, group, labels) for group in groups[section])
+    return {page.src_uri: page for page in pages}
 
 
-def _home(catalog: Catalog, groups: dict[str, list[Group]], settings: Settings) -> str:
+def browse_view(page: BrowsePage, content_html: str) -> dict:
+    """The template's `browse` variable: the page's data, and its headings as rendered by Markdown
+    (with their anchors) under the names the page gave them."""
+    headings = [Markup(h) for h in _HEADING.findall(content_html)]
+    return {**page.data(), "heading": dict(zip(page.headings, headings, strict=False))}
+
+
+def _markdown(kind: str, title: str | None, headings: list[str], hide: list[str]) -> str:
+    meta = {"title": title} if title else {}
+    meta |= {"template": TEMPLATES[kind], "hide": hide}
+    front_matter = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+    return front_matter + "".join(headings)
+
+
+def _home(catalog: Catalog, groups: dict[str, list[Group]], settings: Settings) -> BrowsePage:
+    labels = settings.labels
+    headings = [f"# {md_text(settings.site_name)}\n\n"]
+    headings += [f"## {md_text(labels[key])}\n\n" for key in ("ways_in", "latest", "data")]
+    markdown = _markdown("home", None, headings, ["navigation", "toc"])  # <title> is the site name
+    names = ("title", "ways_in", "latest", "data")
+    return BrowsePage("index.md", markdown, names, partial(_home_data, catalog, groups, settings))
+
+
+def _home_data(catalog: Catalog, groups: dict[str, list[Group]], settings: Settings) -> dict:
     labels = settings.labels
     url = page_url("index.md")
     years = [g.name for g in groups["years"] if g.name]
@@ -101,10 +133,13 @@ def _home(catalog: Catalog, groups: dict[str, list[Group]], settings: Settings) 
         names = [g.name or labels["undated"] for g in groups[section]]
         hint = labels["list_sep"].join(names[:4]) + ("…" if len(names) > 4 else "")
         cards.append(
-            f'<a class="sa-card" href="{e(relative(section + "/", url))}">'
-            f'<span class="sa-card__title">{e(labels[section])}</span>'
-            f'<span class="sa-card__count">{len(groups[section])}</span>'
-            f'<span class="sa-card__hint">{e(hint)}</span></a>'
+            {
+                "section": section,
+                "href": relative(section + "/", url),
+                "label": labels[section],
+                "count": len(groups[section]),
+                "hint": hint,
+            }
         )
     data_links = [
         ("feed.xml", labels["feed"]),
@@ -112,89 +147,59 @@ def _home(catalog: Catalog, groups: dict[str, list[Group]], settings: Settings) 
         ("speeches.csv", labels["csv"]),
         ("sitemap.xml", labels["sitemap"]),
     ]
-    data = "".join(f'<li><a href="{e(relative(f, url))}">{e(text)}</a></li>' for f, text in data_links)
-    latest = catalog.newest_first()[: settings.latest]
-    parts = [
-        _front_matter(None, hide=["navigation", "toc"]),  # the home page's <title> is the site name
-        f"# {md_text(settings.site_name)}\n\n",
-        f'<p class="sa-lead">{e(settings.site_description)}</p>\n\n' if settings.site_description else "",
-        f'<p class="sa-stats">{e(stats)}</p>\n\n',
-        f"## {md_text(labels['ways_in'])}\n\n",
-        '<div class="sa-cards">' + "".join(cards) + "</div>\n\n",
-        f"## {md_text(labels['latest'])}\n\n",
-        speech_list(latest, url, labels) if latest else f"<p>{e(labels['empty'])}</p>\n\n",
-        f"## {md_text(labels['data'])}\n\n",
-        f'<ul class="sa-data">{data}</ul>\n',
-    ]
-    return "".join(parts)
+    return {
+        "kind": "home",
+        "description": settings.site_description,
+        "stats": stats,
+        "cards": cards,
+        "speeches": speech_items(catalog.newest_first()[: settings.latest], url),
+        "data_links": [{"href": relative(name, url), "label": text} for name, text in data_links],
+    }
 
 
-def _section_index(section: str, groups: list[Group], labels: dict[str, str]) -> str:
+def _section_index(section: str, groups: list[Group], labels: dict[str, str]) -> BrowsePage:
+    markdown = _markdown("section", labels[section], [f"# {md_text(labels[section])}\n\n"], ["navigation"])
+    data = partial(_section_data, section, groups, labels)
+    return BrowsePage(f"{section}/index.md", markdown, ("title",), data)
+
+
+def _section_data(section: str, groups: list[Group], labels: dict[str, str]) -> dict:
     url = page_url(f"{section}/index.md")
-    parts = [_front_matter(labels[section], hide=["navigation"]), f"# {md_text(labels[section])}\n\n"]
-    parts.append(f"<p>{e(labels[section + '_intro'])}</p>\n\n")
-    if not groups:
-        parts.append(f"<p>{e(labels['empty'])}</p>\n")
-        return "".join(parts)
-    if section == "years":
-        most = max(len(g.speeches) for g in groups)
-        rows = []
-        for group in groups:
-            href = relative(page_url(group_src_uri(section, group)), url)
-            width = max(2, round(100 * len(group.speeches) / most))
-            rows.append(
-                f'<li class="sa-year"><a class="sa-year__name" href="{e(href)}">'
-                f"{e(group_title(section, group, labels))}</a>"
-                f'<span class="sa-year__bar"><span style="width:{width}%"></span></span>'
-                f'<span class="sa-year__count">{e(speeches_count(labels, len(group.speeches)))}'
-                "</span></li>"
-            )
-        parts.append('<ol class="sa-timeline">' + "".join(rows) + "</ol>\n")
-        return "".join(parts)
-    items = []
-    for group in groups:
-        href = relative(page_url(group_src_uri(section, group)), url)
-        items.append(
-            f'<li><a href="{e(href)}">{e(group.name)}</a> '
-            f'<span class="sa-count">({len(group.speeches)})</span></li>'
-        )
-    parts.append(f'<ul class="sa-names sa-names--{section}">' + "".join(items) + "</ul>\n")
-    return "".join(parts)
-
-
-def _group_page(section: str, group: Group, labels: dict[str, str]) -> str:
-    src_uri = group_src_uri(section, group)
-    url = page_url(src_uri)
-    title = group_title(section, group, labels)
-    count = speeches_count(labels, len(group.speeches))
-    back = relative(page_url(f"{section}/index.md"), url)
-    parts = [
-        _front_matter(title, hide=["navigation"]),
-        f"# {md_text(title)}\n\n",
-        f'<p class="sa-stats">{e(count)} · <a href="{e(back)}">{e(labels["back_to"])} '
-        f"{e(labels[section])}</a></p>\n\n",
-        speech_list(group.speeches, url, labels),
+    most = max((len(g.speeches) for g in groups), default=1)
+    items = [
+        {
+            "name": group.name,
+            "title": group_title(section, group, labels),
+            "href": relative(page_url(group_src_uri(section, group)), url),
+            "count": len(group.speeches),
+            "count_text": speeches_count(labels, len(group.speeches)),
+            "width": max(2, round(100 * len(group.speeches) / most)),  # of the bar in the years' timeline
+        }
+        for group in groups
     ]
-    return "".join(parts)
+    return {"kind": "section", "section": section, "intro": labels[section + "_intro"], "groups": items}
 
 
-def speech_list(speeches, from_url: str, labels: dict[str, str]) -> str:
-    """An HTML list of speeches (date, title, speaker, event) as a raw block for a Markdown page."""
-    items = [_speech_item(s, from_url, labels) for s in speeches]
-    return '<ol class="sa-list">' + "".join(items) + "</ol>\n\n"
+def _group_page(section: str, group: Group, labels: dict[str, str]) -> BrowsePage:
+    src_uri = group_src_uri(section, group)
+    title = group_title(section, group, labels)
+    markdown = _markdown("group", title, [f"# {md_text(title)}\n\n"], ["navigation"])
+    return BrowsePage(src_uri, markdown, ("title",), partial(group_data, section, group, labels))
 
 
-def _speech_item(speech: SpeechRecord, from_url: str, labels: dict[str, str]) -> str:
-    date = (
-        f'<time class="sa-date" datetime="{e(speech.date)}">{e(speech.date)}</time>'
-        if speech.date
-        else f'<span class="sa-date sa-date--none">{e(labels["undated"])}</span>'
-    )
-    who = f'<span class="sa-speaker">{e(speech.speaker)}</span>' if speech.speaker else ""
-    event = f'<span class="sa-event">{e(speech.event)}</span>' if speech.event else ""
-    lang = f' lang="{e(speech.language)}"' if speech.language else ""  # an English title on a Chinese page
-    return (
-        f'<li class="sa-item" data-slug="{e(speech.slug)}">{date}'
-        f'<a class="sa-title" href="{e(relative(speech.url, from_url))}"{lang}>{e(speech.title)}</a>'
-        f'<span class="sa-byline">{who}{event}</span></li>'
-    )
+def group_data(section: str, group: Group, labels: dict[str, str]) -> dict:
+    url = page_url(group_src_uri(section, group))
+    return {
+        "kind": "group",
+        "section": section,
+        "name": group.name,
+        "title": group_title(section, group, labels),
+        "count_text": speeches_count(labels, len(group.speeches)),
+        "back_href": relative(page_url(f"{section}/index.md"), url),
+        "speeches": speech_items(group.speeches, url),
+    }
+
+
+def speech_items(speeches: list[SpeechRecord], from_url: str) -> list[dict]:
+    """The speeches a page lists (browse/speech-list.html), each with its link from that page."""
+    return [{"speech": speech, "href": relative(speech.url, from_url)} for speech in speeches]

@@ -184,17 +184,33 @@ def test_originals_and_media_publish_only_inert_file_types(src_uri, safe):
     assert is_safe_asset(src_uri) is safe
 
 
-def test_list_titles_and_pager_titles_carry_their_language():
-    """An English title in a Chinese archive is marked lang="en" so a screen reader reads it in English."""
-    from archive_browse import speech_list
+def render_template(name: str, **context) -> str:
+    """A template of overrides/ rendered by Jinja alone (as MkDocs' Jinja does: no autoescape by default)."""
+    import jinja2
 
-    html = speech_list([record("a", language="en"), record("b")], "", {"undated": "未注明日期"})
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "overrides"))
+    return env.get_template(name).render(**context)
+
+
+def test_list_titles_carry_their_language_and_stay_text():
+    """An English title in a Chinese archive is marked lang="en" so a screen reader reads it in English;
+    the list template escapes what the hook gives it, so a title never becomes markup."""
+    from archive_browse import speech_items
+
+    speeches = [record("a", language="en"), record("b"), record("c", title="<b>{{ x }}</b>", speaker="<i>")]
+    html = render_template(
+        "browse/speech-list.html",
+        browse={"speeches": speech_items(speeches, "")},
+        archive_labels={"undated": "未注明日期"},
+    )
     assert '<a class="sa-title" href="speeches/a/" lang="en">a</a>' in html
     assert '<a class="sa-title" href="speeches/b/">b</a>' in html
+    assert ">&lt;b&gt;{{ x }}&lt;/b&gt;</a>" in html and '<span class="sa-speaker">&lt;i&gt;</span>' in html
+    assert html.count('<span class="sa-date sa-date--none">未注明日期</span>') == 3
 
 
 def test_english_counts_say_one_speech():
-    from archive_browse import _group_page
+    from archive_browse import group_data
     from archive_labels import labels_for
 
     catalog = Catalog(
@@ -202,6 +218,6 @@ def test_english_counts_say_one_speech():
     )
     groups = {g.name: g for g in catalog.by_speaker()}
     en, zh = labels_for("en"), labels_for("zh")
-    assert "1 speech ·" in _group_page("speakers", groups["Jane Doe"], en)
-    assert "2 speeches ·" in _group_page("speakers", groups["Bob"], en)
-    assert "1 篇讲话 ·" in _group_page("speakers", groups["Jane Doe"], zh)
+    assert group_data("speakers", groups["Jane Doe"], en)["count_text"] == "1 speech"
+    assert group_data("speakers", groups["Bob"], en)["count_text"] == "2 speeches"
+    assert group_data("speakers", groups["Jane Doe"], zh)["count_text"] == "1 篇讲话"
