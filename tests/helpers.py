@@ -15,6 +15,8 @@ import sys
 import zlib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -26,6 +28,17 @@ def mkdocs_env(extra: dict | None = None) -> dict:
     the hooks), and without Material 9.8's banner about MkDocs 2."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": path, **(extra or {})}
+
+
+def require_soffice() -> None:
+    """Skip a test that needs LibreOffice when it is missing, or fail it under CI=true (where
+    `.ci/run` installs it, so a missing soffice is a broken machine, not a reason to pass)."""
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        return
+    reason = "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+    if IN_CI:
+        pytest.fail(f"LibreOffice tests cannot run in CI: {reason}")
+    pytest.skip(reason)
 
 
 def run_converter(sources: Path, docs: Path, *args: str) -> subprocess.CompletedProcess:

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import IN_CI, ROOT
+from helpers import ROOT, require_soffice
 from hostile import hostile_corpus as corpus
 from office_fixtures import (
     NOTE_TEXT,
@@ -69,15 +69,6 @@ FLAT_ODT = (
     "<text:p>关于平面文档的讲话</text:p><text:p>一、认清形势</text:p><text:p>我们要认清形势，坚定信心。</text:p>"
     "</office:text></office:body></office:document>"
 )
-
-
-def require_soffice() -> None:
-    if shutil.which("soffice"):
-        return
-    reason = f"LibreOffice (soffice) is not installed: apt-get install {libreoffice.DEBIAN_PACKAGE}"
-    if IN_CI:
-        pytest.fail(f"office tests cannot run in CI: {reason}")
-    pytest.skip(reason)
 
 
 def run_cli(sources: Path, docs: Path, path_env: str, *args: str) -> tuple[subprocess.CompletedProcess, dict]:

@@ -14,7 +14,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from helpers import IN_CI, run_converter
+from helpers import IN_CI, require_soffice, run_converter
 from pdf_builder import COURIER, HELVETICA, pages_pdf, pdf_file, stream, text_pdf
 from pdf_fixtures import (
     TABLE,
@@ -23,7 +23,6 @@ from pdf_fixtures import (
     chinese_speech_docx,
     print_with_chromium,
     print_with_libreoffice,
-    soffice,
 )
 
 from converter.model import ConversionError, Paragraph, Table
@@ -59,10 +58,7 @@ def body(markdown: str) -> str:
 @pytest.fixture(scope="session")
 def office_twins(tmp_path_factory) -> tuple[dict, Path]:
     """An office-style speech as .docx and as the PDF LibreOffice prints from it, converted together."""
-    if soffice() is None:
-        if IN_CI:
-            pytest.fail("LibreOffice (soffice) is missing: apt-get install libreoffice-writer-nogui")
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    require_soffice()
     tmp = tmp_path_factory.mktemp("office")
     sources = tmp / "sources"
     sources.mkdir()
@@ -393,10 +389,7 @@ def test_word_footnote_printed_by_libreoffice_stays_a_footnote(tmp_path):
     same page as the Word file: the mark in the text and the note at the end."""
     from office_fixtures import NOTE_TEXT, save_with_libreoffice, write_speech_docx
 
-    if soffice() is None:
-        if IN_CI:
-            pytest.fail("LibreOffice (soffice) is missing: apt-get install libreoffice-writer-nogui")
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    require_soffice()
     sources = tmp_path / "sources"
     sources.mkdir()
     docx = write_speech_docx(tmp_path / "speech.docx")

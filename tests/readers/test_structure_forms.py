@@ -12,8 +12,8 @@ import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from helpers import IN_CI
-from pdf_fixtures import print_with_libreoffice, soffice
+from helpers import require_soffice
+from pdf_fixtures import print_with_libreoffice
 from structure_texts import (
     MARKER_LINES,
     MARKER_LINES_OUTLINE,
@@ -104,10 +104,7 @@ def write_html(folder: Path, lines: list[tuple[str, str]]) -> Path:
 
 def write_pdf(folder: Path, lines: list[tuple[str, str]]) -> Path:
     """The styled Word file printed to PDF by LibreOffice, as offices publish it."""
-    if soffice() is None:
-        if IN_CI:
-            pytest.fail("LibreOffice (soffice) is missing: apt-get install libreoffice-writer-nogui")
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    require_soffice()
     source = write_docx(folder, lines, styled=True)
     return print_with_libreoffice([source], folder)[0]
 

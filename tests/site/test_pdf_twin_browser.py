@@ -13,18 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import IN_CI, build_site
+from helpers import build_site, require_soffice
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "readers"))
-from pdf_fixtures import chinese_speech_docx, print_with_libreoffice, soffice  # noqa: E402
+from pdf_fixtures import chinese_speech_docx, print_with_libreoffice  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def twin_site(tmp_path_factory, serve):
-    if soffice() is None:
-        if IN_CI:
-            pytest.fail("LibreOffice (soffice) is missing: apt-get install libreoffice-writer-nogui")
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    require_soffice()
     work = tmp_path_factory.mktemp("twins")
     sources = work / "sources"
     sources.mkdir()
