@@ -63,9 +63,19 @@ class Converted:
 
 def original_name(slug: str, source: Path) -> str:
     """The published name of the original file. HTML is published as text so that a saved page
-    can never run its scripts on the archive's own domain."""
+    can never run its scripts on the archive's own domain: a .html file, and a .doc that is really a
+    web page (Word's "save as web page", which portals serve under .doc names)."""
     suffix = source.suffix.lower()
-    return f"{slug}{suffix}.txt" if suffix in (".html", ".htm") else f"{slug}{suffix}"
+    return f"{slug}{suffix}.txt" if suffix in (".html", ".htm") or _is_web_page(source) else f"{slug}{suffix}"
+
+
+def _is_web_page(source: Path) -> bool:
+    if source.suffix.lower() not in safety.OFFICE_SUFFIXES:
+        return False
+    try:
+        return safety.word_processor_kind(source) in ("html", "mhtml")
+    except (ConversionError, OSError):
+        return False
 
 
 def convert_task(task: Task) -> Converted:
