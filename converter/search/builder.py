@@ -622,21 +622,6 @@ def _bitmap(gaps: bytes, size: int) -> bytes:
     return bytes(bitmap)
 
 
-def _bitmap(gaps: bytes, size: int) -> bytes:
-    """The bitmap (bit d of byte d >> 3 for document d) of a list of document gaps."""
-    bitmap = bytearray(size)
-    doc_id = value = shift = 0
-    for byte in gaps:
-        value |= (byte & 127) << shift
-        if byte > 127:
-            shift += 7
-            continue
-        doc_id += value
-        bitmap[doc_id >> 3] |= 1 << (doc_id & 7)
-        value = shift = 0
-    return bytes(bitmap)
-
-
 def _join(segments: list[tuple]) -> tuple[bytes, bytes]:
     """One term's doc gaps and tf bytes from its segments in document order: each segment's first gap
     counts from 0, so it is re-encoded as the gap from the previous segment's last document."""
