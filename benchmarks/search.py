@@ -13,6 +13,11 @@ characters, mostly crossing word boundaries) and ABSENT strings that occur nowhe
 page and assets are copied from a full build. --material also builds the same corpus with Material's
 built-in search plugin and measures it through its own search box (recall and precision of its top 10).
 
+The phrase over time: for phrases found in about 10, 20 and 50 % of the speeches (1,000, 2,000 and 5,000
+of 10,000), the per-year counts as the search page computes them (archive-trend.js: every candidate
+proven, the facets loaded), each on a fresh page: bytes, time, and whether the speeches found are exactly
+the ground truth. `--trend-only` measures only this (benchmarks/results/search_trend.json).
+
 Reported: recall and precision against ground truth (full result sets, and top 10), bytes transferred
 for a query on a fresh page ("first", index.json included) and on a page that already ran queries
 ("later"), time to results (search plus metadata and snippets of the first 10), index build time and peak
@@ -173,6 +178,31 @@ def pick_queries(corpus: Corpus, count: int, absent: int, seed: int = 11) -> tup
     return present, candidates
 
 
+TREND_SHARES = (0.1, 0.2, 0.5)  # of the archive's speeches: 1,000, 2,000 and 5,000 of 10,000
+
+
+def pick_trend_phrases(corpus: Corpus, per_share: int, seed: int = 17) -> dict[float, list[str]]:
+    """For each share in TREND_SHARES, up to `per_share` phrases of 3-6 characters (more than one index
+    term, so their speeches must be proven from the text: the costly case) whose share of a sample of the
+    archive's speeches is near it. The caller checks them against the whole archive."""
+    rng = random.Random(seed)
+    sample = [corpus.text(corpus.speech(i)) for i in rng.sample(range(corpus.size), min(corpus.size, 300))]
+    pool = set(FORMULAS)
+    while len(pool) < 3000:
+        text = rng.choice(sample)
+        length = rng.randint(3, 6)
+        start = rng.randrange(len(text) - length)
+        piece = text[start : start + length]
+        if all("\u4e00" <= c <= "\u9fff" for c in piece):
+            pool.add(piece)
+    share = {q: sum(q in t for t in sample) / len(sample) for q in sorted(pool)}
+    picked = {}
+    for target in TREND_SHARES:
+        near = sorted((abs(s - target), q) for q, s in share.items() if abs(s - target) <= target * 0.25)
+        picked[target] = [q for _, q in near[:per_share]]
+    return picked
+
+
 def ground_truth(corpus: Corpus, queries: list[str]) -> dict[str, set[str]]:
     truth: dict[str, set[str]] = {q: set() for q in queries}
     for i in range(corpus.size):
@@ -321,9 +351,7 @@ def measure_ours(site: Path, queries: list[str], cold: int) -> dict:
     the full result sets."""
     from playwright.sync_api import sync_playwright
 
-    slugs = {}
-    for doc in (site / "search-index" / "d").iterdir():
-        slugs[int(doc.name)] = document_meta(read_index_file(doc))["u"].strip("/").split("/")[-1]
+    slugs = _slugs(site)
     server = Server(site)
     runs, first = {}, []
     foreign = []
@@ -383,6 +411,70 @@ MATERIAL_QUERY = """async (q) => {
   const hrefs = Array.from(list.querySelectorAll('a.md-search-result__link')).map(a => a.getAttribute('href'));
   return {ms: performance.now() - t0, hrefs: hrefs};
 }"""
+
+
+TREND_QUERY = """async (q) => {
+  const s = window.archiveSearch; const before = s.stats.bytes; const t0 = performance.now();
+  await s.loadFacets();  // the chart needs every speech's year
+  const found = await window.archiveTrend.count(q, {});
+  return {ms: performance.now() - t0, bytes: s.stats.bytes - before, docs: found.results.map(r => r.doc),
+          pending: found.pending};
+}"""
+
+
+def measure_trend(site: Path, phrases: dict[float, list[str]]) -> dict:
+    """The per-year counts of each phrase as the search page computes them (archive-trend.js `count`: every
+    candidate proven, and the facets for the years), each on a fresh page as a first search would be:
+    bytes and time, and the speeches found (checked against the ground truth by the caller)."""
+    from playwright.sync_api import sync_playwright
+
+    slugs = _slugs(site)
+    server = Server(site)
+    out = {}
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            for share, queries in phrases.items():
+                for query in queries:
+                    context = browser.new_context()
+                    page = context.new_page()
+                    page.goto(server.url + "search/")
+                    page.wait_for_function("window.archiveSearch")
+                    page.add_script_tag(url=server.url + "assets/javascripts/archive-trend.js")
+                    page.wait_for_function("window.archiveTrend")
+                    got = page.evaluate(TREND_QUERY, query)
+                    out[query] = {"share": share, "ms": got["ms"], "bytes": got["bytes"],
+                                  "pending": got["pending"], "slugs": sorted(slugs[d] for d in got["docs"])}  # fmt: skip
+                    context.close()
+            browser.close()
+    finally:
+        server.close()
+    return out
+
+
+def _slugs(site: Path) -> dict[int, str]:
+    """The slug of every document number of the index."""
+    return {
+        int(doc.name): document_meta(read_index_file(doc))["u"].strip("/").split("/")[-1]
+        for doc in (site / "search-index" / "d").iterdir()
+    }
+
+
+def trend_summary(measured: dict, truth: dict[str, set[str]], size: int) -> dict:
+    """Per target share: the phrases' speeches found (all must equal the truth), KB and ms (median/p90/max)."""
+    rows = {}
+    for share in TREND_SHARES:
+        runs = {q: r for q, r in measured.items() if r["share"] == share}
+        if not runs:
+            continue
+        rows[str(share)] = {
+            "target_speeches": round(share * size),
+            "phrases": {q: len(truth[q]) for q in runs},
+            "exact": all(set(r["slugs"]) == truth[q] and not r["pending"] for q, r in runs.items()),
+            "kb": summary([r["bytes"] / 1000 for r in runs.values()]),
+            "ms": summary([r["ms"] for r in runs.values()]),
+        }
+    return rows
 
 
 def measure_material(site: Path, queries: list[str]) -> dict:
@@ -450,18 +542,23 @@ def bench_size(size: int, args, template_site: Path | None) -> tuple[dict, Path]
     work = Path(args.work) / f"ours-{size}"
     print(f"[{size}] queries and ground truth", flush=True)
     present, candidates = pick_queries(corpus, args.queries, args.absent)
+    trend_phrases = pick_trend_phrases(corpus, args.trend_phrases)
+    trend_list = [q for qs in trend_phrases.values() for q in qs]
     truth_file = work / "truth.json"
+    if args.trend_only:  # only the phrases over time need their truth
+        present, candidates, truth_file = [], [], work / "trend-truth.json"
     if args.reuse and truth_file.exists():
         truth = {q: set(slugs) for q, slugs in json.loads(truth_file.read_text("utf-8")).items()}
-    else:
-        truth = ground_truth(corpus, present + candidates)
+    if not (args.reuse and truth_file.exists()) or not set(trend_list) <= set(truth):
+        truth = ground_truth(corpus, present + candidates + trend_list)
         work.mkdir(parents=True, exist_ok=True)
         truth_file.write_text(
             json.dumps({q: sorted(s) for q, s in truth.items()}, ensure_ascii=False), "utf-8"
         )
     absent = [q for q in candidates if not truth[q]][: args.absent]
     result: dict = {"speeches": size, "queries": len(present), "absent": len(absent)}
-    result["mean_truth_matches"] = round(statistics.mean(len(truth[q]) for q in present), 1)
+    if present:
+        result["mean_truth_matches"] = round(statistics.mean(len(truth[q]) for q in present), 1)
     if not (args.reuse and (work / "index" / "stats.json").exists()):
         run_child([sys.executable, __file__, "--build-index", str(size), str(work / "index")])
     index = json.loads((work / "index" / "stats.json").read_text())
@@ -487,6 +584,10 @@ def bench_size(size: int, args, template_site: Path | None) -> tuple[dict, Path]
         (site / "search-index").symlink_to(work / "index")
         result["site_build_seconds"] = None
     result["text_bytes"] = index["text_bytes"]
+    print(f"[{size}] browser: phrases over time", flush=True)
+    result["trend"] = trend_summary(measure_trend(site, trend_phrases), truth, size)
+    if args.trend_only:
+        return result, site
     print(f"[{size}] browser", flush=True)
     measured = measure_ours(site, present + absent, args.cold)
     runs = measured["runs"]
@@ -525,6 +626,17 @@ def bench_size(size: int, args, template_site: Path | None) -> tuple[dict, Path]
             "query_ms": summary([r["ms"] for r in measured["runs"].values()]),
         }
     return result, site
+
+
+def print_trend_table(results: list[dict]) -> None:
+    print("\nphrase over time (per-year counts on a fresh page: every candidate proven, facets included)")
+    print(f"{'speeches':>9} {'target':>7} {'found (each phrase)':<28} {'exact':>6} {'KB median/p90/max':>22} "
+          f"{'ms median/p90/max':>22}")  # fmt: skip
+    for r in results:
+        for row in r.get("trend", {}).values():
+            found = ",".join(str(n) for n in row["phrases"].values())
+            print(f"{r['speeches']:>9} {row['target_speeches']:>7} {found:<28} {row['exact']!s:>6} "
+                  f"{'{median}/{p90}/{max}'.format(**row['kb']):>22} {'{median}/{p90}/{max}'.format(**row['ms']):>22}")  # fmt: skip
 
 
 def print_table(results: list[dict]) -> None:
@@ -571,6 +683,9 @@ def main() -> None:
     parser.add_argument("--work", default="/tmp/speech-archive-search-bench")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--reuse", action="store_true", help="reuse the ground truth and index in --work")
+    parser.add_argument("--trend-phrases", type=int, default=10, help="phrases per share of the archive")
+    parser.add_argument("--trend-only", action="store_true",
+                        help="measure only the phrase over time; write benchmarks/results/search_trend.json")  # fmt: skip
     parser.add_argument("--build-index", nargs=2, metavar=("SIZE", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--index-only", type=int, nargs="+", metavar="SIZE",
                         help="only build the index of these sizes; write benchmarks/results/search_index_build.json")  # fmt: skip
@@ -589,6 +704,9 @@ def main() -> None:
         stats["peak_memory_mb_worker"] = workers
         (out / "stats.json").write_text(json.dumps(stats))
         return
+    if args.trend_only:
+        args.output = RESULTS.with_name("search_trend.json")
+        args.full_site = args.material = []  # the search page and its assets come from a small build
     results = []
     template = None
     for size in sorted(args.sizes, key=lambda s: (s not in args.full_site, s)):
@@ -597,7 +715,9 @@ def main() -> None:
         results.append(result)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    print_table(sorted(results, key=lambda r: r["speeches"]))
+    if not args.trend_only:
+        print_table(sorted(results, key=lambda r: r["speeches"]))
+    print_trend_table(sorted(results, key=lambda r: r["speeches"]))
 
 
 if __name__ == "__main__":

@@ -122,6 +122,12 @@ def build_search_site(workdir: Path, speeches: dict) -> Path:
 
 
 @pytest.fixture(scope="session")
+def build_site():
+    """build_search_site, for tests that build a site of their own speeches."""
+    return build_search_site
+
+
+@pytest.fixture(scope="session")
 def search_site(tmp_path_factory) -> Path:
     return build_search_site(tmp_path_factory.mktemp("search-site"), SPEECHES)
 

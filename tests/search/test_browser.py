@@ -255,7 +255,7 @@ def test_the_more_button_shows_only_while_there_is_more(page, serve, tmp_path):
         "utf-8",
     )
     base = serve(tmp_path)
-    button = page.locator("#sa-search-page button[type=button]")
+    button = page.locator("#sa-search-page .sa-page__more")
     assert len(results_for(page, base, "富硒")) == 10
     assert button.is_visible()
     button.click()

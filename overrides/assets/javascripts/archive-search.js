@@ -52,6 +52,17 @@
 
   /* ---------- query parsing ---------- */
 
+  /* The phrases a query compares, for the chart of a phrase over time: up to three, separated by | (or
+   * the full-width ｜). A query without | is one series. */
+  function seriesOf(query) {
+    var out = [];
+    String(query || "").split(/[|\uff5c]/).forEach(function (part) {
+      part = part.trim();
+      if (part && out.indexOf(part) < 0 && out.length < 3) out.push(part);
+    });
+    return out;
+  }
+
   /* A query is a list of phrases; each phrase must occur. Quotes keep a phrase together; outside quotes
    * spaces and punctuation separate phrases. A phrase's index terms say which speeches may contain it;
    * its pattern (a regular expression) says which do, in their text. */
@@ -139,8 +150,9 @@
   /* The content of an index file. Every file but index.json is raw DEFLATE (FORMAT.md): the bytes
    * counted are the compressed ones, as they cross the network. A failed fetch is forgotten, so the
    * next search asks again instead of failing for good. */
-  function fetchBytes(path) {
-    if (!cache.has(path)) {
+  function fetchBytes(path, keep) {
+    if (keep === false && cache.has(path)) return cache.get(path);
+    if (!cache.has(path) || keep === false) {
       var loading = fetch(INDEX + path).catch(function (err) {
         // A network error (not an HTTP error status) is tried once more: a dropped connection on a
         // mobile network, or a busy server, should not fail the search.
@@ -158,6 +170,7 @@
         stats.byKind[kind] = (stats.byKind[kind] || 0) + buf.byteLength;
         return path === "index.json" ? buf : inflate(buf);
       }).then(function (buf) { return new Uint8Array(buf); });
+      if (keep === false) return loading;
       loading.catch(function () { cache.delete(path); });
       cache.set(path, loading);
     }
@@ -185,13 +198,22 @@
   }
 
   var FORMAT = 4; // of the index this client reads (converter/search/FORMAT.md)
+  // The speeches read lately, at most settings.keepDocs of them: counting a phrase year by year reads
+  // thousands, and a phone must not hold them all. A Map iterates in insertion order: the first is the oldest.
   var docCache = new Map();
   /* One speech: {meta: {u, t, d, s, e, h}, text}. Its file holds the size of the metadata, the metadata
    * (JSON) and the text, in the encoding index.json names (FORMAT.md). */
   function loadDoc(doc) {
+    var cached = docCache.get(doc);
+    if (cached) {
+      docCache.delete(doc); // most recently used: to the end
+      docCache.set(doc, cached);
+      return cached;
+    }
+    while (docCache.size >= settings.keepDocs) docCache.delete(docCache.keys().next().value);
     if (!docCache.has(doc)) {
       docCache.set(doc, loadManifest().then(function (man) {
-        return fetchBytes("d/" + doc);
+        return fetchBytes("d/" + doc, false);
       }).then(function (bytes) {
         var r = new Reader(bytes);
         var size = r.varint();
@@ -350,17 +372,25 @@
   }
 
   function applyFilters(docs, filters) {
-    var active = ["year", "speaker", "event"].filter(function (k) { return filters && filters[k]; });
-    if (!active.length) return Promise.resolve(docs);
-    return loadFacets().then(function (f) {
-      var spec = { year: ["years", "y"], speaker: ["speakers", "s"], event: ["events", "e"] };
-      var tests = active.map(function (k) {
-        var id = f[spec[k][0]].indexOf(filters[k]);
-        var col = f[spec[k][1]];
-        return function (doc) { return col[doc] === id; };
-      });
-      return docs.filter(function (doc) { return tests.every(function (t) { return t(doc); }); });
+    if (!hasFilters(filters)) return Promise.resolve(docs);
+    return loadFacets().then(function (f) { return docs.filter(facetTest(f, filters)); });
+  }
+
+  var FILTERS = ["year", "speaker", "event"];
+  function hasFilters(filters) {
+    return FILTERS.some(function (k) { return filters && filters[k]; });
+  }
+
+  /* A test of a document number: does it have the year, speaker and event that `filters` ask for (those
+   * given)? `omit` names a filter to ignore (the chart counts every year's speeches). */
+  function facetTest(f, filters, omit) {
+    var spec = { year: ["years", "y"], speaker: ["speakers", "s"], event: ["events", "e"] };
+    var tests = FILTERS.filter(function (k) { return k !== omit && filters && filters[k]; }).map(function (k) {
+      var id = f[spec[k][0]].indexOf(filters[k]);
+      var col = f[spec[k][1]];
+      return function (doc) { return col[doc] === id; };
     });
+    return function (doc) { return tests.every(function (t) { return t(doc); }); };
   }
 
   /* ---------- search ---------- */
@@ -447,7 +477,8 @@
   }
 
   // Speeches read per batch and per call of Search.more; narrowing starts above this many candidates.
-  var settings = { batchDocs: 10, maxDocs: 20, narrowAbove: 10 };
+  // keepDocs: speeches kept in memory once read.
+  var settings = { batchDocs: 10, maxDocs: 20, narrowAbove: 10, keepDocs: 200 };
 
   function Search(phrases, entries, docs, sort) {
     var self = this;
@@ -479,19 +510,25 @@
   };
 
   /* Read candidates until the first `want` results are certain, or `docs` speeches (settings.maxDocs by
-   * default) have been read by this call; resolves to this search. */
-  Search.prototype.more = function (want, docs) {
+   * default) have been read by this call; resolves to this search. `options.batch` speeches are read at
+   * once (settings.batchDocs by default) and `options.progress(read, left)` is called after each batch. */
+  Search.prototype.more = function (want, docs, options) {
     var self = this;
     var budget = docs === undefined ? settings.maxDocs : docs;
+    var batchSize = (options && options.batch) || settings.batchDocs;
+    var progress = (options && options.progress) || function () {};
+    var read = 0;
     function step() {
       if (self.settled(want) || budget <= 0) return Promise.resolve(self);
-      var batch = self.queue.splice(0, Math.min(settings.batchDocs, budget));
+      var batch = self.queue.splice(0, Math.min(batchSize, budget));
       budget -= batch.length;
       return Promise.all(batch.map(function (doc) {
         return loadDoc(doc).then(function (d) { return match(self.phrases, doc, d); });
       })).then(function (found) {
         found.forEach(function (r) { if (r) self.results.push(r); });
         sortResults(self.results, self.sort);
+        read += batch.length;
+        progress(read, self.queue.length);
         return step();
       });
     }
@@ -521,23 +558,31 @@
    * when it is in the title, 100 when it is in a heading, plus the number of places it occurs (at most
    * 63), as the index counts a term; `at` is where the first phrase first occurs. */
   function match(phrases, doc, d) {
-    var score = 0, at = null;
+    var score = 0, at = null, places = 0;
     for (var i = 0; i < phrases.length; i++) {
-      var re = new RegExp(phrases[i].pattern, "giu");
-      var count = 0;
-      var m;
-      re.lastIndex = 0;
-      while (count < 63 && (m = re.exec(d.text)) !== null) {
-        if (at === null) at = m.index;
-        count += 1;
-        re.lastIndex = m.index + 1; // overlapping places count, as they do for a term (哈哈 in 哈哈哈: 2)
-      }
-      if (!count) return null;
+      var found = placesOf(phrases[i], d.text);
+      if (!found.length) return null;
+      if (at === null) at = found[0];
+      places += found.length;
       var inTitle = new RegExp(phrases[i].pattern, "iu").test(d.meta.t);
       var inHeading = d.meta.h.some(function (h) { return new RegExp(phrases[i].pattern, "iu").test(h[2]); });
-      score += phraseScore((inTitle ? 2 : 0) | (inHeading ? 1 : 0), count);
+      score += phraseScore((inTitle ? 2 : 0) | (inHeading ? 1 : 0), Math.min(found.length, 63));
     }
-    return { doc: doc, score: score, at: at };
+    // places: every place where a phrase occurs (no cap), for the concordance and the CSV
+    return { doc: doc, score: score, at: at, places: places };
+  }
+
+  /* Where `phrase` occurs in `text` (offsets, ascending). Overlapping places count, as they do for a
+   * term (哈哈 occurs twice in 哈哈哈). */
+  function placesOf(phrase, text) {
+    var re = new RegExp(phrase.pattern, "giu");
+    var out = [];
+    var m;
+    while ((m = re.exec(text)) !== null) {
+      out.push(m.index);
+      re.lastIndex = m.index + 1;
+    }
+    return out;
   }
 
   function sortResults(results, sort) {
@@ -722,9 +767,10 @@
     });
     form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary", text: LABELS.search }));
     var status = el("p", { class: "sa-page__status", role: "status", "aria-live": "polite" });
+    var trendBox = el("div", { class: "sa-page__trend" });
     var list = el("ol", { class: "sa-page__results" });
-    var more = el("button", { type: "button", class: "md-button", hidden: "", text: LABELS.more });
-    root.append(form, status, list, more);
+    var more = el("button", { type: "button", class: "md-button sa-page__more", hidden: "", text: LABELS.more });
+    root.append(form, status, trendBox, list, more);
 
     var filled = null;
     function fillFacets() {
@@ -787,17 +833,25 @@
     }
     function run() {
       var query = input.value.trim();
+      // "A|B|C" compares up to three phrases over time; the results listed are those of the first
+      var series = seriesOf(query);
       var filters = { year: selects.year.value, speaker: selects.speaker.value, event: selects.event.value };
+      var options = { filters: filters, sort: selects.sort.value };
       var started = performance.now();
       list.textContent = "";
+      trendBox.textContent = "";
       shown = 0;
-      if (!query) { status.textContent = ""; more.hidden = true; return Promise.resolve(); }
+      if (!series.length) { status.textContent = ""; more.hidden = true; return Promise.resolve(); }
       status.textContent = LABELS.searching;
-      return search(query, { filters: filters, sort: selects.sort.value }).then(function (found) {
-        current = { found: found, query: query };
+      return search(series[0], options).then(function (found) {
+        current = { found: found, query: series[0] };
         return showMore();
       }).then(function () {
         root.dataset.ms = String(Math.round(performance.now() - started));
+        // The chart fills in after the first page of results, which must not wait for it.
+        if (current.found.total || current.found.pending || series.length > 1) {
+          showTrend(trendBox, { series: series, filters: filters, sort: options.sort });
+        }
       }, function (err) {
         console.warn(err);
         status.textContent = canInflate() ? LABELS.failed : LABELS.oldBrowser;
@@ -821,6 +875,22 @@
     more.addEventListener("click", showMore);
     var wantsFilter = ["year", "speaker", "event"].some(function (k) { return params.get(k); });
     (wantsFilter ? fillFacets() : Promise.resolve()).then(run);
+  }
+
+  /* The phrase over time (archive-trend.js), loaded only when the search page first needs it. */
+  var trendModule = null;
+  function showTrend(box, options) {
+    if (!trendModule) {
+      trendModule = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = ROOT + "assets/javascripts/archive-trend.js";
+        tag.onload = function () { resolve(window.archiveTrend); };
+        tag.onerror = function () { trendModule = null; reject(new Error("archive-trend.js did not load")); };
+        document.head.appendChild(tag);
+      });
+    }
+    return trendModule.then(function (trend) { return trend.show(box, options); })
+      .catch(function (err) { console.warn(err); });
   }
 
   /* ---------- highlighting the phrase on an opened speech ---------- */
@@ -864,12 +934,12 @@
     });
     if (!marks.length) return;
     var anchor = location.hash ? document.getElementById(decodeHash(location.hash.slice(1))) : null;
-    var target = marks[0];
-    if (anchor) {
-      for (var i = 0; i < marks.length; i++) {
-        if (anchor.compareDocumentPosition(marks[i]) & Node.DOCUMENT_POSITION_FOLLOWING) { target = marks[i]; break; }
-      }
-    }
+    // ?n=k: the k-th place after the section's heading (a concordance line links to its own place)
+    var nth = Math.max(1, parseInt(new URLSearchParams(location.search).get("n"), 10) || 1);
+    var after = marks.filter(function (mark) {
+      return !anchor || anchor.compareDocumentPosition(mark) & Node.DOCUMENT_POSITION_FOLLOWING;
+    });
+    var target = after[Math.min(nth, after.length) - 1] || marks[0];
     // The link to share or cite is the page's own, without the query.
     history.replaceState(history.state, "", location.pathname + location.hash);
     target.classList.add("sa-hit--current");
@@ -886,7 +956,8 @@
 
   window.archiveSearch = {
     search: search, parseQuery: parseQuery, describe: describe, stats: stats, runs: runs, settings: settings,
-    gramBucket: gramBucket,
+    gramBucket: gramBucket, seriesOf: seriesOf, loadFacets: loadFacets, loadDoc: loadDoc, placesOf: placesOf,
+    sortResults: sortResults, phraseRegex: phraseRegex, facetTest: facetTest, el: el, root: ROOT, labels: LABELS,
   };
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
