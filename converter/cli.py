@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .pipeline import Options, Report, atomic_write, convert_folder
+from .pipeline import Options, Report, convert_folder
+from .safety import atomic_write
 
 
 class UsageError(Exception):

@@ -33,12 +33,13 @@ from pathlib import Path
 import yaml
 from slugify import slugify
 
-from . import __version__, libreoffice, safety
+from . import __version__, ledger, libreoffice, safety
 from .convert import Converted, Task, convert_task, original_name
 from .markdown import media_file_name
 from .model import ConversionError, Message, warning
 from .overrides import load_overrides
 from .readers import office
+from .safety import atomic_write
 
 STATE_FILE = ".speech-archive.json"
 STATE_VERSION = 1
@@ -117,26 +118,11 @@ class Report:
 # --------------------------------------------------------------------------- files
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write a file so that readers (and a crash) only ever see the old or the new content."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        with open(tmp, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def find_sources(sources: Path, docs: Path, is_override_file) -> list[tuple[str, Path]]:
     """Every file under SOURCES that is a source, as (relative posix path, path), sorted.
 
-    Hidden files, sidecars and catalog.csv, the NAME_files folders browsers save beside a page,
+    Hidden files, sidecars and catalog.csv, the ledger of published URLs, the NAME_files folders
+    browsers save beside a page,
     and DOCS itself (if it lies inside SOURCES) are not sources."""
     found = []
     docs = docs.resolve()
@@ -152,7 +138,7 @@ def find_sources(sources: Path, docs: Path, is_override_file) -> list[tuple[str,
         for name in sorted(files):
             path = root_path / name
             rel = path.relative_to(sources).as_posix()
-            if name.startswith(".") or is_override_file(rel) or not path.is_file():
+            if name.startswith(".") or is_override_file(rel) or ledger.is_ledger(rel) or not path.is_file():
                 continue
             found.append((rel, path))
     return sorted(found)
@@ -392,6 +378,7 @@ def convert_folder(
     remove_stale_temp_files(docs)
     overrides = load_overrides(sources)
     state = load_state(docs)
+    ledger.remember(state, ledger.load_ledger(sources))  # URLs survive a lost docs folder
     known = state["sources"]
     found = find_sources(sources, docs, overrides.is_override_file)
     rels = [rel for rel, _ in found]
@@ -465,6 +452,7 @@ def convert_folder(
                     "outputs": outputs,
                     "messages": [m.as_dict() for m in entry.messages],
                     "repairs": entry.repairs,
+                    **identity_fields(read_page_identity(docs, outputs[0])),
                 }
         # A source that fails keeps its record (and last good page) so a later deletion still cleans up;
         # its fingerprint no longer matches, so the next run tries it again.
@@ -474,10 +462,13 @@ def convert_folder(
             save_state(docs, state)
     moved.update(_edited_and_renamed(docs, vanished, [t.rel for t in tasks], known))
     state["redirects"] = resolve_redirects(moved, known)
+    _complete_identities(docs, known)
     save_state(docs, state)
-    return Report(
-        [entries[rel] for rel in rels], list(overrides.messages), removed, time.monotonic() - started
-    )
+    messages = list(overrides.messages)
+    not_saved = ledger.save_ledger(sources, ledger.ledger_of(state))
+    if not_saved:
+        messages.append(not_saved)
+    return Report([entries[rel] for rel in rels], messages, removed, time.monotonic() - started)
 
 
 def _fingerprint(digest: str, overrides_fingerprint: str, slug: str) -> str:
@@ -508,14 +499,37 @@ def adopt_renamed_sources(known: dict, rels: list[str], digests: dict[str, str])
 
 
 def page_identity(docs: Path, record: dict) -> tuple[str, str] | None:
-    """A converted page's (title, date), read from its front matter, to recognise it under a new name."""
+    """A converted page's (title, date), to recognise it under a new name: as remembered, or read from
+    its front matter."""
+    if record.get("title"):
+        return record["title"], record.get("date", "")
+    return read_page_identity(docs, record.get("output", ""))
+
+
+def identity_fields(identity: tuple[str, str] | None) -> dict:
+    return {"title": identity[0], "date": identity[1]} if identity else {}
+
+
+def _complete_identities(docs: Path, known: dict) -> None:
+    """Remember the title and date of pages converted before they were remembered (an older state)."""
+    for record in known.values():
+        if not record.get("title") and record.get("output"):
+            record.update(identity_fields(read_page_identity(docs, record["output"])))
+
+
+def read_page_identity(docs: Path, output: str) -> tuple[str, str] | None:
+    """A page's (title, date), read from its front matter."""
+    if not output:
+        return None
     try:
-        text = (docs / record.get("output", "")).read_text(encoding="utf-8")
+        text = (docs / output).read_text(encoding="utf-8")
         meta = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n")) or {}
     except (OSError, ValueError, yaml.YAMLError):
         return None
+    if not isinstance(meta, dict):
+        return None
     title = str(meta.get("title") or "").strip()
-    return (title, str(meta.get("date") or "")) if isinstance(meta, dict) and title else None
+    return (title, str(meta.get("date") or "")) if title else None
 
 
 def _edited_and_renamed(docs: Path, vanished: dict, converted: list[str], known: dict) -> dict[str, str]:

@@ -35,6 +35,7 @@ Message codes (all errors, raised as `ConversionError`):
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import signal
 import stat
@@ -780,3 +781,19 @@ def time_limit(seconds: float = MAX_SECONDS_PER_SOURCE, *, wall: bool = False) -
         signal.signal(signum, previous_handler)
         if previous_timer[0] > 0:
             signal.setitimer(timer, *previous_timer)
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write a file so that readers (and a crash) only ever see the old or the new content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with open(tmp, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
