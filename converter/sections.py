@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .dates import is_chinese_date_line
 from .model import Block, Message, Paragraph, Section, Span, is_chinese, merge_spans, plain_text, warning
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -475,10 +476,6 @@ def _is_text(block: Block) -> bool:
     return len(text) > MAX_PART_TITLE or any(c in text for c in "。！？!?；;，,：:")
 
 
-DATE_LINE = re.compile(
-    r"[（(]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年"
-    r"(?:\s*[\d一二三四五六七八九十]{1,2}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?)?\s*[）)]?"
-)
 SPEAKER_LIKE = re.compile(r"\S{1,20}[\s\u3000]+[\u4e00-\u9fff·]{2,4}")
 
 
@@ -493,7 +490,7 @@ def _is_title_shaped(block: Block) -> bool:
         and not any(c in text for c in "。！？!?；;，,：:\n")
         and not text.startswith(("—", "－", "-", "（", "(", "“", "《"))
         and find_marker(text) is None
-        and not DATE_LINE.fullmatch(text)
+        and not is_chinese_date_line(text)
         and not SPEAKER_LIKE.fullmatch(text)
     )
 

@@ -8,9 +8,7 @@ import pytest
 
 from converter.metadata import (
     build_metadata,
-    date_from_file_name,
     event_from_title,
-    find_date,
     language_of,
     read_front_lines,
     split_title,
@@ -122,42 +120,6 @@ def test_title_falls_back_to_the_file_name():
 
 
 # --------------------------------------------------------------------------- dates
-
-FILE_NAME_DATES = {
-    "iso": ("2023-04-19 工业经济推进会讲话.docx", "2023-04-19"),
-    "compact": ("20230419讲话.txt", "2023-04-19"),
-    "chinese": ("2023年4月19日在推进会上的讲话.docx", "2023-04-19"),
-    "dots": ("讲话2023.4.9.html", "2023-04-09"),
-    "year-only": ("2023年工业经济发展推进会讲话.docx", "2023"),
-    "year-with-dash": ("speech-2019.txt", "2019"),
-    "no-date": ("工业经济推进会讲话.docx", None),
-    "long-number": ("文号123456789.txt", None),
-    "bad-month": ("20231399.txt", None),
-}
-
-
-@pytest.mark.parametrize("name, expected", FILE_NAME_DATES.values(), ids=FILE_NAME_DATES.keys())
-def test_date_from_file_name(name, expected):
-    assert date_from_file_name(Path(name)) == expected
-
-
-def test_impossible_date_is_not_a_date():
-    assert find_date("2023-02-30讲话") is None
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("发布时间：2024-09-05 10:30", "2024-09-05"),
-        ("2024年9月5日", "2024-09-05"),
-        ("第3页", None),
-        ("2024年13月5日", None),
-    ],
-    ids=["datetime", "chinese", "none", "month-13"],
-)
-def test_find_date(text, expected):
-    assert find_date(text) == expected
-
 
 # --------------------------------------------------------------------------- lines under the title
 
@@ -335,21 +297,6 @@ def test_summary_is_the_start_of_the_body():
 
 def test_description_becomes_the_summary():
     assert metadata_of(doc("正文。", metadata={"description": "一段描述"})).summary == "一段描述"
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("on Wednesday 6 November 2024.", "2024-11-06"),
-        ("November 6, 2024", "2024-11-06"),
-        ("Sept. 3rd 2021", "2021-09-03"),
-        ("31 February 2024", None),
-        ("in May we met", None),
-    ],
-    ids=["day-month-year", "month-day-year", "abbreviated", "impossible", "no-year"],
-)
-def test_english_dates(text, expected):
-    assert find_date(text) == expected
 
 
 def test_english_delivery_line_gives_the_date():

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
+from ..dates import find_declared_date
 from ..model import Paragraph, Span
-from .scraped import parse_any_date, parse_date
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LETTER = re.compile(r"[^\W\d_]")
@@ -212,7 +212,7 @@ def _is_plain_heading(texts: list[tuple[str, int | None]], i: int) -> bool:
         and (text[0].isupper() or text[0].isdigit())
         and bool(LETTER.search(text))
         and not SALUTATION.match(text)
-        and parse_any_date(text) is None
+        and find_declared_date(text) is None
         and before[1] is None
         and before[0].endswith(tuple(TERMINAL))
         and after[1] is None
@@ -278,7 +278,7 @@ def _split_head(segment: str) -> tuple[list[tuple[str, int | None]], dict]:
         parts.append((head, 0))
         metadata["title"] = head
     parts.append((date.group(0), None))
-    metadata["date"] = parse_date(date.group(1))
+    metadata["date"] = find_declared_date(date.group(1))
     if date.group(2) and date.group(2).strip(EDGE_SPACE):
         metadata["location"] = date.group(2).strip(EDGE_SPACE)
     parts += _split_speaker(rest[date.end() :].strip(EDGE_SPACE), metadata)
