@@ -51,8 +51,10 @@ _MONTH_NAMES = (  # English, French, German, Spanish
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
 _MONTH = r"(?P<m>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
-# The numeric shape, for readers that match a whole line around it (an info line, a date line).
+# The shapes, for readers that match a whole line around a date (an info line, a date line, a
+# （2023年4月19日　北京） line under a title); the date itself is then read with the functions below.
 NUMERIC_DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
+CHINESE_DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
 _NUMERIC = re.compile(r"(?<!\d)(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?!\d)")
 _WORDS = (

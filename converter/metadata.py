@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .dates import date_from_file_name, find_date, is_date_only, normalize_date
+from .dates import CHINESE_DATE, date_from_file_name, find_date, is_date_only, normalize_date
 from .model import METADATA_FIELDS, Block, Document, Message, Metadata, Paragraph, warning
 from .sections import HAN_RE, UNNUMBERED_PARTS
 
@@ -23,7 +23,7 @@ SUBTITLE_RE = re.compile(rf"^[—－\-]{{1,2}}\s*在(.+?)(?:上|中)?的(?:{SPEE
 EVENT_IN_TITLE_RE = re.compile(
     rf"^(?:.*?在)?(.+?(?:会议|大会|会|典礼|论坛|仪式|峰会|座谈会|年会|开幕式|闭幕式))(?:上的?)?(?:{SPEECH_WORDS})"
 )
-PAREN_DATE_LINE = re.compile(r"^[（(]\s*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)[\s\u3000,，]*([^）)]*)[）)]$")
+PAREN_DATE_LINE = re.compile(r"^[（(]\s*(" + CHINESE_DATE + r")[\s\u3000,，]*([^）)]*)[）)]$")
 # A speaker line: "县长 林晓峰", "中华人民共和国主席　习近平", or a bare 2-3 character name.
 SPEAKER_LINE = re.compile(
     r"^(?:([\u4e00-\u9fff（）()·]{2,20})[\s\u3000]+([\u4e00-\u9fff]{2,4})|([\u4e00-\u9fff]{2,3}))$"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..dates import find_declared_date
+from ..dates import CHINESE_DATE, find_declared_date
 from ..model import Paragraph, Span
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -37,7 +37,7 @@ CAPTION = re.compile(
     r"(?:记者|摄影|图)[\s\u3000]*[\u4e00-\u9fff·]{2,5}(?:[\s\u3000/、]+[\u4e00-\u9fff·]{2,5})*[\s\u3000]*/?\s*摄$"
 )
 DATELINE = re.compile(r"^([^\s\u3000，。：]{2,16}?\d{1,2}月\d{1,2}日电)[\s\u3000]*")
-DATE_PAREN = re.compile(r"[（(]\s*(\d{4}年\d{1,2}月\d{1,2}日)(?:[\s\u3000]*([^）)\d]{1,20}))?\s*[）)]")
+DATE_PAREN = re.compile(r"[（(]\s*(" + CHINESE_DATE + r")(?:[\s\u3000]*([^）)\d]{1,20}))?\s*[）)]")
 SPEAKER = re.compile(
     r"^((?:[^\s\u3000，。：！？、]{2,20}[\s\u3000]+)?[\u4e00-\u9fff·]{2,4}?)"
     r"(?=尊敬的|各位|同志们|女士们|亲爱的|朋友们|大家好|老师们|同学们)"
