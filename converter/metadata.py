@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .dates import CHINESE_DATE, date_from_file_name, find_date, is_date_only, normalize_date
+from .han import HAN, is_chinese_text
 from .model import METADATA_FIELDS, Block, Document, Message, Metadata, Paragraph, warning
-from .sections import HAN_RE, UNNUMBERED_PARTS
+from .sections import UNNUMBERED_PARTS
 
 TITLE_FONTS = ("小标宋", "标宋", "小标")
 SPEECH_WORDS = "讲话|致辞|发言|报告|主旨讲话|主旨演讲|演讲|致词|贺词|讲演"
@@ -25,9 +26,7 @@ EVENT_IN_TITLE_RE = re.compile(
 )
 PAREN_DATE_LINE = re.compile(r"^[（(]\s*(" + CHINESE_DATE + r")[\s\u3000,，]*([^）)]*)[）)]$")
 # A speaker line: "县长 林晓峰", "中华人民共和国主席　习近平", or a bare 2-3 character name.
-SPEAKER_LINE = re.compile(
-    r"^(?:([\u4e00-\u9fff（）()·]{2,20})[\s\u3000]+([\u4e00-\u9fff]{2,4})|([\u4e00-\u9fff]{2,3}))$"
-)
+SPEAKER_LINE = re.compile(rf"^(?:([{HAN}（）()·]{{2,20}})[\s\u3000]+([{HAN}]{{2,4}})|([{HAN}]{{2,3}}))$")
 NOT_NAMES = {
     "同志们",
     "朋友们",
@@ -119,10 +118,8 @@ def _same(a: str, b: str) -> bool:
 
 
 def language_of(text: str) -> str:
-    """Return "zh" when Chinese characters make up a good share of the letters, else "en"."""
-    sample = text[:20000]
-    letters = sum(ch.isalpha() for ch in sample)
-    return "zh" if letters and len(HAN_RE.findall(sample)) / letters > 0.3 else "en"
+    """The language of a text: zh when it is Chinese (judged on its first 20,000 characters), else en."""
+    return "zh" if is_chinese_text(text[:20000]) else "en"
 
 
 def read_front_lines(blocks: tuple[Block, ...]) -> dict:

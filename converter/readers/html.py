@@ -40,6 +40,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..dates import NUMERIC_DATE, find_declared_date
+from ..han import HAN
 from ..model import ConversionError, Document, Paragraph, Table, warning
 from . import htmlblocks, htmlconsensus, scraped
 
@@ -88,7 +89,7 @@ CONTENT_NAME = re.compile(
     re.IGNORECASE,
 )
 # A site's name glued to the title with a bare hyphen: '…交通-新华网', '…-中国政府网'.
-SITE_SUFFIX = re.compile(r"-\s*([\u4e00-\u9fff]{2,12}(?:网|网站|报|台|社|政府|官网|频道))$")
+SITE_SUFFIX = re.compile(rf"-\s*([{HAN}]{{2,12}}(?:网|网站|报|台|社|政府|官网|频道))$")
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - | – | — |-{2})\s*")
 INFO_KEYS = re.compile(
     r"(发布时间|发布日期|发文日期|成文日期|时间|日期|来源|信息来源|文章来源|作者|浏览次数|点击数|点击量|阅读次数|字体)\s*[:：]"
@@ -424,7 +425,7 @@ def _similar(a: str, b: str) -> bool:
     """True when two titles share most of their words (Chinese: characters), whatever the punctuation."""
 
     def words(text: str) -> set[str]:
-        return set(re.findall(r"[\u3400-\u9fff]|[^\W_]+", text.lower()))
+        return set(re.findall(rf"[{HAN}]|[^\W_]+", text.lower()))
 
     shorter, longer = sorted((words(a), words(b)), key=len)
     return bool(shorter) and len(shorter & longer) >= 0.6 * len(shorter) and len(shorter) >= 0.5 * len(longer)

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 from ..dates import CHINESE_DATE, find_declared_date
+from ..han import HAN, han_ratio
 from ..model import Paragraph, Span
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LETTER = re.compile(r"[^\W\d_]")
 EDGE_SPACE = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
 # Two or more wide/no-break spaces (or mixed with ASCII spaces) separate paragraphs in CJK text.
@@ -32,14 +32,17 @@ SENTENCE_STOP = re.compile(r"[。！？；!?;]")
 TITLE_PUNCTUATION = re.compile(r"[。！？；，,;!?：:]")
 NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
 MIN_TRUNCATED_LENGTH = 20
+# Single spaces split a merged line only in a text that is mostly Han characters: a higher share than
+# han.CHINESE_SHARE (what makes a text Chinese), since a wrong split cuts a paragraph in two.
+MOSTLY_HAN = 0.5
 
 CAPTION = re.compile(
-    r"(?:记者|摄影|图)[\s\u3000]*[\u4e00-\u9fff·]{2,5}(?:[\s\u3000/、]+[\u4e00-\u9fff·]{2,5})*[\s\u3000]*/?\s*摄$"
+    rf"(?:记者|摄影|图)[\s\u3000]*[{HAN}·]{{2,5}}(?:[\s\u3000/、]+[{HAN}·]{{2,5}})*[\s\u3000]*/?\s*摄$"
 )
 DATELINE = re.compile(r"^([^\s\u3000，。：]{2,16}?\d{1,2}月\d{1,2}日电)[\s\u3000]*")
 DATE_PAREN = re.compile(r"[（(]\s*(" + CHINESE_DATE + r")(?:[\s\u3000]*([^）)\d]{1,20}))?\s*[）)]")
 SPEAKER = re.compile(
-    r"^((?:[^\s\u3000，。：！？、]{2,20}[\s\u3000]+)?[\u4e00-\u9fff·]{2,4}?)"
+    rf"^((?:[^\s\u3000，。：！？、]{{2,20}}[\s\u3000]+)?[{HAN}·]{{2,4}}?)"
     r"(?=尊敬的|各位|同志们|女士们|亲爱的|朋友们|大家好|老师们|同学们)"
 )
 SALUTATION_FREE = re.compile(r"^[^\s，。：！？；]{1,25}(?:[\s\u3000][^\s，。：！？；]{1,10})?$")
@@ -100,10 +103,8 @@ def _is_fragment(piece: str) -> bool:
 
 
 def _is_cjk(text: str) -> bool:
-    """Mostly Chinese/Japanese letters (judged on the first 5,000 characters)."""
-    sample = text[:5000]
-    letters = len(LETTER.findall(sample))
-    return bool(letters) and len(CJK.findall(sample)) >= 0.5 * letters
+    """Mostly Han characters (judged on the first 5,000 characters)."""
+    return han_ratio(text[:5000]) >= MOSTLY_HAN
 
 
 def _blank_after_first(lines: list[str]) -> bool:

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..dates import find_declared_date
+from ..han import HAN_CHAR
 from ..model import Message, warning
 
 # Phrases that only a document-sharing site's chrome contains; two of them mark a scraped page.
@@ -423,7 +424,6 @@ WEB_RELATED_HEADER = re.compile(
     r"上一篇|下一篇|推荐阅读|延伸阅读)\s*:?$",
     re.IGNORECASE,
 )
-CJK_TEXT = re.compile(r"[\u3400-\u9fff]")
 NAME_PARTICLES = frozenset("of the and for de du van von der la le da di & on".split())
 END_PUNCTUATION = tuple("。！？；.!?;:：,，…")
 WEB_SIGNALS = ("skip", "menu", "byline", "share", "footer", "cookie", "related")
@@ -460,7 +460,7 @@ def _looks_like_name(value: str) -> bool:
     words = value.split()
     if len(value) > 60 or len(words) > 8:
         return False
-    if CJK_TEXT.search(value):
+    if HAN_CHAR.search(value):
         return True
     return all(word[0].isupper() or word[0].isdigit() or word.lower() in NAME_PARTICLES for word in words)
 
