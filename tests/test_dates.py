@@ -45,11 +45,6 @@ FIND_DATE_CASES = {
 }
 
 
-@pytest.mark.parametrize(("text", "expected"), FIND_DATE_CASES.values(), ids=FIND_DATE_CASES.keys())
-def test_find_date(text, expected):
-    assert find_date(text) == expected
-
-
 FILE_NAME_DATES = {
     "iso": ("2023-04-19 工业经济推进会讲话.docx", "2023-04-19"),
     "compact": ("20230419讲话.txt", "2023-04-19"),
@@ -62,11 +57,6 @@ FILE_NAME_DATES = {
     "bad-month": ("20231399.txt", None),
     "impossible-day-keeps-year": ("2023-02-30 讲话.txt", "2023"),
 }
-
-
-@pytest.mark.parametrize(("name", "expected"), FILE_NAME_DATES.values(), ids=FILE_NAME_DATES.keys())
-def test_date_from_file_name(name, expected):
-    assert date_from_file_name(Path(name)) == expected
 
 
 # --------------------------------------------------------------------------- dates a source declares
@@ -96,11 +86,6 @@ DECLARED_CASES = {
 }
 
 
-@pytest.mark.parametrize(("text", "expected"), DECLARED_CASES.values(), ids=DECLARED_CASES.keys())
-def test_find_declared_date(text, expected):
-    assert find_declared_date(text) == expected
-
-
 @pytest.mark.parametrize("text", ["时间:2019-02-30", "2023-13-01", "32 May 2024", "0999-01-01"])
 def test_an_impossible_declared_date_is_refused_by_the_normaliser(text):
     with pytest.raises(ValueError, match="not a real date"):
@@ -126,11 +111,6 @@ NORMALIZE_CASES = {
     "yaml-date": (dt.date(2023, 4, 19), "2023-04-19"),
     "yaml-datetime": (dt.datetime(2023, 4, 19, 9, 30), "2023-04-19"),
 }
-
-
-@pytest.mark.parametrize(("value", "expected"), NORMALIZE_CASES.values(), ids=NORMALIZE_CASES.keys())
-def test_normalize_date(value, expected):
-    assert normalize_date(value) == expected
 
 
 REFUSED = {
@@ -176,11 +156,6 @@ PAGE_DATES = {
 }
 
 
-@pytest.mark.parametrize(("text", "expected"), PAGE_DATES.values(), ids=PAGE_DATES.keys())
-def test_is_page_date(text, expected):
-    assert is_page_date(text) is expected
-
-
 # --------------------------------------------------------------------------- lines that are a date
 
 DATE_ONLY = {
@@ -191,11 +166,6 @@ DATE_ONLY = {
     "with-words": ("2012年6月24日讲话", False),
     "year-only": ("2012年", False),
 }
-
-
-@pytest.mark.parametrize(("text", "expected"), DATE_ONLY.values(), ids=DATE_ONLY.keys())
-def test_is_date_only(text, expected):
-    assert is_date_only(text) is expected
 
 
 CHINESE_DATE_LINES = {
@@ -209,6 +179,29 @@ CHINESE_DATE_LINES = {
 }
 
 
-@pytest.mark.parametrize(("text", "expected"), CHINESE_DATE_LINES.values(), ids=CHINESE_DATE_LINES.keys())
-def test_is_chinese_date_line(text, expected):
-    assert is_chinese_date_line(text) is expected
+# --------------------------------------------------------------------------- every table above
+
+
+def _file_name_date(name: str) -> str | None:
+    return date_from_file_name(Path(name))
+
+
+TABLES = {
+    find_date: FIND_DATE_CASES,
+    _file_name_date: FILE_NAME_DATES,
+    find_declared_date: DECLARED_CASES,
+    normalize_date: NORMALIZE_CASES,
+    is_page_date: PAGE_DATES,
+    is_date_only: DATE_ONLY,
+    is_chinese_date_line: CHINESE_DATE_LINES,
+}
+CASES = [
+    pytest.param(function, value, expected, id=f"{function.__name__.strip('_')}:{name}")
+    for function, table in TABLES.items()
+    for name, (value, expected) in table.items()
+]
+
+
+@pytest.mark.parametrize(("function", "value", "expected"), CASES)
+def test_every_table(function, value, expected):
+    assert function(value) == expected
