@@ -43,14 +43,21 @@ def test_the_wide_class_holds_han_punctuation_kana_and_full_width_forms(char):
 
 
 def test_the_wide_class_holds_every_han_character():
-    assert all(re.fullmatch(f"[{CJK_WIDE}]", chr(c)) for c in (0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xF900, 0xFAFF))
+    assert all(
+        re.fullmatch(f"[{CJK_WIDE}]", chr(c)) for c in (0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xF900, 0xFAFF)
+    )
 
 
 TEXTS = {
     "chinese": ("同志们：今天我们召开全县工作会议。", 15, 1.0, True),
     "english": ("Ladies and gentlemen, good morning.", 0, 0.0, False),
     "chinese-with-english-terms": ("推进GDP和CPI统计工作", 7, 7 / 13, True),
-    "english-quoting-a-title": ("The speech 在全县大会上的讲话 was given in Lanchuan County today", 9, 9 / 47, False),
+    "english-quoting-a-title": (
+        "The speech 在全县大会上的讲话 was given in Lanchuan County today",
+        9,
+        9 / 47,
+        False,
+    ),
     "just-over-the-share": ("中中中abcdefg", 3, 0.3, False),  # more than 30% is needed
     "digits-and-punctuation-do-not-count": ("2023年，4月。", 2, 1.0, True),
     "no-letters": ("2023-04-19 …", 0, 0.0, False),
