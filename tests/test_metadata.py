@@ -361,6 +361,27 @@ def test_a_declared_date_is_checked_against_the_calendar(declared, date, codes):
 
 
 @pytest.mark.parametrize(
+    ("info_line", "date", "codes"),
+    [
+        ("时间:2019-02-30", None, ["bad-date"]),
+        ("时间:2019-13-01", None, ["bad-date"]),  # was read as no date at all, silently, before dates.py
+        ("发布时间：2019年3月5日 09:30", "2019-03-05", []),
+    ],
+)
+def test_a_date_in_a_scraped_info_line_is_checked_against_the_calendar(tmp_path, info_line, date, codes):
+    from converter.convert import build_speech
+    from converter.readers import text
+
+    path = tmp_path / "讲话.txt"
+    lines = ["分享", "讲话稿.docx", "下载文档", info_line, "温馨提示:", "1. 请放心下载。", "网站客服:1",
+             "同志们，今天召开会议，主要任务是总结工作、部署任务，希望大家认真抓好落实，确保取得实效。"]  # fmt: skip
+    path.write_text("\n".join(lines), encoding="utf-8")
+    speech, messages, _ = build_speech(text.read(path), path, {})
+    assert speech.metadata.date == date
+    assert [m.code for m in messages if m.code == "bad-date"] == codes
+
+
+@pytest.mark.parametrize(
     ("tag", "chinese"),
     [("zh", True), ("zh-CN", True), ("zh-Hans", True), ("zh-Hant-TW", True), ("ZH-tw", True),
      ("en", False), ("en-GB", False), ("", False), (None, False), ("zhx", False)],
