@@ -50,7 +50,7 @@ SALUTATION_FREE = re.compile(r"^[^\s，。：！？；]{1,25}(?:[\s\u3000][^\s�
 
 def recover(lines: list[str], *, titles: list[str] | None = None) -> tuple[list[Paragraph], dict]:
     """Paragraphs from cleaned lines, plus the metadata a press header gave (title, date, speaker, …)."""
-    cjk = _is_cjk("\n".join(lines))
+    cjk = _is_mostly_han("\n".join(lines))
     if not cjk:
         lines = join_wrapped(lines)
     segments = [segment for line in lines for segment in split_line(line)]
@@ -75,7 +75,7 @@ def split_line(line: str) -> list[str]:
     line = line.strip(EDGE_SPACE)
     if not line:
         return []
-    if not _is_cjk(line):
+    if not _is_mostly_han(line):
         return [line]
     if WIDE_BREAK.search(line):
         parts = WIDE_BREAK.split(line)
@@ -102,7 +102,7 @@ def _is_fragment(piece: str) -> bool:
     return len(piece) < MIN_PIECE and piece[-1] not in TERMINAL and not NUMBERED_HEADING.match(piece)
 
 
-def _is_cjk(text: str) -> bool:
+def _is_mostly_han(text: str) -> bool:
     """Mostly Han characters (judged on the first 5,000 characters)."""
     return han_ratio(text[:5000]) >= MOSTLY_HAN
 
@@ -120,7 +120,7 @@ def _looks_like_title(texts: list[tuple[str, int | None]], titles: list[str], se
     first = texts[0][0]
     if first in titles:
         return True
-    if not _is_cjk(first):
+    if not _is_mostly_han(first):
         return _looks_like_latin_title(texts, set_apart)
     return (
         len(texts) > 1
