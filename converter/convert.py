@@ -20,11 +20,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__, safety
+from .han import han_count, is_chinese_speech
 from .markdown import speech_text, write_page
 from .metadata import build_metadata, check_declared_date, split_title
 from .model import ConversionError, Document, Media, Message, Speech, is_chinese, warning
 from .readers import FORMAT_NAMES, office, reader_for
-from .sections import HAN_RE, find_sections
+from .sections import find_sections
 from .typography import find_round_trip_damage, repair_block, repair_text
 from .unbroken import split_unbroken
 
@@ -166,17 +167,13 @@ def publishable_media(media: tuple[Media, ...]) -> tuple[tuple[Media, ...], list
 
 
 def _is_chinese(language: str | None, body, title: str | None) -> bool:
-    if language:
-        return is_chinese(language)
-    sample = (title or "") + "".join(getattr(b, "text", "") for b in body[:40])
-    letters = sum(ch.isalpha() for ch in sample)
-    return bool(letters) and len(HAN_RE.findall(sample)) / letters > 0.3
+    return is_chinese_speech(language, (title or "") + "".join(getattr(b, "text", "") for b in body[:40]))
 
 
 def measure_length(text: str, language: str | None) -> tuple[int, str]:
     """Length as Chinese characters (plus any Latin words) for Chinese, words otherwise."""
     if is_chinese(language):
-        han = len(HAN_RE.findall(text))
+        han = han_count(text)
         latin_words = len(re.findall(r"[A-Za-z0-9]+", text))
         return han + latin_words, "characters"
     return len(re.findall(r"\w+", text)), "words"

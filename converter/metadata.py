@@ -9,14 +9,14 @@ date: it records when somebody saved the file, not when the speech was given.
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .dates import CHINESE_DATE, date_from_file_name, find_date, is_date_only, normalize_date
+from .han import HAN, is_chinese_text
 from .model import METADATA_FIELDS, Block, Document, Message, Metadata, Paragraph, warning
-from .overrides import normalize_date
-from .sections import HAN_RE, UNNUMBERED_PARTS
+from .sections import UNNUMBERED_PARTS
 
 TITLE_FONTS = ("小标宋", "标宋", "小标")
 SPEECH_WORDS = "讲话|致辞|发言|报告|主旨讲话|主旨演讲|演讲|致词|贺词|讲演"
@@ -24,15 +24,9 @@ SUBTITLE_RE = re.compile(rf"^[—－\-]{{1,2}}\s*在(.+?)(?:上|中)?的(?:{SPEE
 EVENT_IN_TITLE_RE = re.compile(
     rf"^(?:.*?在)?(.+?(?:会议|大会|会|典礼|论坛|仪式|峰会|座谈会|年会|开幕式|闭幕式))(?:上的?)?(?:{SPEECH_WORDS})"
 )
-DATE_PATTERNS = (
-    re.compile(r"(?<!\d)((?:19|20)\d{2})[-年./](\d{1,2})[-月./](\d{1,2})日?(?!\d)"),
-    re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)"),
-)
-PAREN_DATE_LINE = re.compile(r"^[（(]\s*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)[\s\u3000,，]*([^）)]*)[）)]$")
+PAREN_DATE_LINE = re.compile(r"^[（(]\s*(" + CHINESE_DATE + r")[\s\u3000,，]*([^）)]*)[）)]$")
 # A speaker line: "县长 林晓峰", "中华人民共和国主席　习近平", or a bare 2-3 character name.
-SPEAKER_LINE = re.compile(
-    r"^(?:([\u4e00-\u9fff（）()·]{2,20})[\s\u3000]+([\u4e00-\u9fff]{2,4})|([\u4e00-\u9fff]{2,3}))$"
-)
+SPEAKER_LINE = re.compile(rf"^(?:([{HAN}（）()·]{{2,20}})[\s\u3000]+([{HAN}]{{2,4}})|([{HAN}]{{2,3}}))$")
 NOT_NAMES = {
     "同志们",
     "朋友们",
@@ -48,66 +42,6 @@ NOT_NAMES = {
 class TitleAndBody:
     title: str | None
     blocks: tuple[Block, ...]
-
-
-MONTHS = {
-    name: i
-    for i, names in enumerate(
-        (
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-ENGLISH_DATES = (
-    (re.compile(rf"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+((?:19|20)\d{{2}})\b"), (3, 2, 1)),
-    (re.compile(rf"(?i)\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b"), (3, 1, 2)),
-)
-
-
-def find_date(text: str) -> str | None:
-    """The first real calendar date in `text`, as YYYY-MM-DD (2023-02-30 is not one). Numeric and
-    Chinese dates first, then English ones ("6 November 2024", "November 6, 2024")."""
-    for pattern in DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            found = _real_date(*(int(g) for g in m.groups()))
-            if found:
-                return found
-    for pattern, (y, mo, d) in ENGLISH_DATES:
-        for m in pattern.finditer(text):
-            found = _real_date(int(m.group(y)), MONTHS[m.group(mo).lower().rstrip(".")], int(m.group(d)))
-            if found:
-                return found
-    return None
-
-
-def _real_date(year: int, month: int, day: int) -> str | None:
-    try:
-        return datetime.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def date_from_file_name(path: Path) -> str | None:
-    """A date in the file name, or just its year ("2023年工业经济…" → "2023")."""
-    full = find_date(path.stem)
-    if full:
-        return full
-    m = re.search(r"(?<!\d)((?:19|20)\d{2})(?:年|(?!\d))", path.stem)
-    return m.group(1) if m else None
 
 
 def split_title(doc: Document) -> TitleAndBody:
@@ -175,11 +109,7 @@ def _is_date_or_caption(text: str) -> bool:
     """A centred bold date line ('2012年6月24日') or photo caption ('图为…（刘通摄）') set above a web
     article is not its title."""
     compact = re.sub(r"\s+", "", text)
-    if any(
-        pattern.fullmatch(compact.rstrip("日")) or pattern.fullmatch(compact) for pattern in DATE_PATTERNS
-    ):
-        return True
-    return compact.startswith("图为") or compact.endswith(("摄）", "摄)"))
+    return is_date_only(compact) or compact.startswith("图为") or compact.endswith(("摄）", "摄)"))
 
 
 def _same(a: str, b: str) -> bool:
@@ -188,10 +118,8 @@ def _same(a: str, b: str) -> bool:
 
 
 def language_of(text: str) -> str:
-    """Return "zh" when Chinese characters make up a good share of the letters, else "en"."""
-    sample = text[:20000]
-    letters = sum(ch.isalpha() for ch in sample)
-    return "zh" if letters and len(HAN_RE.findall(sample)) / letters > 0.3 else "en"
+    """The language of a text: zh when it is Chinese (judged on its first 20,000 characters), else en."""
+    return "zh" if is_chinese_text(text[:20000]) else "en"
 
 
 def read_front_lines(blocks: tuple[Block, ...]) -> dict:

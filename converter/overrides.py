@@ -47,6 +47,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from .dates import normalize_date
 from .model import METADATA_FIELDS, OVERRIDE_ONLY_FIELDS, Message, warning
 from .readers import READERS
 
@@ -69,10 +70,6 @@ _SLUG_RE = re.compile(r"[a-z0-9]+(?:-+[a-z0-9]+)*")
 _LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _TAG_SPLIT_RE = re.compile(r"[;；]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_DATE_RES = (
-    re.compile(r"(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?"),
-    re.compile(r"(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?)?"),
-)
 
 
 # --------------------------------------------------------------------------- validation
@@ -143,44 +140,6 @@ def _text(value, name: str = "") -> str:
 
 def _text_field(name: str):
     return lambda value: _text(value, name)
-
-
-def normalize_date(value) -> str:
-    """A date as YYYY-MM-DD, YYYY-MM or YYYY; accepts 2023/4/19, 2023.4.19, 2023年4月19日, YAML dates.
-
-    Raises ValueError for anything else, or a date that does not exist (2023-02-30).
-    """
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-        return str(value)
-    if not isinstance(value, str):
-        raise ValueError(f"must be a date like 2023-04-19, not {_type_name(value)} {_short(value)}")
-    text = unicodedata.normalize("NFKC", value).strip()
-    for pattern in _DATE_RES:
-        match = pattern.fullmatch(text)
-        if match:
-            return _checked_date(match["y"], match["m"], match["d"], value)
-    raise ValueError(f"{_short(value)} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2023-04-19)")
-
-
-def _checked_date(year: str, month: str | None, day: str | None, original: str) -> str:
-    bad = ValueError(f"{_short(original)} is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY")
-    y = int(year)
-    if not 1000 <= y <= 9999:
-        raise bad
-    if month is None:
-        return f"{y:04d}"
-    if not 1 <= int(month) <= 12:
-        raise bad
-    if day is None:
-        return f"{y:04d}-{int(month):02d}"
-    try:
-        return dt.date(y, int(month), int(day)).isoformat()
-    except ValueError:
-        raise bad from None
 
 
 def _tags(value) -> tuple[str, ...]:

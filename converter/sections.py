@@ -31,9 +31,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .model import Block, Message, Paragraph, Section, Span, is_chinese, merge_spans, plain_text, warning
+from .dates import is_chinese_date_line
+from .han import HAN, HAN_CHAR, is_chinese_speech
+from .model import Block, Message, Paragraph, Section, Span, merge_spans, plain_text, warning
 
-HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CN_DIGITS = "零〇一二三四五六七八九十百两"
 _NUM = f"[{CN_DIGITS}]{{1,4}}"
 LAST = 1000  # the ordinal of 最后: it closes any sequence
@@ -327,8 +328,8 @@ def _is_front_line(text: str, next_is_body: bool) -> bool:
     return bool(
         re.fullmatch(r"[（(].*[）)]", text)
         or text.startswith(("—", "－", "-"))
-        or re.fullmatch(r"\S{1,12}[\s\u3000]+[\u4e00-\u9fff]{2,4}", text)
-        or (re.fullmatch(r"[\u4e00-\u9fff]{2,3}", text) and not next_is_body)
+        or re.fullmatch(rf"\S{{1,12}}[\s\u3000]+[{HAN}]{{2,4}}", text)
+        or (re.fullmatch(rf"[{HAN}]{{2,3}}", text) and not next_is_body)
         or text.endswith(("：", ":"))
     )
 
@@ -475,11 +476,7 @@ def _is_text(block: Block) -> bool:
     return len(text) > MAX_PART_TITLE or any(c in text for c in "。！？!?；;，,：:")
 
 
-DATE_LINE = re.compile(
-    r"[（(]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年"
-    r"(?:\s*[\d一二三四五六七八九十]{1,2}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?)?\s*[）)]?"
-)
-SPEAKER_LIKE = re.compile(r"\S{1,20}[\s\u3000]+[\u4e00-\u9fff·]{2,4}")
+SPEAKER_LIKE = re.compile(rf"\S{{1,20}}[\s\u3000]+[{HAN}·]{{2,4}}")
 
 
 def _is_title_shaped(block: Block) -> bool:
@@ -489,11 +486,11 @@ def _is_title_shaped(block: Block) -> bool:
     text = block.text.strip()
     return (
         2 <= len(text) <= MAX_PART_TITLE
-        and HAN_RE.search(text) is not None
+        and HAN_CHAR.search(text) is not None
         and not any(c in text for c in "。！？!?；;，,：:\n")
         and not text.startswith(("—", "－", "-", "（", "(", "“", "《"))
         and find_marker(text) is None
-        and not DATE_LINE.fullmatch(text)
+        and not is_chinese_date_line(text)
         and not SPEAKER_LIKE.fullmatch(text)
     )
 
@@ -583,7 +580,7 @@ def bold_line_headings(blocks: list[Block]) -> list[Candidate]:
 def find_sections(blocks: tuple[Block, ...], language: str | None = None) -> tuple[Section, list[Message]]:
     """Build the section tree of a speech body (title already removed). Returns (root, messages)."""
     blocks = list(blocks)
-    chinese = is_chinese(language) or (language is None and _mostly_chinese(blocks))
+    chinese = is_chinese_speech(language, _opening_text(blocks))
     if chinese:
         blocks = split_glued_headings(join_marker_lines(blocks))
     cands, messages = explicit_headings(blocks)
@@ -677,11 +674,9 @@ def _merge_points(explicit: list[Candidate], points: list[Candidate]) -> list[Ca
     return merged
 
 
-def _mostly_chinese(blocks: list[Block]) -> bool:
-    sample = "".join(b.text for b in blocks[:50] if isinstance(b, Paragraph))[:4000]
-    han = len(HAN_RE.findall(sample))
-    letters = sum(ch.isalpha() for ch in sample)
-    return bool(letters) and han / letters > 0.3
+def _opening_text(blocks: list[Block]) -> str:
+    """Enough of the body to tell its language by, when no language tag says it."""
+    return "".join(b.text for b in blocks[:50] if isinstance(b, Paragraph))[:4000]
 
 
 def build_tree(blocks: list[Block], cands: list[Candidate]) -> Section:

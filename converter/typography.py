@@ -15,11 +15,12 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from .han import CJK_SYMBOLS, FULL_WIDTH_FORMS, HAN, HAN_CHAR
 from .model import Block, Cell, ListItem, Message, Paragraph, Span, Table, warning
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Characters that count as "Chinese" on either side of an ASCII punctuation mark.
-CJK_CONTEXT = HAN + "\u3000-\u303f\uff00-\uffef“”‘’〝〞"
+# Characters that count as "Chinese" on either side of an ASCII punctuation mark: Han characters, CJK
+# punctuation and full-width forms, and the curly quotes Chinese text uses.
+CJK_CONTEXT = HAN + CJK_SYMBOLS + FULL_WIDTH_FORMS + "“”‘’〝〞"
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 QUOTES = {"〞": "”", "〝": "“"}
 
@@ -27,7 +28,6 @@ _BETWEEN = re.compile(rf"(?<=[{CJK_CONTEXT}])[,;:?!](?=[{CJK_CONTEXT}])")
 # A pair of ASCII parentheses with a Chinese character inside or just outside: '见附件(1)。'
 # becomes '见附件（1）。'. Both of a pair change together; a lone parenthesis is left alone.
 _PAREN_PAIR = re.compile(r"\(([^()\n]*)\)")
-_HAN_CHAR = re.compile(f"[{HAN}]")
 
 # Words that a Simplified→Traditional→Simplified round trip produces in place of common ones.
 ROUND_TRIP_WORDS = {
@@ -55,7 +55,7 @@ def repair_text(text: str, counts: Counter) -> str:
 def _full_width_pair(m: re.Match, text: str, counts: Counter) -> str:
     before = text[m.start() - 1] if m.start() else ""
     after = text[m.end()] if m.end() < len(text) else ""
-    if _HAN_CHAR.search(before + m.group(1) + after):
+    if HAN_CHAR.search(before + m.group(1) + after):
         counts["punctuation"] += 2
         return f"（{m.group(1)}）"
     return m.group(0)

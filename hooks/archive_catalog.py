@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 import yaml
 from slugify import slugify as ascii_slugify
 
+from converter.dates import is_page_date
+
 _FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\r?\n(.*?\r?\n)(?:-{3}|\.{3})[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def make_record(src_uri: str, url: str, meta: dict) -> tuple[SpeechRecord, list[
     problems = []
     slug = src_uri.rsplit("/", 1)[-1].removesuffix(".md")
     date = _text(meta.get("date"))
-    if date and not _valid_date(date):
+    if date and not is_page_date(date):
         problems.append(f"{src_uri}: date {date!r} is not YYYY-MM-DD, YYYY-MM or YYYY; treated as undated")
         date = ""
     tags = meta.get("tags") or []
@@ -209,15 +210,3 @@ def _int(value) -> int | None:
         return int(value) if value is not None and value != "" else None
     except (TypeError, ValueError):
         return None
-
-
-def _valid_date(date: str) -> bool:
-    match = _DATE.match(date)
-    if not match:
-        return False
-    year, month, day = (int(g) if g else 1 for g in match.groups())
-    try:
-        dt.date(year, month, day)
-    except ValueError:
-        return False
-    return True

@@ -16,6 +16,8 @@ from archive_browse import group_src_uri, page_url, relative
 from archive_catalog import Catalog, Group, SpeechRecord
 from markupsafe import Markup, escape
 
+from converter.han import is_chinese_speech
+
 _MONTHS = "January February March April May June July August September October November December".split()
 _FORMAT_NAMES = {"docx": "Word (.docx)", "html": "HTML", "txt": "TXT", "doc": "Word (.doc)", "pdf": "PDF"}
 _MIME = {
@@ -168,18 +170,13 @@ def _neighbour(record: SpeechRecord | None, from_url: str, label: str) -> dict |
 # --------------------------------------------------------------------------- citations
 
 
-def is_chinese(record: SpeechRecord) -> bool:
-    if record.language:
-        return record.language.lower().startswith("zh")
-    return any("\u4e00" <= ch <= "\u9fff" for ch in record.title)
-
-
 def citations(record: SpeechRecord, site: dict, url: str, labels: dict[str, str]) -> list[dict]:
     """GB/T 7714-2015 and Chicago citations, the one for the speech's language first. Each is
     {"style", "html"}; the URL and the access date sit in spans that the page's script can refresh."""
     gbt = {"style": "GB/T 7714—2015", "html": gbt7714(record, site, url)}
     chicago = {"style": "Chicago", "html": chicago_citation(record, site, url)}
-    return [gbt, chicago] if is_chinese(record) else [chicago, gbt]
+    chinese = is_chinese_speech(record.language, record.title)  # the converter's test
+    return [gbt, chicago] if chinese else [chicago, gbt]
 
 
 def _url_span(url: str) -> Markup:

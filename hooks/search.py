@@ -22,6 +22,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from converter.model import is_chinese
 from converter.search.builder import IndexOptions, SearchDoc, SearchSection, build_index
 
 log = get_plugin_logger("search")
@@ -61,7 +62,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     if files.get_file_from_path("search.md") is None:
         language = str(config.theme.get("language") or "en")
-        labels = LABELS["zh" if language.startswith("zh") else "en"]
+        labels = LABELS["zh" if is_chinese(language) else "en"]
         files.append(File.generated(config, "search.md", content=SEARCH_PAGE.format(**labels)))
     return files
 

@@ -8,9 +8,7 @@ import pytest
 
 from converter.metadata import (
     build_metadata,
-    date_from_file_name,
     event_from_title,
-    find_date,
     language_of,
     read_front_lines,
     split_title,
@@ -122,42 +120,6 @@ def test_title_falls_back_to_the_file_name():
 
 
 # --------------------------------------------------------------------------- dates
-
-FILE_NAME_DATES = {
-    "iso": ("2023-04-19 工业经济推进会讲话.docx", "2023-04-19"),
-    "compact": ("20230419讲话.txt", "2023-04-19"),
-    "chinese": ("2023年4月19日在推进会上的讲话.docx", "2023-04-19"),
-    "dots": ("讲话2023.4.9.html", "2023-04-09"),
-    "year-only": ("2023年工业经济发展推进会讲话.docx", "2023"),
-    "year-with-dash": ("speech-2019.txt", "2019"),
-    "no-date": ("工业经济推进会讲话.docx", None),
-    "long-number": ("文号123456789.txt", None),
-    "bad-month": ("20231399.txt", None),
-}
-
-
-@pytest.mark.parametrize("name, expected", FILE_NAME_DATES.values(), ids=FILE_NAME_DATES.keys())
-def test_date_from_file_name(name, expected):
-    assert date_from_file_name(Path(name)) == expected
-
-
-def test_impossible_date_is_not_a_date():
-    assert find_date("2023-02-30讲话") is None
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("发布时间：2024-09-05 10:30", "2024-09-05"),
-        ("2024年9月5日", "2024-09-05"),
-        ("第3页", None),
-        ("2024年13月5日", None),
-    ],
-    ids=["datetime", "chinese", "none", "month-13"],
-)
-def test_find_date(text, expected):
-    assert find_date(text) == expected
-
 
 # --------------------------------------------------------------------------- lines under the title
 
@@ -337,21 +299,6 @@ def test_description_becomes_the_summary():
     assert metadata_of(doc("正文。", metadata={"description": "一段描述"})).summary == "一段描述"
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("on Wednesday 6 November 2024.", "2024-11-06"),
-        ("November 6, 2024", "2024-11-06"),
-        ("Sept. 3rd 2021", "2021-09-03"),
-        ("31 February 2024", None),
-        ("in May we met", None),
-    ],
-    ids=["day-month-year", "month-day-year", "abbreviated", "impossible", "no-year"],
-)
-def test_english_dates(text, expected):
-    assert find_date(text) == expected
-
-
 def test_english_delivery_line_gives_the_date():
     document = doc(
         para("Mayor's address to the delegation"),
@@ -411,6 +358,27 @@ def test_a_declared_date_is_checked_against_the_calendar(declared, date, codes):
     assert [m.code for m in messages if m.code == "bad-date"] == codes
     if codes:
         assert declared in next(m.text for m in messages if m.code == "bad-date")
+
+
+@pytest.mark.parametrize(
+    ("info_line", "date", "codes"),
+    [
+        ("时间:2019-02-30", None, ["bad-date"]),
+        ("时间:2019-13-01", None, ["bad-date"]),  # was read as no date at all, silently, before dates.py
+        ("发布时间：2019年3月5日 09:30", "2019-03-05", []),
+    ],
+)
+def test_a_date_in_a_scraped_info_line_is_checked_against_the_calendar(tmp_path, info_line, date, codes):
+    from converter.convert import build_speech
+    from converter.readers import text
+
+    path = tmp_path / "讲话.txt"
+    lines = ["分享", "讲话稿.docx", "下载文档", info_line, "温馨提示:", "1. 请放心下载。", "网站客服:1",
+             "同志们，今天召开会议，主要任务是总结工作、部署任务，希望大家认真抓好落实，确保取得实效。"]  # fmt: skip
+    path.write_text("\n".join(lines), encoding="utf-8")
+    speech, messages, _ = build_speech(text.read(path), path, {})
+    assert speech.metadata.date == date
+    assert [m.code for m in messages if m.code == "bad-date"] == codes
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from converter import overrides
-from converter.overrides import load_overrides, normalize_date
+from converter.overrides import load_overrides
 
 
 def _codes(messages) -> list[str]:
@@ -405,20 +405,6 @@ def test_no_sources_folder_no_overrides(tmp_path):
     loaded = load_overrides(tmp_path / "missing")
     assert loaded.messages == []
     assert loaded.for_source("a.txt") == ({}, [])
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("2023-04-19", "2023-04-19"), ("2023.4.9", "2023-04-09"), ("2024-02-29", "2024-02-29"), (2023, "2023")],
-)
-def test_normalize_date(value, expected):
-    assert normalize_date(value) == expected
-
-
-@pytest.mark.parametrize("value", ["2023-02-29", "0999", "2023-00", "2023-4-19-1", "", 1.5, None])
-def test_normalize_date_refuses(value):
-    with pytest.raises(ValueError):
-        normalize_date(value)
 
 
 def test_module_docstring_lists_every_code():

@@ -46,6 +46,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
+from ..han import CJK_WIDE, HANGUL_SYLLABLES
 from ..model import (
     Block,
     Cell,
@@ -91,7 +92,8 @@ STRICT_NS = re.compile(rb"http://purl\.oclc\.org/ooxml/(\w+)/")
 SAVE_AS_DOCX = "If it is an old .doc, open it in Word or LibreOffice and save it as .docx."
 WEB_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".svg", ".webp", ".tif", ".tiff"}
 QUOTE_STYLES = {"quote", "intense quote", "block text"}
-EAST_ASIAN = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+# A list label in East Asian type (Chinese, Japanese or Korean, full-width forms) follows CJK numbering.
+EAST_ASIAN = re.compile(f"[{CJK_WIDE}{HANGUL_SYLLABLES}]")
 WORD_END = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0400-\u04ff.,;:!?]$")
 FULL_WIDTH_END = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]$")
 HEADING_NAME = re.compile(r"(?:heading|标题)\s*(\d)")  # WPS may write the localized name

@@ -39,9 +39,10 @@ from charset_normalizer import from_bytes
 from lxml import etree
 from lxml import html as lxml_html
 
+from ..dates import NUMERIC_DATE, find_declared_date
+from ..han import HAN
 from ..model import ConversionError, Document, Paragraph, Table, warning
 from . import htmlblocks, htmlconsensus, scraped
-from .scraped import parse_date
 
 EXTENSIONS = (".html", ".htm")
 
@@ -88,25 +89,21 @@ CONTENT_NAME = re.compile(
     re.IGNORECASE,
 )
 # A site's name glued to the title with a bare hyphen: '…交通-新华网', '…-中国政府网'.
-SITE_SUFFIX = re.compile(r"-\s*([\u4e00-\u9fff]{2,12}(?:网|网站|报|台|社|政府|官网|频道))$")
+SITE_SUFFIX = re.compile(rf"-\s*([{HAN}]{{2,12}}(?:网|网站|报|台|社|政府|官网|频道))$")
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - | – | — |-{2})\s*")
 INFO_KEYS = re.compile(
     r"(发布时间|发布日期|发文日期|成文日期|时间|日期|来源|信息来源|文章来源|作者|浏览次数|点击数|点击量|阅读次数|字体)\s*[:：]"
 )
-INFO_DATE = re.compile(
-    r"(?:发布时间|发布日期|发文日期|成文日期|时间|日期)\s*[:：]\s*([0-9]{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
-)
+INFO_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|时间|日期)\s*[:：]\s*(" + NUMERIC_DATE + ")")
 INFO_SOURCE = re.compile(
     r"(?:信息来源|文章来源|来源)\s*[:：]\s*([^\s\u3000\xa0|]{2,40}?)(?=[\s\u3000\xa0|]|浏览|点击|作者|\d*人参与|\d*条?评论|$)"
 )
 INFO_AUTHOR = re.compile(r"作者\s*[:：]\s*([^\s\u3000\xa0|]{2,20}?)(?=[\s\u3000\xa0|]|浏览|点击|来源|$)")
 # An info line that opens with a bare date: '2019-09-26 12:11 来源：证券时报网 作者：李在山'.
-DATE_FIRST = re.compile(
-    r"^\s*([0-9]{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
-)
+DATE_FIRST = re.compile(r"^\s*(" + NUMERIC_DATE + r")日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 # A line that is only a date (and a time): '2020-06-05 20:35', '2019年09月08日 14:10', '更新时间：2021-01-05'.
 DATE_LINE = re.compile(
-    r"^(?:(?:发布|更新)?(?:时间|日期)\s*[:：]\s*)?[0-9]{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"^(?:(?:发布|更新)?(?:时间|日期)\s*[:：]\s*)?" + NUMERIC_DATE + r"\s*日?"
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
 )
 DATE_REACH = 2  # levels above the article within which its header's date line is looked for
@@ -373,7 +370,7 @@ def read_metadata(root) -> dict:
     title = choose_title(found.get("title"), page_title, _headings(root, "h1"), site_name, whole_title)
     if title:
         metadata["title"] = title
-    date = parse_date(found.get("date", "")) or _time_element_date(root)
+    date = find_declared_date(found.get("date", "")) or _time_element_date(root)
     if date:
         metadata["date"] = date
     if found.get("source_name"):
@@ -428,7 +425,7 @@ def _similar(a: str, b: str) -> bool:
     """True when two titles share most of their words (Chinese: characters), whatever the punctuation."""
 
     def words(text: str) -> set[str]:
-        return set(re.findall(r"[\u3400-\u9fff]|[^\W_]+", text.lower()))
+        return set(re.findall(rf"[{HAN}]|[^\W_]+", text.lower()))
 
     shorter, longer = sorted((words(a), words(b)), key=len)
     return bool(shorter) and len(shorter & longer) >= 0.6 * len(shorter) and len(shorter) >= 0.5 * len(longer)
@@ -449,7 +446,7 @@ def _headings(root, tag: str) -> list[str]:
 def _time_element_date(root) -> str | None:
     """The date of the page's first <time> element (its datetime attribute, else its text)."""
     for node in root.iter("time"):
-        date = parse_date(node.get("datetime") or "") or scraped.parse_any_date(node.text_content())
+        date = find_declared_date(node.get("datetime") or "") or find_declared_date(node.text_content())
         if date:
             return date
     return None
@@ -464,7 +461,7 @@ def read_info_line(root) -> dict:
         date = INFO_DATE.search(text) or DATE_FIRST.match(text)  # '2019-09-26 12:11来源：证券时报网'
         if not date:
             continue
-        found = {"date": parse_date(date.group(1))}
+        found = {"date": find_declared_date(date.group(1))}
         source, author = INFO_SOURCE.search(text), INFO_AUTHOR.search(text)
         if source:
             found["source_name"] = source.group(1)
@@ -478,8 +475,8 @@ def read_info_line(root) -> dict:
     for node in root.iter():
         names = f"{node.get('id', '')} {node.get('class', '')}" if isinstance(node.tag, str) else ""
         text = " ".join(node.text_content().split()) if PUBLISH_TIME_NAME.search(names) else ""
-        if len(text) <= 40 and scraped.parse_any_date(text):  # WeChat's <em id="publish_time">
-            return {"date": scraped.parse_any_date(text)}
+        if len(text) <= 40 and find_declared_date(text):  # WeChat's <em id="publish_time">
+            return {"date": find_declared_date(text)}
     return {}
 
 
@@ -498,15 +495,13 @@ def date_above(article) -> str | None:
             continue
         text = " ".join(node.text_content().split())
         if len(text) <= 40 and (DATE_LINE.match(text) or _english_date_line(text)):
-            return scraped.parse_any_date(text)
+            return find_declared_date(text)
     return None
 
 
 def _english_date_line(text: str) -> bool:
     """'December 27, 2014' or 'Nov. 7, 2024 at 12:06 PM': a date and little else."""
-    return (
-        bool(scraped.parse_any_date(text)) and len(text.split()) <= 6 and not text.endswith((".", "!", "?"))
-    )
+    return bool(find_declared_date(text)) and len(text.split()) <= 6 and not text.endswith((".", "!", "?"))
 
 
 # --------------------------------------------------------------------------- the article

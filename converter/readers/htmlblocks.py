@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from ..han import CJK_WIDE
 from ..model import (
     Block,
     Cell,
@@ -79,8 +80,8 @@ IMAGE_MAGIC = (
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 INDENT = "\u3000\u00a0\u2002\u2003"
 EDGE_SPACE = " \t\n\r\f" + INDENT + "\u200b\ufeff"
-CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-NEWLINE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}])[ \t\r\f]*\n[\s]*(?=[{CJK}])")
+# A newline between two characters of East Asian type is no space (han.CJK_WIDE: wider than Han).
+NEWLINE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK_WIDE}])[ \t\r\f]*\n[\s]*(?=[{CJK_WIDE}])")
 WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 
+from ..dates import CHINESE_DATE, find_declared_date
+from ..han import HAN, han_ratio
 from ..model import Paragraph, Span
-from .scraped import parse_any_date, parse_date
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LETTER = re.compile(r"[^\W\d_]")
 EDGE_SPACE = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
 # Two or more wide/no-break spaces (or mixed with ASCII spaces) separate paragraphs in CJK text.
@@ -32,14 +32,17 @@ SENTENCE_STOP = re.compile(r"[。！？；!?;]")
 TITLE_PUNCTUATION = re.compile(r"[。！？；，,;!?：:]")
 NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
 MIN_TRUNCATED_LENGTH = 20
+# Single spaces split a merged line only in a text that is mostly Han characters: a higher share than
+# han.CHINESE_SHARE (what makes a text Chinese), since a wrong split cuts a paragraph in two.
+MOSTLY_HAN = 0.5
 
 CAPTION = re.compile(
-    r"(?:记者|摄影|图)[\s\u3000]*[\u4e00-\u9fff·]{2,5}(?:[\s\u3000/、]+[\u4e00-\u9fff·]{2,5})*[\s\u3000]*/?\s*摄$"
+    rf"(?:记者|摄影|图)[\s\u3000]*[{HAN}·]{{2,5}}(?:[\s\u3000/、]+[{HAN}·]{{2,5}})*[\s\u3000]*/?\s*摄$"
 )
 DATELINE = re.compile(r"^([^\s\u3000，。：]{2,16}?\d{1,2}月\d{1,2}日电)[\s\u3000]*")
-DATE_PAREN = re.compile(r"[（(]\s*(\d{4}年\d{1,2}月\d{1,2}日)(?:[\s\u3000]*([^）)\d]{1,20}))?\s*[）)]")
+DATE_PAREN = re.compile(r"[（(]\s*(" + CHINESE_DATE + r")(?:[\s\u3000]*([^）)\d]{1,20}))?\s*[）)]")
 SPEAKER = re.compile(
-    r"^((?:[^\s\u3000，。：！？、]{2,20}[\s\u3000]+)?[\u4e00-\u9fff·]{2,4}?)"
+    rf"^((?:[^\s\u3000，。：！？、]{{2,20}}[\s\u3000]+)?[{HAN}·]{{2,4}}?)"
     r"(?=尊敬的|各位|同志们|女士们|亲爱的|朋友们|大家好|老师们|同学们)"
 )
 SALUTATION_FREE = re.compile(r"^[^\s，。：！？；]{1,25}(?:[\s\u3000][^\s，。：！？；]{1,10})?$")
@@ -47,7 +50,7 @@ SALUTATION_FREE = re.compile(r"^[^\s，。：！？；]{1,25}(?:[\s\u3000][^\s�
 
 def recover(lines: list[str], *, titles: list[str] | None = None) -> tuple[list[Paragraph], dict]:
     """Paragraphs from cleaned lines, plus the metadata a press header gave (title, date, speaker, …)."""
-    cjk = _is_cjk("\n".join(lines))
+    cjk = _is_mostly_han("\n".join(lines))
     if not cjk:
         lines = join_wrapped(lines)
     segments = [segment for line in lines for segment in split_line(line)]
@@ -72,7 +75,7 @@ def split_line(line: str) -> list[str]:
     line = line.strip(EDGE_SPACE)
     if not line:
         return []
-    if not _is_cjk(line):
+    if not _is_mostly_han(line):
         return [line]
     if WIDE_BREAK.search(line):
         parts = WIDE_BREAK.split(line)
@@ -99,11 +102,9 @@ def _is_fragment(piece: str) -> bool:
     return len(piece) < MIN_PIECE and piece[-1] not in TERMINAL and not NUMBERED_HEADING.match(piece)
 
 
-def _is_cjk(text: str) -> bool:
-    """Mostly Chinese/Japanese letters (judged on the first 5,000 characters)."""
-    sample = text[:5000]
-    letters = len(LETTER.findall(sample))
-    return bool(letters) and len(CJK.findall(sample)) >= 0.5 * letters
+def _is_mostly_han(text: str) -> bool:
+    """Mostly Han characters (judged on the first 5,000 characters)."""
+    return han_ratio(text[:5000]) >= MOSTLY_HAN
 
 
 def _blank_after_first(lines: list[str]) -> bool:
@@ -119,7 +120,7 @@ def _looks_like_title(texts: list[tuple[str, int | None]], titles: list[str], se
     first = texts[0][0]
     if first in titles:
         return True
-    if not _is_cjk(first):
+    if not _is_mostly_han(first):
         return _looks_like_latin_title(texts, set_apart)
     return (
         len(texts) > 1
@@ -212,7 +213,7 @@ def _is_plain_heading(texts: list[tuple[str, int | None]], i: int) -> bool:
         and (text[0].isupper() or text[0].isdigit())
         and bool(LETTER.search(text))
         and not SALUTATION.match(text)
-        and parse_any_date(text) is None
+        and find_declared_date(text) is None
         and before[1] is None
         and before[0].endswith(tuple(TERMINAL))
         and after[1] is None
@@ -278,7 +279,7 @@ def _split_head(segment: str) -> tuple[list[tuple[str, int | None]], dict]:
         parts.append((head, 0))
         metadata["title"] = head
     parts.append((date.group(0), None))
-    metadata["date"] = parse_date(date.group(1))
+    metadata["date"] = find_declared_date(date.group(1))
     if date.group(2) and date.group(2).strip(EDGE_SPACE):
         metadata["location"] = date.group(2).strip(EDGE_SPACE)
     parts += _split_speaker(rest[date.end() :].strip(EDGE_SPACE), metadata)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..dates import find_declared_date
+from ..han import HAN_CHAR
 from ..model import Message, warning
 
 # Phrases that only a document-sharing site's chrome contains; two of them mark a scraped page.
@@ -116,7 +118,6 @@ METADATA_LINE = re.compile(
     r"\s*[:：]\s*(\S.{0,60}?)\s*$"
 )
 FILE_NAME_LINE = re.compile(r"^\s*(.{1,100}?)\.(?:docx?|wps|pdf|pptx?|xlsx?|txt|rtf|odt)\s*$", re.IGNORECASE)
-DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 SENTENCE_PUNCTUATION = re.compile(r"[。！？；，,;!?]")
 PAGE_MARK = re.compile(r"第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?")
 PAGE_NUMBER_LINE = re.compile(
@@ -237,7 +238,7 @@ def _read_header(result: Cleaned, lines: list[str], drop: list[bool], start: int
 
 def _store_metadata(metadata: dict, key: str, value: str) -> None:
     if key in {"时间", "上传时间", "发布时间", "更新时间", "日期"}:
-        date = parse_date(value)
+        date = find_declared_date(value)
         if date:
             metadata.setdefault("date", date)
     elif key in {"作者"}:
@@ -273,17 +274,6 @@ def _drop_related_list(lines: list[str], drop: list[bool], end: int) -> None:
             for j in range(i, len(lines)):
                 drop[j] = True
             return
-
-
-def parse_date(text: str) -> str | None:
-    """'2023-04-19 09:30', '2023年4月19日', '2023/4/19' -> '2023-04-19'; None when there is no valid date."""
-    match = DATE.search(text)
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31 and 1000 <= year <= 2999):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 # --------------------------------------------------------------------------- licence notices
@@ -373,55 +363,6 @@ def _cut_footers(line: str, titles: list[str]) -> tuple[str, int]:
 
 # --------------------------------------------------------------------------- web pages saved as text
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-} | {
-    name: number
-    for number, names in enumerate(
-        (  # French, German and Spanish
-            ("janvier", "januar", "enero"),
-            ("février", "februar", "febrero"),
-            ("mars", "märz", "marzo"),
-            ("avril", "abril"),
-            ("mai", "mayo"),
-            ("juin", "juni", "junio"),
-            ("juillet", "juli", "julio"),
-            ("août", "agosto"),
-            ("septembre", "septiembre"),
-            ("octobre", "oktober", "octubre"),
-            ("novembre", "noviembre"),
-            ("décembre", "dezember", "diciembre"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-EN_DATES = (
-    re.compile(
-        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?(?P<year>\d{{4}})\b",
-        re.IGNORECASE,
-    ),
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
-)
 SKIP_LINK = re.compile(
     r"^(?:skip|jump)\s+(?:to\s+)?(?:the\s+)?(?:main\s+)?(?:content|navigation|main|menu|search)$|"
     r"^(?:跳过导航|跳转到主要内容|跳到主要内容|无障碍浏览|无障碍阅读|长者模式|适老化)$",
@@ -483,25 +424,10 @@ WEB_RELATED_HEADER = re.compile(
     r"上一篇|下一篇|推荐阅读|延伸阅读)\s*:?$",
     re.IGNORECASE,
 )
-CJK_TEXT = re.compile(r"[\u3400-\u9fff]")
 NAME_PARTICLES = frozenset("of the and for de du van von der la le da di & on".split())
 END_PUNCTUATION = tuple("。！？；.!?;:：,，…")
 WEB_SIGNALS = ("skip", "menu", "byline", "share", "footer", "cookie", "related")
 HEADER_REACH = 15  # the article's title and byline are among the first lines of the page
-
-
-def parse_any_date(text: str) -> str | None:
-    """parse_date, or an English date: '7 November 2024', 'Nov. 7th, 2024' -> '2024-11-07'."""
-    numeric = parse_date(text)
-    if numeric:
-        return numeric
-    for pattern in EN_DATES:
-        match = pattern.search(text)
-        if match:
-            year, month, day = int(match["year"]), MONTHS[match["month"].lower()], int(match["day"])
-            if 1 <= day <= 31 and 1000 <= year <= 2999:
-                return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
 
 
 def read_byline(line: str) -> dict | None:
@@ -512,13 +438,13 @@ def read_byline(line: str) -> dict | None:
     if not stripped or len(stripped) > 160 or not BYLINE_START.match(stripped):
         return None
     found: dict = {}
-    date = parse_any_date(stripped)
+    date = find_declared_date(stripped)
     if date:
         found["date"] = date
     for key, pattern in (("author", BYLINE_AUTHOR), ("source_name", BYLINE_SOURCE)):
         match = pattern.search(stripped)
         value = match["value"].strip(" ,.;:") if match else ""
-        if value and not parse_any_date(value) and _looks_like_name(value):
+        if value and not find_declared_date(value) and _looks_like_name(value):
             found[key] = value
     # A sentence that merely starts with 'By' or 'Source' is not a byline: a byline has a date or is short.
     if not found or (
@@ -534,7 +460,7 @@ def _looks_like_name(value: str) -> bool:
     words = value.split()
     if len(value) > 60 or len(words) > 8:
         return False
-    if CJK_TEXT.search(value):
+    if HAN_CHAR.search(value):
         return True
     return all(word[0].isupper() or word[0].isdigit() or word.lower() in NAME_PARTICLES for word in words)
 
@@ -618,7 +544,7 @@ def _mark_split_bylines(lines: list[str], kinds: list, filled: list[int]) -> Non
     """A byline label alone on its line ('Published') with the date on the next line: both are byline."""
     for here, following in zip(filled, filled[1:], strict=False):
         stripped = lines[following].strip()
-        if BYLINE_LABEL.match(lines[here].strip()) and len(stripped) <= 40 and parse_any_date(stripped):
+        if BYLINE_LABEL.match(lines[here].strip()) and len(stripped) <= 40 and find_declared_date(stripped):
             kinds[here] = kinds[following] = "byline"
 
 
@@ -627,7 +553,7 @@ def _read_bylines(result: Cleaned, bylines: list[str]) -> None:
     the speech was given) beats a publication date."""
     for line in bylines:
         found = read_byline(line) or {}
-        date = found.get("date") or parse_any_date(line)
+        date = found.get("date") or find_declared_date(line)
         if date and DELIVERED.match(line.strip()):
             result.metadata["date"] = date
         elif date:

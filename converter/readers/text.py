@@ -26,6 +26,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from ..han import han_count
 from ..model import ConversionError, Document, warning
 from . import paragraphs, scraped
 
@@ -149,8 +150,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
         letters = sum(
             1 for c in text if c.isalpha() or c.isspace() or unicodedata.category(c).startswith("P")
         )
-        cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
-        if letters >= 0.95 * len(text) and cjk >= 0.5 * len(text):
+        if letters >= 0.95 * len(text) and han_count(text) >= 0.5 * len(text):
             return encoding
     return None
 

@@ -248,21 +248,6 @@ def test_split_line(line, expected):
     assert paragraphs.split_line(line) == expected
 
 
-PARSE_DATE_CASES = [
-    ("2023-04-19 09:30", "2023-04-19"),
-    ("2023年4月9日", "2023-04-09"),
-    ("2023/4/19", "2023-04-19"),
-    ("时间:2023.04.19", "2023-04-19"),
-    ("2023-13-01", None),
-    ("昨天", None),
-]
-
-
-@pytest.mark.parametrize(("value", "expected"), PARSE_DATE_CASES)
-def test_parse_date(value, expected):
-    assert scraped.parse_date(value) == expected
-
-
 TRUNCATION_CASES = [
     ("这是一个完整的句子，以句号结束，长度足够判断。", False),
     ("这是一个没有结束的句子，长度足够判断，但是同时", True),
@@ -437,24 +422,6 @@ def test_sharing_site_related_list_below_a_long_site_notice_is_removed():
         "本站为文档C2C交易模式，即用户上传的文档直接被用户下载，收益归上传人所有。",
     ]
     assert scraped.clean(lines).lines == [lines[3]]
-
-
-PARSE_ANY_DATE_CASES = [
-    ("7 November 2024", "2024-11-07"),
-    ("Wednesday 6th Nov. 2024", "2024-11-06"),
-    ("November 7, 2024", "2024-11-07"),
-    ("Sept 30 2023", "2023-09-30"),
-    ("2024-11-07T09:00", "2024-11-07"),
-    ("2024年11月7日", "2024-11-07"),
-    ("32 May 2024", None),
-    ("in May 2024", None),
-    ("Mayor 7, 2024", None),
-]
-
-
-@pytest.mark.parametrize(("value", "expected"), PARSE_ANY_DATE_CASES)
-def test_parse_any_date(value, expected):
-    assert scraped.parse_any_date(value) == expected
 
 
 BYLINE_CASES = [

@@ -16,6 +16,7 @@ from archive_data import _cell, catalog_csv  # noqa: E402
 from archive_speech import (  # noqa: E402
     _source,
     chicago_date,
+    citations,
     gbt7714,
     is_web_url,
     resolve_original,
@@ -122,6 +123,18 @@ def test_citation_formats():
     assert chicago_date("2023-04-19") == "April 19, 2023"
     assert chicago_date("2023-04") == "April 2023"
     assert chicago_date("2023") == "2023"
+
+
+@pytest.mark.parametrize(
+    ("meta", "first"),
+    [({"language": "zh-Hant-TW", "title": "Speech"}, "GB/T 7714—2015"),
+     ({"language": "en-GB", "title": "讲话"}, "Chicago"),
+     ({"title": "在全县大会上的讲话"}, "GB/T 7714—2015"),  # no tag: the converter's test of the text
+     ({"title": "Remarks on the 讲话 of 2023 at the county assembly"}, "Chicago")],
+)  # fmt: skip
+def test_the_citation_for_the_speech_language_comes_first(meta, first):
+    site = {"site_name": "档案", "site_url": "", "today": "2026-01-02"}
+    assert citations(record("x", **meta), site, "https://a.example/x/", {})[0]["style"] == first
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised():

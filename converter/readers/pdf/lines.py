@@ -10,9 +10,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ...han import CJK_WIDE, HAN
 from ...model import Span, merge_spans
 
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+# A character of East Asian type (han.CJK_WIDE, wider than Han): no space where a line breaks beside it,
+# and a page mostly of these is set on a character grid.
+CJK = re.compile(f"[{CJK_WIDE}]")
 # Punctuation that may not begin a line in Chinese typesetting: it travels with the character before.
 NO_LINE_START = "，。、；：！？）」』”’》〉】…—,.;:!?)"
 # A note mark: 1, [1], ①, *. As the first thing in a footnote, or set small and raised in the text.
@@ -20,7 +23,7 @@ NOTE_MARK = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})|([①-⑳])|(\*{1,3}))\s
 SUPERSCRIPT_SIZE = 0.8  # a note mark in the text is smaller than this share of its line
 _MARK_CHARACTERS = set("0123456789[]*") | {chr(c) for c in range(ord("①"), ord("⑳") + 1)}
 # Spaces a PDF puts between Chinese characters and digits for layout (2024 年 3 月).
-_LAYOUT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\d%])|(?<=[\d%]) +(?=[\u4e00-\u9fff])")
+_LAYOUT_SPACE = re.compile(rf"(?<=[{HAN}]) +(?=[\d%])|(?<=[\d%]) +(?=[{HAN}])")
 
 
 @dataclass(slots=True)
