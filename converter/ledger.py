@@ -1,12 +1,13 @@
-"""The ledger of published URLs: SOURCES/published-urls.json.
+"""The ledger of published URLs: DOCS/published-urls.json.
 
 The converter's memory between runs (DOCS/.speech-archive.json) says which page each source became, so
 that a renamed source keeps its URL and a page that moves leaves a redirect. But DOCS is build output: a
 fresh checkout, or a CI cache that expired (GitHub drops caches unused for a week), starts without it,
 and a source renamed since would then get a new URL and no redirect. The ledger keeps just what URLs need
-(each source's slug, content digest, title and date, and the slugs that moved) beside the sources, in a
-small file meant to be committed with them, like a lock file. A run reads both and writes the ledger back
-when it changed.
+(each source's slug, content digest, title and date, and the slugs that moved) in one small file in DOCS
+that is meant to be committed, like a lock file, while the rest of DOCS is not (.gitignore). A run reads
+both and writes the ledger back when it changed. It sits in DOCS, not beside the sources, because the
+converter writes nowhere else; mkdocs.yml keeps it out of the published site.
 """
 
 from __future__ import annotations
@@ -21,22 +22,17 @@ LEDGER_FILE = "published-urls.json"
 LEDGER_VERSION = 1
 _NOTE = (
     "Written by speech-archive: the address (slug) of every published speech and the old addresses "
-    "that redirect. Commit this file with the sources, so that addresses never change, even when the "
-    "converter's memory in docs/ is lost."
+    "that redirect. Commit this file, so that addresses never change, even when the rest of docs/ "
+    "(the converter's output and memory) is lost."
 )
 IDENTITY_FIELDS = ("slug", "digest", "title", "date")
 
 
-def is_ledger(rel: str) -> bool:
-    """Whether a path relative to SOURCES is the ledger (which is not a source)."""
-    return rel == LEDGER_FILE
-
-
-def load_ledger(sources: Path) -> dict:
+def load_ledger(docs: Path) -> dict:
     """{"speeches": {source path: {slug, digest, title, date}}, "moved": {old slug: source path}};
     empty when there is no ledger or it cannot be read (the converter's memory still applies)."""
     try:
-        data = json.loads((sources / LEDGER_FILE).read_text(encoding="utf-8"))
+        data = json.loads((docs / LEDGER_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         data = {}
     if not isinstance(data, dict) or data.get("version") != LEDGER_VERSION:
@@ -80,13 +76,13 @@ def ledger_of(state: dict) -> dict:
     }
 
 
-def save_ledger(sources: Path, ledger: dict) -> Message | None:
-    """Write the ledger when it changed (an unchanged file keeps its bytes, so version control sees no
-    change). Returns a warning when SOURCES cannot be written: the site is still built."""
+def save_ledger(docs: Path, ledger: dict) -> Message | None:
+    """Write the ledger when it changed: when a source was added, edited, renamed or deleted (an
+    unchanged file keeps its bytes, so version control sees no change). Returns a warning when it cannot be written: the site is still built."""
     text = (
         json.dumps({"version": LEDGER_VERSION, "note": _NOTE, **ledger}, ensure_ascii=False, indent=1) + "\n"
     )
-    path = sources / LEDGER_FILE
+    path = docs / LEDGER_FILE
     try:
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             return None
@@ -95,7 +91,7 @@ def save_ledger(sources: Path, ledger: dict) -> Message | None:
         return warning(
             "urls-not-saved",
             f"{path}: could not write the ledger of published URLs ({exc.strerror or exc}). Pages keep "
-            "their URLs while the converter's memory in the docs folder lasts; make the sources folder "
-            "writable and run the conversion again to keep them for good.",
+            "their URLs while the converter's memory in the docs folder lasts; make the file writable "
+            "and run the conversion again to keep them for good.",
         )
     return None

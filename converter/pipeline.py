@@ -121,8 +121,7 @@ class Report:
 def find_sources(sources: Path, docs: Path, is_override_file) -> list[tuple[str, Path]]:
     """Every file under SOURCES that is a source, as (relative posix path, path), sorted.
 
-    Hidden files, sidecars and catalog.csv, the ledger of published URLs, the NAME_files folders
-    browsers save beside a page,
+    Hidden files, sidecars and catalog.csv, the NAME_files folders browsers save beside a page,
     and DOCS itself (if it lies inside SOURCES) are not sources."""
     found = []
     docs = docs.resolve()
@@ -138,7 +137,7 @@ def find_sources(sources: Path, docs: Path, is_override_file) -> list[tuple[str,
         for name in sorted(files):
             path = root_path / name
             rel = path.relative_to(sources).as_posix()
-            if name.startswith(".") or is_override_file(rel) or ledger.is_ledger(rel) or not path.is_file():
+            if name.startswith(".") or is_override_file(rel) or not path.is_file():
                 continue
             found.append((rel, path))
     return sorted(found)
@@ -378,7 +377,7 @@ def convert_folder(
     remove_stale_temp_files(docs)
     overrides = load_overrides(sources)
     state = load_state(docs)
-    ledger.remember(state, ledger.load_ledger(sources))  # URLs survive a lost docs folder
+    ledger.remember(state, ledger.load_ledger(docs))  # URLs survive a lost docs/.speech-archive.json
     known = state["sources"]
     found = find_sources(sources, docs, overrides.is_override_file)
     rels = [rel for rel, _ in found]
@@ -465,7 +464,7 @@ def convert_folder(
     _complete_identities(docs, known)
     save_state(docs, state)
     messages = list(overrides.messages)
-    not_saved = ledger.save_ledger(sources, ledger.ledger_of(state))
+    not_saved = ledger.save_ledger(docs, ledger.ledger_of(state))
     if not_saved:
         messages.append(not_saved)
     return Report([entries[rel] for rel in rels], messages, removed, time.monotonic() - started)

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import time
 
 import yaml
@@ -43,7 +44,22 @@ def state_written_by_the_converter(tmp_path) -> set[str]:
     )
     docs = tmp_path / "docs"
     assert run_converter(sources, docs).returncode == 0
-    return {f"docs/{p.name}" for p in docs.iterdir()}
+    written = {f"docs/{p.name}" for p in docs.iterdir()}
+    # The ledger of published URLs is committed, not cached: a cached copy restored over the checkout
+    # would undo a committed change to it.
+    assert LEDGER in written
+    return written - {LEDGER}
+
+
+LEDGER = "docs/published-urls.json"
+
+
+def test_the_ledger_of_published_urls_is_committed_not_ignored():
+    ignored = subprocess.run(["git", "check-ignore", "-q", LEDGER], cwd=ROOT)
+    assert ignored.returncode == 1  # not ignored
+    assert LEDGER not in {p.strip() for s in github_steps() if s.get("uses", "").startswith("actions/cache")
+                          for p in s["with"]["path"].split("\n")}  # fmt: skip
+    assert LEDGER not in {p for cache in gitlab()["cache"] for p in cache["paths"]}
 
 
 def test_readme_build_command_is_make_site():

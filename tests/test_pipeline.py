@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from test_markdown import split_page, to_html
 
 from converter.convert import Task, convert_task
+from converter.ledger import LEDGER_FILE
 from converter.overrides import load_overrides
 from converter.pipeline import STATE_FILE, assign_slugs, base_slug, find_sources
 
@@ -88,7 +89,7 @@ def snapshot(docs: Path) -> dict[str, tuple[int, bytes]]:
     return {
         p.relative_to(docs).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
         for p in sorted(docs.rglob("*"))
-        if p.is_file() and p.name != STATE_FILE
+        if p.is_file() and p.name not in (STATE_FILE, LEDGER_FILE)
     }
 
 

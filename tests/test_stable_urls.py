@@ -108,61 +108,64 @@ def test_the_old_url_takes_a_reader_to_the_page(page, serve, tmp_path):
     assert not page.foreign_requests
 
 
-# ---------------------------------------------------------------- the ledger beside the sources
+# ---------------------------------------------------------------- the ledger of published URLs
 # docs/ is build output: a fresh checkout, or a CI cache that expired, starts without the converter's
-# memory. The ledger (sources/published-urls.json, committed with the sources) keeps URLs then too.
+# memory. The ledger (docs/published-urls.json, the one file of docs/ that is committed) keeps URLs.
 
 
-def ledger(sources: Path) -> dict:
-    return json.loads((sources / "published-urls.json").read_text(encoding="utf-8"))
+def ledger(docs: Path) -> dict:
+    return json.loads((docs / "published-urls.json").read_text(encoding="utf-8"))
 
 
-def lose_the_docs_folder(docs: Path) -> None:
-    shutil.rmtree(docs)
+def fresh_checkout(docs: Path) -> None:
+    """Leave in DOCS only what a fresh clone has: the committed ledger."""
+    for path in docs.iterdir():
+        if path.name != "published-urls.json":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
-def test_the_ledger_names_every_page_and_is_not_a_source(archive):
+def test_the_ledger_names_every_page(archive):
     sources, docs, page = archive
-    speeches = ledger(sources)["speeches"]
+    speeches = ledger(docs)["speeches"]
     assert speeches["2024年5月20日 教育大会讲话.txt"]["slug"] == Path(page).stem
     assert speeches["2024年5月20日 教育大会讲话.txt"]["title"] == "在全县教育工作大会上的讲话"
+    assert speeches["2024年5月20日 教育大会讲话.txt"]["date"] == "2024-05-20"
     assert set(speeches) == {"2024年5月20日 教育大会讲话.txt", "other.txt"}
-    assert set(convert(sources, docs)) == set(speeches)  # the ledger is not converted as a speech
 
 
 def test_a_rerun_leaves_the_ledger_untouched(archive):
     sources, docs, _ = archive
-    before = (sources / "published-urls.json").stat()
+    before = (docs / "published-urls.json").stat()
     convert(sources, docs)
-    after = (sources / "published-urls.json").stat()
+    after = (docs / "published-urls.json").stat()
     assert (after.st_mtime_ns, after.st_size) == (before.st_mtime_ns, before.st_size)
 
 
-def test_a_renamed_source_keeps_its_url_when_the_docs_folder_is_lost(archive):
+def test_a_renamed_source_keeps_its_url_on_a_fresh_checkout(archive):
     sources, docs, page = archive
-    lose_the_docs_folder(docs)
+    fresh_checkout(docs)
     (sources / "2024年5月20日 教育大会讲话.txt").rename(sources / "教育大会讲话.txt")
     entries = convert(sources, docs)
     assert entries["教育大会讲话.txt"]["output"] == page
     assert entries["教育大会讲话.txt"]["renamed_from"] == "2024年5月20日 教育大会讲话.txt"
-    assert list(ledger(sources)["speeches"]) == ["other.txt", "教育大会讲话.txt"]
+    assert list(ledger(docs)["speeches"]) == ["other.txt", "教育大会讲话.txt"]
 
 
-def test_a_redirect_survives_a_lost_docs_folder(archive):
+def test_a_redirect_survives_a_fresh_checkout(archive):
     sources, docs, page = archive
     old = Path(page).stem
     (sources / "catalog.csv").write_text(
         "file,slug\n2024年5月20日 教育大会讲话.txt,education-2024\n", encoding="utf-8"
     )
     convert(sources, docs)
-    lose_the_docs_folder(docs)
+    fresh_checkout(docs)
     convert(sources, docs)
     assert redirects(docs) == {old: "education-2024"}
 
 
-def test_a_source_renamed_and_edited_while_the_docs_folder_was_lost_leaves_a_redirect(archive):
+def test_a_source_renamed_and_edited_before_a_fresh_checkout_leaves_a_redirect(archive):
     sources, docs, page = archive
-    lose_the_docs_folder(docs)
+    fresh_checkout(docs)
     (sources / "2024年5月20日 教育大会讲话.txt").unlink()
     (sources / "education.txt").write_text(SPEECH.format("会议开得很成功。"), encoding="utf-8")
     entries = convert(sources, docs)
@@ -173,10 +176,19 @@ def test_a_ledger_that_cannot_be_written_is_reported_and_the_pages_are_still_wri
     sources, docs = tmp_path / "sources", tmp_path / "docs"
     sources.mkdir()
     (sources / "speech.txt").write_text(SPEECH.format(""), encoding="utf-8")
-    (sources / "published-urls.json").mkdir()  # a folder where the file should be: it cannot be written
+    (docs / "published-urls.json").mkdir(parents=True)  # a folder where the file should be
     report = docs.parent / "report.json"
     done = run_converter(sources, docs, "--report", str(report))
     assert done.returncode == 0, done.stderr
     data = json.loads(report.read_text(encoding="utf-8"))
     assert [m["code"] for m in data["messages"]] == ["urls-not-saved"]
     assert pages(docs) == ["speech"]
+
+
+def test_the_ledger_is_not_published(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "speech.txt").write_text(SPEECH.format(""), encoding="utf-8")
+    site = build_site(sources, tmp_path)
+    assert (tmp_path / "docs" / "published-urls.json").is_file()
+    assert not list(site.rglob("published-urls.json"))

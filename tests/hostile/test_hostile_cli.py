@@ -318,7 +318,7 @@ def test_nothing_is_written_outside_docs(hostile_run):
     after = snapshot(work, skip=(docs, hostile_run["report_path"]))
     assert after == hostile_run["before"]
     top = {p.name for p in docs.iterdir()}
-    assert top <= {"speeches", "originals", "media", ".speech-archive.json"}, top
+    assert top <= {"speeches", "originals", "media", ".speech-archive.json", "published-urls.json"}, top
     leftovers = [p for p in docs.rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
 
