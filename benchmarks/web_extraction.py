@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 from lxml import html as lxml_html  # noqa: E402
 from readability import Document as Readability  # noqa: E402
 
-from converter.convert import build_speech  # noqa: E402
 from converter.markdown import speech_text  # noqa: E402
 from converter.model import CodeBlock, ConversionError  # noqa: E402
+from converter.pipeline import build_speech  # noqa: E402
 from converter.readers import html as html_reader  # noqa: E402
 
 PAGES = ROOT / "benchmarks" / "web_pages"

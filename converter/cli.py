@@ -1,6 +1,6 @@
 """Command line: `speech-archive convert SOURCES DOCS` (also `python -m converter convert …`).
 
-A thin layer over `pipeline.convert_folder`: it parses flags, shows a progress bar on a terminal,
+A thin layer over `batch.convert_folder`: it parses flags, shows a progress bar on a terminal,
 writes the JSON report and prints a one-line summary. Exit status: 0 when nothing failed, 1 when a
 source failed (or, with --strict, when there is any warning), 2 for usage errors.
 """
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .pipeline import Options, Report, convert_folder
+from .batch import Options, Report, convert_folder
 from .safety import atomic_write
 
 

@@ -348,7 +348,7 @@ def test_control_characters_in_declared_metadata_are_dropped():
     ],
 )
 def test_a_declared_date_is_checked_against_the_calendar(declared, date, codes):
-    from converter.convert import build_speech
+    from converter.pipeline import build_speech
 
     source = doc(
         "在全县大会上的讲话", "同志们：今天召开全县大会，总结工作，部署任务。", metadata={"date": declared}
@@ -369,7 +369,7 @@ def test_a_declared_date_is_checked_against_the_calendar(declared, date, codes):
     ],
 )
 def test_a_date_in_a_scraped_info_line_is_checked_against_the_calendar(tmp_path, info_line, date, codes):
-    from converter.convert import build_speech
+    from converter.pipeline import build_speech
     from converter.readers import text
 
     path = tmp_path / "讲话.txt"
@@ -387,8 +387,8 @@ def test_a_date_in_a_scraped_info_line_is_checked_against_the_calendar(tmp_path,
      ("en", False), ("en-GB", False), ("", False), (None, False), ("zhx", False)],
 )  # fmt: skip
 def test_chinese_processing_follows_the_primary_subtag(tag, chinese):
-    from converter.convert import build_speech
     from converter.model import is_chinese
+    from converter.pipeline import build_speech
 
     assert is_chinese(tag) is chinese
     body = doc("在全县大会上的讲话", "同志们：", "一、认清形势", "今年以来，全县上下扎实推进各项工作。",

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from converter.convert import build_speech
 from converter.model import Cell, CodeBlock, Document, ListItem, Paragraph, Span, Table
+from converter.pipeline import build_speech
 from converter.typography import find_round_trip_damage, repair_block, repair_text
 
 REPAIRS = {

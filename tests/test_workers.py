@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from converter.convert import Converted, Task
-from converter.pipeline import run_tasks
+from converter.batch import run_tasks
+from converter.pipeline import Converted, Task
 
 
 def _work(task: Task) -> Converted:

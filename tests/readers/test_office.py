@@ -30,8 +30,8 @@ from office_fixtures import (
 )
 
 from converter import libreoffice
+from converter.batch import Options, convert_folder
 from converter.model import ConversionError
-from converter.pipeline import Options, convert_folder
 from converter.readers import office
 from converter.safety import check_source
 

@@ -29,7 +29,7 @@ from structure_texts import (
 )
 from test_sections import outline, texts_in_order
 
-from converter.convert import build_speech
+from converter.pipeline import build_speech
 from converter.readers import reader_for
 
 FORMS = ["txt", "plain-docx", "styled-docx", "html", "pdf"]

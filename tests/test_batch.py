@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_markdown import split_page, to_html
 
-from converter.convert import Task, convert_task
+from converter.batch import STATE_FILE, assign_slugs, base_slug, find_sources
 from converter.ledger import LEDGER_FILE
 from converter.overrides import load_overrides
-from converter.pipeline import STATE_FILE, assign_slugs, base_slug, find_sources
+from converter.pipeline import Task, convert_task
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "core"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -1,0 +1,567 @@
+"""Convert a folder of sources into a folder of pages, incrementally, safely, in parallel.
+
+- Every source ends in the report: converted, unchanged (skipped because neither it, its overrides
+  nor the converter changed) or failed, with its messages. One bad file never stops the others.
+- Pages, originals and media are written atomically (a temporary file renamed into place), so a run
+  killed part-way leaves each file either old or new; the next run finishes the work.
+- Only files the converter wrote itself (recorded in DOCS/.speech-archive.json) are ever removed:
+  the pages of deleted sources, and files a source no longer produces.
+- Slugs are stable: a source keeps the slug it was first given.
+- .doc/.wps/.rtf/.odt sources are turned into .docx by LibreOffice before the worker pool starts, all
+  of a run's in one soffice call per worker (see `converter/libreoffice.py`).
+
+Message codes:
+  - slug-changed: an override asked for a slug another source already has; a suffix was added.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+from slugify import slugify
+
+from . import __version__, ledger, libreoffice, safety
+from .markdown import media_file_name
+from .model import ConversionError, Message, warning
+from .overrides import load_overrides
+from .pipeline import Converted, Task, convert_task, original_name
+from .readers import office
+from .safety import atomic_write
+
+STATE_FILE = ".speech-archive.json"
+STATE_VERSION = 1
+SAVE_STATE_EVERY = 50  # documents; bounds the work a killed run has to redo
+SKIPPED_DIRS_SUFFIX = "_files"  # the folder of images a browser saves beside NAME.html
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run a conversion; the CLI's flags with their defaults."""
+
+    jobs: int = 1
+    force: bool = False
+    strict: bool = False
+
+
+@dataclass
+class Entry:
+    """One source's line in the report."""
+
+    source: str
+    status: str  # converted | unchanged | failed
+    output: str | None = None
+    messages: list[Message] = field(default_factory=list)
+    repairs: dict = field(default_factory=dict)
+    renamed_from: str | None = None  # the source's earlier path, when it was renamed or moved
+
+    def as_dict(self) -> dict:
+        out = {
+            "source": self.source,
+            "status": self.status,
+            "output": self.output,
+            "messages": [m.as_dict() for m in self.messages],
+            "repairs": self.repairs,
+        }
+        if self.renamed_from:
+            out["renamed_from"] = self.renamed_from
+        return out
+
+
+@dataclass
+class Report:
+    documents: list[Entry]
+    messages: list[Message]  # problems not tied to one source (e.g. a catalog row naming no file)
+    removed: list[str]
+    seconds: float
+
+    def summary(self) -> dict:
+        counts = {s: sum(e.status == s for e in self.documents) for s in ("converted", "unchanged", "failed")}
+        warnings = sum(m.level == "warning" for e in self.documents for m in e.messages)
+        warnings += sum(m.level == "warning" for m in self.messages)
+        return {
+            "sources": len(self.documents),
+            **counts,
+            "warnings": warnings,
+            "removed": len(self.removed),
+            "seconds": round(self.seconds, 3),
+            "converter": f"speech-archive {__version__}",
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "documents": [e.as_dict() for e in self.documents],
+            "messages": [m.as_dict() for m in self.messages],
+            "removed": self.removed,
+            "summary": self.summary(),
+        }
+
+    def exit_status(self, strict: bool) -> int:
+        summary = self.summary()
+        if summary["failed"]:
+            return 1
+        return 1 if strict and summary["warnings"] else 0
+
+
+# --------------------------------------------------------------------------- files
+
+
+def find_sources(sources: Path, docs: Path, is_override_file) -> list[tuple[str, Path]]:
+    """Every file under SOURCES that is a source, as (relative posix path, path), sorted.
+
+    Hidden files, sidecars and catalog.csv, the NAME_files folders browsers save beside a page,
+    and DOCS itself (if it lies inside SOURCES) are not sources."""
+    found = []
+    docs = docs.resolve()
+    for root, dirs, files in os.walk(sources):
+        root_path = Path(root)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and (root_path / d).resolve() != docs
+            and not _is_saved_page_assets(root_path, d, files)
+        )
+        for name in sorted(files):
+            path = root_path / name
+            rel = path.relative_to(sources).as_posix()
+            if name.startswith(".") or is_override_file(rel) or not path.is_file():
+                continue
+            found.append((rel, path))
+    return sorted(found)
+
+
+def _is_saved_page_assets(root: Path, dirname: str, files: list[str]) -> bool:
+    if not dirname.endswith(SKIPPED_DIRS_SUFFIX):
+        return False
+    stem = dirname[: -len(SKIPPED_DIRS_SUFFIX)]
+    return any(f in files for f in (f"{stem}.html", f"{stem}.htm"))
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- state
+
+
+TEMP_FILE = re.compile(r"^\..+\.\d+\.tmp$")  # what atomic_write leaves behind when a run is killed
+
+
+def remove_stale_temp_files(docs: Path) -> None:
+    """Remove the temporary files of a run that was killed mid-write (only names atomic_write makes)."""
+    for root, _, files in os.walk(docs):
+        for name in files:
+            if TEMP_FILE.match(name):
+                with contextlib.suppress(OSError):
+                    (Path(root) / name).unlink()
+
+
+def load_state(docs: Path) -> dict:
+    try:
+        state = json.loads((docs / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"version": STATE_VERSION, "sources": {}}
+    if state.get("version") != STATE_VERSION or not isinstance(state.get("sources"), dict):
+        return {"version": STATE_VERSION, "sources": {}}
+    return state
+
+
+def save_state(docs: Path, state: dict) -> None:
+    atomic_write(docs / STATE_FILE, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def remove_outputs(docs: Path, outputs: list[str]) -> list[str]:
+    """Remove files the converter wrote earlier; never anything outside DOCS."""
+    removed = []
+    root = docs.resolve()
+    for rel in outputs:
+        path = (docs / rel).resolve()
+        if root not in path.parents or not path.is_file():
+            continue
+        path.unlink()
+        removed.append(rel)
+        parent = path.parent
+        while parent != root and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    return removed
+
+
+# --------------------------------------------------------------------------- slugs
+
+
+RESERVED_SLUGS = {"index"}  # speeches/index.md would be published as the folder's own page
+
+
+def base_slug(rel: str) -> str:
+    stem = Path(rel).stem
+    slug = slugify(stem, max_length=80, word_boundary=True, lowercase=True)
+    if slug in RESERVED_SLUGS:
+        slug = f"{slug}-speech"
+    return slug or "speech-" + hashlib.sha1(rel.encode("utf-8")).hexdigest()[:8]
+
+
+def assign_slugs(rels: list[str], wanted: dict[str, str], previous: dict[str, str]) -> dict[str, str]:
+    """A unique slug per source. Kept from the last run where possible, so URLs do not move;
+    otherwise the override's or the file name's slug, with a short hash of the path on a clash."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for rel in rels:  # sources that keep last run's slug go first
+        prev = previous.get(rel)
+        if prev and (rel not in wanted or wanted[rel] == prev) and prev not in taken:
+            slugs[rel] = prev
+            taken.add(prev)
+    for rel in rels:
+        if rel in slugs:
+            continue
+        slug = wanted.get(rel) or base_slug(rel)
+        if slug in taken:
+            slug = f"{slug}-{hashlib.sha1(rel.encode('utf-8')).hexdigest()[:6]}"
+        slugs[rel] = slug
+        taken.add(slug)
+    return slugs
+
+
+# --------------------------------------------------------------------------- running
+
+
+def convert_tasks(tasks: list[Task], jobs: int) -> Iterator[Converted]:
+    """Convert the tasks: the sources LibreOffice must read first, all in a few soffice calls (a
+    start costs seconds, a file a fraction of one), then every source in the worker pool."""
+    with tempfile.TemporaryDirectory(prefix="speech-archive-") as scratch:
+        ready, failed = prepare_office_sources(tasks, jobs, Path(scratch))
+        yield from failed
+        yield from run_tasks(ready, jobs)
+
+
+def prepare_office_sources(tasks: list[Task], jobs: int, scratch: Path) -> tuple[list[Task], list[Converted]]:
+    """Give each .doc/.wps/.rtf/.odt task the .docx LibreOffice makes from it (inside `scratch`).
+    Returns the tasks to run and the results of those LibreOffice could not convert."""
+    kinds = {task.rel: office.needs_libreoffice(task.path) for task in tasks}
+    wanted = [(task.path, kinds[task.rel]) for task in tasks if kinds[task.rel]]
+    if not wanted:
+        return tasks, []
+    outcomes = libreoffice.convert_many(wanted, scratch, jobs)
+    ready, failed = [], []
+    for task in tasks:
+        outcome = outcomes.get(task.path) if kinds[task.rel] else None
+        if isinstance(outcome, ConversionError):
+            failed.append(Converted(task.rel, task.slug, failed=True, messages=(outcome.message,)))
+        else:
+            ready.append(replace(task, prepared=outcome))
+    return ready, failed
+
+
+def run_tasks(
+    tasks: list[Task],
+    jobs: int,
+    wall_limit: float | None = None,
+    work: Callable[[Task], Converted] = convert_task,
+) -> Iterator[Converted]:
+    """Convert in worker processes, where the resource limits apply (never to the caller).
+
+    One source can never stop the others: a worker that runs past `wall_limit` seconds is killed
+    and its source fails with 'too-slow'; when a worker dies (a crash, the memory limit), the
+    sources that were running beside it are retried one at a time, so only the culprit fails.
+    """
+    wall_limit = safety.MAX_WALL_SECONDS_PER_SOURCE if wall_limit is None else wall_limit
+    queue, suspects = deque(tasks), deque()
+    while queue or suspects:
+        alone = bool(suspects)
+        source = suspects if alone else queue
+        workers = 1 if alone else max(1, min(jobs, len(queue)))
+        yield from _run_pool(source, workers, alone, suspects, wall_limit, work)
+
+
+def _run_pool(
+    source: deque, workers: int, alone: bool, suspects: deque, wall_limit: float, work: Callable
+) -> Iterator[Converted]:
+    """Run tasks from `source` in one pool until it is empty, or the pool breaks or a task overruns."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=safety.limit_resources)
+    running: dict = {}  # future -> (task, started)
+    stuck = False
+    try:
+        while source or running:
+            while source and len(running) < workers:
+                task = source.popleft()
+                running[pool.submit(work, task)] = (task, time.monotonic())
+            done, _ = wait(running, timeout=1.0, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                task, _ = running.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if alone:
+                        yield _failed(task, "worker-died", WORKER_DIED)
+                    else:
+                        suspects.append(task)
+            now = time.monotonic()
+            overdue = [f for f, (_, started) in running.items() if now - started > wall_limit]
+            for future in overdue:
+                task, _ = running.pop(future)
+                yield _failed(task, "too-slow", TOO_SLOW.format(seconds=wall_limit))
+            stuck = stuck or bool(overdue)
+            if broken or overdue:
+                # The pool is unusable (or holds a stuck worker): hand back what was still running.
+                source.extendleft(task for task, _ in reversed(list(running.values())))
+                running.clear()
+                return
+    finally:
+        _stop_pool(pool, kill=stuck or bool(running))
+
+
+def _stop_pool(pool: ProcessPoolExecutor, kill: bool) -> None:
+    if kill:
+        for process in list((pool._processes or {}).values()):  # no public API kills a stuck worker
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+WORKER_DIED = (
+    "The conversion process stopped on this file; it is probably too large or too complex "
+    "(see the limits in the README). Split it or save it in a simpler form."
+)
+TOO_SLOW = (
+    "The conversion took more than {seconds:g} seconds, the limit for one source, and was stopped. "
+    "Split the file or save it again from its original program."
+)
+
+
+def _failed(task: Task, code: str, text: str) -> Converted:
+    return Converted(
+        task.rel, task.slug, failed=True, messages=(Message("error", code, f"{task.rel}: {text}"),)
+    )
+
+
+def write_outputs(docs: Path, task: Task, result: Converted) -> list[str]:
+    """Write a converted page, its original and its media; return their paths relative to DOCS."""
+    written = []
+    page_rel = f"speeches/{task.slug}.md"
+    atomic_write(docs / page_rel, result.page)
+    written.append(page_rel)
+    original_rel = f"originals/{original_name(task.slug, task.path)}"
+    atomic_write(docs / original_rel, task.path.read_bytes())
+    written.append(original_rel)
+    for media in result.media:
+        media_rel = f"media/{task.slug}/{media_file_name(media.name)}"
+        atomic_write(docs / media_rel, media.data)
+        written.append(media_rel)
+    return written
+
+
+def convert_folder(
+    sources: Path, docs: Path, options: Options, progress: Callable[[str, int, int], None] | None = None
+) -> Report:
+    """Convert every source under SOURCES into DOCS and return the report (also written by the CLI)."""
+    started = time.monotonic()
+    docs.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(docs)
+    overrides = load_overrides(sources)
+    state = load_state(docs)
+    ledger.remember(state, ledger.load_ledger(docs))  # URLs survive a lost docs/.speech-archive.json
+    known = state["sources"]
+    found = find_sources(sources, docs, overrides.is_override_file)
+    rels = [rel for rel, _ in found]
+
+    digests = {rel: file_digest(path) for rel, path in found}
+    renamed = adopt_renamed_sources(known, rels, digests)
+    per_source = {rel: overrides.for_source(rel) for rel in rels}
+    wanted = {rel: ov["slug"] for rel, (ov, _) in per_source.items() if ov.get("slug")}
+    previous = {rel: s["slug"] for rel, s in known.items() if "slug" in s}
+    slugs = assign_slugs(rels, wanted, previous)
+    moved = state.setdefault("moved", {})  # an old slug -> the source whose page now has another
+    moved.update({old: rel for rel, old in previous.items() if rel in slugs and slugs[rel] != old})
+
+    entries: dict[str, Entry] = {}
+    tasks: list[Task] = []
+    fingerprints: dict[str, str] = {}
+    for rel, path in found:
+        ov, ov_messages = per_source[rel]
+        fingerprints[rel] = _fingerprint(digests[rel], overrides.fingerprint(rel), slugs[rel])
+        prev = known.get(rel)
+        if (
+            not options.force
+            and prev
+            and prev.get("fingerprint") == fingerprints[rel]
+            and all((docs / o).is_file() for o in prev.get("outputs", []))
+        ):
+            entries[rel] = Entry(
+                rel,
+                "unchanged",
+                prev.get("output"),
+                [Message(**m) for m in prev.get("messages", [])],
+                prev.get("repairs", {}),
+            )
+            continue
+        slug_messages = []
+        if rel in wanted and slugs[rel] != wanted[rel]:
+            slug_messages.append(
+                warning(
+                    "slug-changed",
+                    f"{rel}: the slug {wanted[rel]!r} is taken by another "
+                    f"source; this page uses {slugs[rel]!r}.",
+                )
+            )
+        entries[rel] = Entry(
+            rel, "failed", None, list(ov_messages) + slug_messages, renamed_from=renamed.get(rel)
+        )
+        tasks.append(Task(path, rel, slugs[rel], ov))
+
+    vanished = {known[rel]["slug"]: page_identity(docs, known[rel]) for rel in known if rel not in entries}
+    removed = _remove_deleted_sources(docs, known, set(rels))
+    tasks_by_rel = {t.rel: t for t in tasks}
+    for done, result in enumerate(convert_tasks(tasks, options.jobs), start=1):
+        task = tasks_by_rel[result.rel]
+        entry = entries[result.rel]
+        entry.messages.extend(result.messages)
+        entry.repairs = result.repairs
+        if not result.failed:
+            try:
+                outputs = write_outputs(docs, task, result)
+            except OSError as exc:
+                entry.messages.append(Message("error", "write-failed", _write_error_text(docs, exc)))
+            else:
+                stale = [o for o in known.get(result.rel, {}).get("outputs", []) if o not in outputs]
+                removed += remove_outputs(docs, stale)
+                entry.status, entry.output = "converted", outputs[0]
+                known[result.rel] = {
+                    "fingerprint": fingerprints[result.rel],
+                    "digest": digests[result.rel],
+                    "slug": task.slug,
+                    "output": outputs[0],
+                    "outputs": outputs,
+                    "messages": [m.as_dict() for m in entry.messages],
+                    "repairs": entry.repairs,
+                    **identity_fields(read_page_identity(docs, outputs[0])),
+                }
+        # A source that fails keeps its record (and last good page) so a later deletion still cleans up;
+        # its fingerprint no longer matches, so the next run tries it again.
+        if progress:
+            progress(result.rel, done, len(tasks))
+        if done % SAVE_STATE_EVERY == 0:
+            save_state(docs, state)
+    moved.update(_edited_and_renamed(docs, vanished, [t.rel for t in tasks], known))
+    state["redirects"] = resolve_redirects(moved, known)
+    _complete_identities(docs, known)
+    save_state(docs, state)
+    messages = list(overrides.messages)
+    not_saved = ledger.save_ledger(docs, ledger.ledger_of(state))
+    if not_saved:
+        messages.append(not_saved)
+    return Report([entries[rel] for rel in rels], messages, removed, time.monotonic() - started)
+
+
+def _fingerprint(digest: str, overrides_fingerprint: str, slug: str) -> str:
+    h = hashlib.sha256()
+    for part in (digest, overrides_fingerprint, slug, __version__):
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- URLs that stay
+
+
+def adopt_renamed_sources(known: dict, rels: list[str], digests: dict[str, str]) -> dict[str, str]:
+    """A source that vanished and a new one with the same content are one speech, renamed or moved:
+    the new path takes over the old record, and with it the page's slug, so its URL does not change.
+    Returns {new path: old path}."""
+    present = set(rels)
+    vanished = {rec["digest"]: rel for rel, rec in known.items() if rel not in present and rec.get("digest")}
+    renamed = {}
+    for rel in rels:
+        old = vanished.pop(digests[rel], None) if rel not in known else None
+        if old is not None:
+            record = known.pop(old)
+            record.pop("fingerprint", None)  # its page still names the old file: convert it again
+            known[rel] = record
+            renamed[rel] = old
+    return renamed
+
+
+def page_identity(docs: Path, record: dict) -> tuple[str, str] | None:
+    """A converted page's (title, date), to recognise it under a new name: as remembered, or read from
+    its front matter."""
+    if record.get("title"):
+        return record["title"], record.get("date", "")
+    return read_page_identity(docs, record.get("output", ""))
+
+
+def identity_fields(identity: tuple[str, str] | None) -> dict:
+    return {"title": identity[0], "date": identity[1]} if identity else {}
+
+
+def _complete_identities(docs: Path, known: dict) -> None:
+    """Remember the title and date of pages converted before they were remembered (an older state)."""
+    for record in known.values():
+        if not record.get("title") and record.get("output"):
+            record.update(identity_fields(read_page_identity(docs, record["output"])))
+
+
+def read_page_identity(docs: Path, output: str) -> tuple[str, str] | None:
+    """A page's (title, date), read from its front matter."""
+    if not output:
+        return None
+    try:
+        text = (docs / output).read_text(encoding="utf-8")
+        meta = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n")) or {}
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    if not isinstance(meta, dict):
+        return None
+    title = str(meta.get("title") or "").strip()
+    return (title, str(meta.get("date") or "")) if title else None
+
+
+def _edited_and_renamed(docs: Path, vanished: dict, converted: list[str], known: dict) -> dict[str, str]:
+    """Old slug -> new source, for a vanished page whose title and date a newly converted page has: a
+    source that was renamed and edited at once. Its old URL is then redirected."""
+    by_identity = {identity: slug for slug, identity in vanished.items() if identity}
+    found = {}
+    for rel in converted:
+        if rel in known:
+            slug = by_identity.get(page_identity(docs, known[rel]))
+            if slug and slug != known[rel]["slug"]:
+                found[slug] = rel
+    return found
+
+
+def resolve_redirects(moved: dict[str, str], known: dict) -> dict[str, str]:
+    """Old slug -> current slug of every page that moved, for the site to leave a redirect at the old
+    URL. A redirect goes when its speech is deleted or when a page takes the old slug again."""
+    current = {record["slug"] for record in known.values() if "slug" in record}
+    for old in [old for old, rel in moved.items() if rel not in known or old in current]:
+        del moved[old]
+    return {old: known[rel]["slug"] for old, rel in sorted(moved.items())}
+
+
+def _remove_deleted_sources(docs: Path, known: dict, present: set[str]) -> list[str]:
+    removed = []
+    for rel in [r for r in known if r not in present]:
+        removed += remove_outputs(docs, known.pop(rel).get("outputs", []))
+    return removed
+
+
+def _write_error_text(docs: Path, exc: OSError) -> str:
+    return (
+        f"Could not write into {docs} ({exc.strerror or exc}). Check that the folder is writable and the "
+        "disk is not full, then run the conversion again."
+    )
