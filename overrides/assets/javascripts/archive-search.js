@@ -799,6 +799,15 @@
     if (params.get("sort")) selects.sort.value = params.get("sort");
 
     var current = null, shown = 0, busy = null, busyFor = null;
+    /* The status line and the "more" button for what is known now (the count by year may have read every
+     * candidate since the page was shown). */
+    function showStatus() {
+      var found = current.found, query = current.query;
+      // Hidden once every result is shown and no candidate is left to read.
+      more.hidden = shown >= found.total && !found.pending;
+      status.textContent = found.pending && shown >= found.total ? LABELS.partial(found.total, found.pending)
+        : found.total ? LABELS.found(found.total, query, found.pending) : LABELS.none(query);
+    }
     /* Show the next page of results. One call at a time: a second click while a page is loading waits
      * for it instead of appending the same results twice. */
     function showMore() {
@@ -810,10 +819,7 @@
       busy = found.more(shown + PAGE_SIZE).then(function () {
         var page = found.results.slice(shown, shown + PAGE_SIZE);
         shown += page.length;
-        // Hidden once every result is shown and no candidate is left to read.
-        more.hidden = shown >= found.total && !found.pending;
-        status.textContent = found.pending && shown >= found.total ? LABELS.partial(found.total, found.pending)
-          : found.total ? LABELS.found(found.total, search.query, found.pending) : LABELS.none(search.query);
+        showStatus();
         return Promise.all(page.map(function (r) { return describe(r, found.phrases); }));
       }).then(function (items) {
         if (search !== current) return; // a newer search replaced this one meanwhile
@@ -850,7 +856,9 @@
         root.dataset.ms = String(Math.round(performance.now() - started));
         // The chart fills in after the first page of results, which must not wait for it.
         if (current.found.total || current.found.pending || series.length > 1) {
-          showTrend(trendBox, { series: series, filters: filters, sort: options.sort });
+          var search = current;
+          showTrend(trendBox, { series: series, filters: filters, sort: options.sort, first: search.found,
+            counted: function () { if (search === current) showStatus(); } });
         }
       }, function (err) {
         console.warn(err);

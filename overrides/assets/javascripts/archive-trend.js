@@ -88,24 +88,29 @@
     });
   }
 
-  /* Every series' search read to the end, one after the other: [{query, search}]. */
+  /* Every series' search read to the end, one after the other: [{query, search}]. The first series'
+   * search is the page's own (options.first), when given: reading it to the end settles the results
+   * listed too, and options.counted() tells the page so. */
   function countAll(options, report) {
     var counted = [];
-    return options.series.reduce(function (chain, query) {
+    return options.series.reduce(function (chain, query, k) {
       return chain.then(function () {
-        return count(query, options.filters, function (read, all) { report(query, read, all); });
+        var first = k === 0 ? options.first : null;
+        return count(query, options.filters, function (read, all) { report(query, read, all); }, first);
       }).then(function (found) {
         counted.push({ query: query, search: found });
+        if (k === 0 && options.counted) options.counted(found);
       });
     }, Promise.resolve()).then(function () { return counted; });
   }
 
   /* One query's search with every candidate read: its results are every speech that contains it (exact,
-   * as archive-search.js proves them). `report(read, all)` follows the reading. benchmarks/search.py
-   * measures this. */
-  function count(query, filters, report) {
+   * as archive-search.js proves them). `report(read, all)` follows the reading; `search`, when given,
+   * is that query's search already started. benchmarks/search.py measures this. */
+  function count(query, filters, report, search) {
     report = report || function () {};
-    return api.search(query, { filters: filters, sort: "date" }).then(function (found) {
+    var started = search ? Promise.resolve(search) : api.search(query, { filters: filters, sort: "date" });
+    return started.then(function (found) {
       var all = found.total + found.pending;
       report(found.total, all);
       return found.more(Infinity, Infinity, {
