@@ -8,8 +8,9 @@ in GitHub Pages' 1 GB).
   (<pre>, <code>, <kbd> and <textarea>: Material sets `white-space: pre-wrap` on code) and the text of
   <script> and <style> are left exactly as they are. Only ASCII whitespace is touched: the ideographic
   space U+3000 that indents Chinese paragraphs is text, not HTML whitespace.
-- slim_theme_config: Material's page settings (`<script id="__config">`) carry the labels of its own
-  search box, which no page of this archive has, in every page; they go, and the JSON loses its spaces.
+- slim_theme_config: Material's page settings (`<script id="__config">`) carry the labels and the worker
+  address of its own search box, which no page of this archive has, in every page; they go, and the
+  JSON loses its spaces.
 - remove_unpublished_theme_files: Material copies the source maps of its minified files (1.3 MB, the
   largest file of the site) and the worker of its own search, which this archive turns off (the worker
   is started only by Material's search box, which no page has). Neither is loaded by any page.
@@ -65,12 +66,15 @@ def _collapse_breaks(text: str) -> str:
 
 
 _THEME_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
-# Labels that only Material's search box reads (its bundle looks them up when it draws search results).
+# Labels that only Material's search box reads (its bundle looks them up when it draws search results),
+# and the address of the search worker, which only that search box starts (and which is not published).
 _THEME_SEARCH_LABELS = "search.result."
+_THEME_SEARCH_WORKER = "search"
 
 
 def slim_theme_config(html: str) -> str:
-    """`html` with Material's page settings written without its search box's labels and without spaces.
+    """`html` with Material's page settings written without its search box's labels and worker and
+    without spaces.
     The page is returned unchanged if the settings are not found or are not JSON."""
     found = _THEME_CONFIG.search(html)
     if not found:
@@ -82,6 +86,7 @@ def slim_theme_config(html: str) -> str:
     labels = settings.get("translations")
     if isinstance(labels, dict):
         settings["translations"] = {k: v for k, v in labels.items() if not k.startswith(_THEME_SEARCH_LABELS)}
+    settings.pop(_THEME_SEARCH_WORKER, None)
     text = json.dumps(settings, ensure_ascii=False, separators=(",", ":"))
     # As Jinja's tojson: nothing in the JSON can close the <script> or start markup.
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
