@@ -8,8 +8,11 @@
 - on_page_context: HTML-escapes every front matter string (Material prints `page.meta.title` and friends
   without escaping) and passes the speech template its `speech` variable (archive_speech) and a browse
   page's template its `browse` variable (archive_browse).
-- on_post_build: writes feed.xml, speeches.json and speeches.csv (archive_data), and a redirect page at
-  the old URL of every speech whose page moved (the converter lists them in docs/.speech-archive.json).
+- on_post_page / on_post_template: every HTML page without the template's indentation and Material's
+  unused search labels (archive_compact).
+- on_post_build: removes Material's source maps and unused search worker (archive_compact), writes
+  feed.xml, speeches.json and speeches.csv (archive_data), and a redirect page at the old URL of every
+  speech whose page moved (the converter lists them in docs/.speech-archive.json).
 
 Configuration (mkdocs.yml):
     extra:
@@ -31,6 +34,7 @@ from pathlib import Path
 
 from archive_browse import SECTIONS, Settings, browse_pages, browse_view
 from archive_catalog import Catalog, make_record, read_front_matter
+from archive_compact import compact_page, remove_unpublished_theme_files
 from archive_data import atom_feed, catalog_csv, catalog_json
 from archive_labels import LABELS, labels_for
 from archive_speech import resolve_original, speech_view, today
@@ -250,8 +254,18 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     return context
 
 
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return compact_page(output)
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    # 404.html is rendered from a template, not a page; sitemap.xml is left as the template writes it.
+    return compact_page(output_content) if template_name.endswith(".html") else output_content
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
+    remove_unpublished_theme_files(site_dir)
     site_url = config.site_url or ""
     originals = {slug: o["url"] for slug, o in state.originals.items()}
     updated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from jinja2.utils import htmlsafe_json_dumps
 from site_fixture import ROOT
 
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from archive_browse import md_text, page_url, relative  # noqa: E402
 from archive_catalog import Catalog, make_record, read_front_matter  # noqa: E402
+from archive_compact import compact_html, remove_unpublished_theme_files, slim_theme_config  # noqa: E402
 from archive_data import _cell, catalog_csv  # noqa: E402
 from archive_speech import (  # noqa: E402
     _source,
@@ -234,3 +239,105 @@ def test_english_counts_say_one_speech():
     assert group_data("speakers", groups["Jane Doe"], en)["count_text"] == "1 speech"
     assert group_data("speakers", groups["Bob"], en)["count_text"] == "2 speeches"
     assert group_data("speakers", groups["Jane Doe"], zh)["count_text"] == "1 篇讲话"
+
+
+def test_compacting_collapses_only_whitespace_that_holds_a_line_break():
+    html = "<ul>\n    <li>\n      <a>首页</a>  \n\n    </li>\n</ul>\n<p>a  b\tc</p>"
+    assert compact_html(html) == "<ul>\n<li>\n<a>首页</a>\n</li>\n</ul>\n<p>a  b\tc</p>"
+
+
+def test_compacting_keeps_text_spaces_and_verbatim_elements_as_written():
+    """U+3000 (indenting Chinese paragraphs) and no-break spaces are text, not HTML whitespace; code and
+    preformatted text keep their lines (Material shows code with `white-space: pre-wrap`)."""
+    kept = [
+        "<pre><code>def f():\n    return 1\n\n</code></pre>",
+        "<pre>\n  a\n\n   b</pre>",
+        "<code class=x>a\n   b</code>",
+        "<KBD>Ctrl\n  C</KBD>",
+        "<textarea>\n  x\n</textarea>",
+        '<script>var s = "a\n    b";\n  </script>',
+        "<style>\n  p { color: red }\n</style>",
+    ]
+    html = "\n  ".join(kept) + "\n  <p>\n\u3000\u3000同志们：\u00a0\n  </p>"
+    assert compact_html(html) == "\n".join(kept) + "\n<p>\n\u3000\u3000同志们：\u00a0\n</p>"
+    assert compact_html(compact_html(html)) == compact_html(html)
+
+
+VERBATIM_TAGS = ("pre", "code", "kbd", "textarea", "script", "style")
+
+
+def drawn(html: str) -> tuple[str, list[str]]:
+    """What a browser draws of `html`: outside verbatim elements each run of HTML whitespace is one
+    space; the verbatim elements as written."""
+    verbatim = re.compile(rf"<({'|'.join(VERBATIM_TAGS)})>.*?</\1>", re.S)
+    outside = " ".join(re.sub(r"[ \t\n\f\r]+", " ", part) for part in verbatim.split(html)[::2])
+    return outside, [m.group(0) for m in verbatim.finditer(html)]
+
+
+TEXT = st.lists(st.sampled_from(["字", "a", "<p>", "</p>", " ", "\t", "\n", "\r", "\f", "\u3000", "\u00a0"]),
+                max_size=12).map("".join)  # fmt: skip
+ELEMENT = st.builds(lambda tag, body: f"<{tag}>{body}</{tag}>", st.sampled_from(VERBATIM_TAGS), TEXT)
+
+
+@given(st.lists(st.one_of(TEXT, ELEMENT), max_size=8).map("".join))
+def test_compacting_never_changes_what_is_drawn(html):
+    assert drawn(compact_html(html)) == drawn(html)
+    assert len(compact_html(html)) <= len(html)
+
+
+MATERIAL_SETTINGS = {
+    "base": "../..",
+    "features": ["navigation.tabs"],
+    "translations": {"clipboard.copy": "复制", "search.result.none": "没有找到", "select.version": "选择"},
+    "search": "../../assets/javascripts/workers/search.a7633da7.min.js",
+    "tags": None,
+}
+
+
+def settings_page(settings_json: str) -> str:
+    return f'<body>\n<script id="__config" type="application/json">{settings_json}</script>\n</body>'
+
+
+def test_material_settings_lose_only_what_its_missing_search_box_reads():
+    written_by_jinja = htmlsafe_json_dumps({**MATERIAL_SETTINGS, "base": "</script>'&"})  # as Material does
+    page = slim_theme_config(settings_page(written_by_jinja))
+    text = re.search(r'type="application/json">(.*?)</script>', page).group(1)
+    assert "<" not in text and "&" not in text and "'" not in text  # as Jinja's tojson: cannot close it
+    settings = json.loads(text)
+    assert settings["base"] == "</script>'&" and settings["features"] == ["navigation.tabs"]
+    assert settings["translations"] == {"clipboard.copy": "复制", "select.version": "选择"}
+    assert "search" not in settings and settings["tags"] is None
+    assert "复制" in text and ", " not in text  # no \\u escapes, no spaces
+    for unusable in ("<body></body>", settings_page("{not json")):
+        assert slim_theme_config(unusable) == unusable
+
+
+def test_source_maps_and_the_unused_search_worker_are_removed(tmp_path):
+    site = tmp_path / "site"
+    scripts, styles = site / "assets/javascripts", site / "assets/stylesheets"
+    (scripts / "workers").mkdir(parents=True)
+    styles.mkdir(parents=True)
+    files = {
+        scripts / "bundle.min.js": "(()=>{})();\n//# sourceMappingURL=bundle.min.js.map\n",
+        scripts / "bundle.min.js.map": "{}",
+        scripts / "workers/search.min.js": "x",
+        scripts / "workers/search.min.js.map": "{}",
+        styles / "main.min.css": "a{b:c}\n/*# sourceMappingURL=main.min.css.map*/",
+        styles / "main.min.css.map": "{}",
+        styles / "other.css": "p{}\n/*# sourceMappingURL=elsewhere.css.map*/\n",  # no map here: untouched
+        site / "index.html": "<p>",
+    }
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    reference = site / "reference.txt"
+    reference.write_text("", encoding="utf-8")  # the permissions any new file gets
+    assert remove_unpublished_theme_files(site) == 4
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
+        "assets/javascripts/bundle.min.js", "assets/stylesheets/main.min.css",
+        "assets/stylesheets/other.css", "index.html", "reference.txt",
+    ]  # fmt: skip
+    assert (scripts / "bundle.min.js").read_text(encoding="utf-8") == "(()=>{})();\n"
+    assert (styles / "main.min.css").read_text(encoding="utf-8") == "a{b:c}\n"
+    assert (styles / "other.css").read_text(encoding="utf-8") == files[styles / "other.css"]
+    assert (scripts / "bundle.min.js").stat().st_mode == reference.stat().st_mode  # a server can read it
+    assert remove_unpublished_theme_files(site) == 0
