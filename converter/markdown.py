@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 import yaml
 
@@ -18,11 +18,13 @@ from .model import (
     Block,
     CodeBlock,
     ListItem,
+    PageFields,
     Paragraph,
     Section,
     Span,
     Speech,
     Table,
+    front_matter_of,
     is_chinese,
     merge_spans,
     plain_text,
@@ -264,11 +266,10 @@ def _dump(data: dict, allow_unicode: bool) -> str:
 
 
 def page_fields(speech: Speech, extra: dict) -> dict:
-    meta = asdict(speech.metadata)
-    fields = {k: meta[k] for k in METADATA_FIELDS}
-    fields["tags"] = list(speech.metadata.tags)
-    fields.update(extra)
-    return fields
+    """The page's front matter: the speech's metadata and `extra`, as the page contract (PageFields)
+    orders and types them; a field the contract does not know is an error, not a silent new field."""
+    own = {name: getattr(speech.metadata, name) for name in METADATA_FIELDS}
+    return front_matter_of(PageFields(**own, **extra))
 
 
 def write_page(speech: Speech, extra: dict, media_prefix: str) -> str:

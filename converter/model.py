@@ -201,6 +201,72 @@ class Metadata:
 METADATA_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Metadata))
 
 
+@dataclass(frozen=True, kw_only=True)
+class PageFields(Metadata):
+    """The page contract: every field of a speech page's front matter, in the order written. The converter
+    writes it (`front_matter_of`), the site hooks read it (`read_page_fields`), so the two cannot drift
+    apart. A speech's own Metadata, then what the converter adds about the page."""
+
+    source_file: str = ""  # the source's path under SOURCES
+    source_format: str = ""  # its format's name (FORMAT_NAMES)
+    original: str = ""  # the published original, relative to the page's source file
+    length: int | None = None
+    length_unit: str = ""  # "characters" (Chinese) or "words"
+    reading_minutes: int | None = None
+    truncated: bool = False
+    slug: str = ""
+    converter: str = ""  # "speech-archive <version>"
+
+
+PAGE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PageFields))
+_PAGE_INT_FIELDS = ("length", "reading_minutes")
+
+
+def front_matter_of(page: PageFields) -> dict:
+    """The front matter of a page, field by field in the contract's order (tags as a list)."""
+    data = {name: getattr(page, name) for name in PAGE_FIELDS}
+    data["tags"] = list(page.tags)
+    return data
+
+
+def read_page_fields(meta: dict, fallback_title: str = "") -> PageFields:
+    """A page's fields from its front matter as YAML gives it (a hand-edited page may hold anything):
+    text fields as single-line strings ("" when missing; a YAML date as YYYY-MM-DD), tags as a tuple of
+    strings, numbers as int or None, `truncated` only when it is true. The date is not checked here:
+    the caller decides what a bad date costs."""
+    text = {
+        name: _text(meta.get(name))
+        for name in PAGE_FIELDS
+        if name not in ("tags", "truncated", *_PAGE_INT_FIELDS)
+    }
+    tags = meta.get("tags") or []
+    if isinstance(tags, str):
+        tags = [tags]
+    text["title"] = text["title"] or fallback_title
+    return PageFields(
+        **text,
+        tags=tuple(t for t in (_text(t) for t in tags) if t) if isinstance(tags, (list, tuple)) else (),
+        length=_int(meta.get("length")),
+        reading_minutes=_int(meta.get("reading_minutes")),
+        truncated=meta.get("truncated") is True,
+    )
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):  # YAML reads an unquoted 2023-04-19 as a date
+        return value.strftime("%Y-%m-%d")
+    return " ".join(str(value).split())
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value is not None and value != "" else None
+    except (TypeError, ValueError):
+        return None
+
+
 def is_chinese(language: str | None) -> bool:
     """Whether a BCP 47 language tag is Chinese: its primary subtag decides (zh, zh-CN, zh-Hans,
     zh-Hant-TW, ZH are; en-GB is not). Chinese processing (sections, punctuation, length in characters)

@@ -1,13 +1,12 @@
 """The archive's catalog: every speech page's front matter, read once, sorted and grouped.
 
 `read_catalog(files, speeches_dir)` returns a `Catalog` of `SpeechRecord`s built from the YAML front
-matter of `docs/<speeches_dir>/*.md` (the converter's page contract, notes/CONTRACT.md). Records are
+matter of `docs/<speeches_dir>/*.md` (the page contract, converter.model.PageFields). Records are
 plain data: nothing here escapes or renders; the browse, speech and data modules do that.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import re
@@ -18,35 +17,19 @@ import yaml
 from slugify import slugify as ascii_slugify
 
 from converter.dates import is_page_date
+from converter.model import PAGE_FIELDS, PageFields, read_page_fields
 
 _FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\r?\n(.*?\r?\n)(?:-{3}|\.{3})[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 
 
-@dataclass(frozen=True)
-class SpeechRecord:
-    """One speech page: its front matter (typed, defaults filled) and where the page lives."""
+@dataclass(frozen=True, kw_only=True)
+class SpeechRecord(PageFields):
+    """One speech page: its front matter as the page contract types it (converter.model.PageFields, which
+    the converter writes), and where the page lives. `slug` is the page file's name."""
 
     src_uri: str  # "speeches/<slug>.md"
     url: str  # the page's URL relative to the site root ("speeches/<slug>/")
-    slug: str
-    title: str
-    date: str = ""  # "YYYY-MM-DD", "YYYY-MM", "YYYY" or "" when unknown
-    speaker: str = ""
-    event: str = ""
-    location: str = ""
-    language: str = ""
-    tags: tuple[str, ...] = ()
-    summary: str = ""
-    source_name: str = ""
-    source_url: str = ""
-    source_file: str = ""
-    source_format: str = ""
-    original: str = ""  # link target relative to the page source file
-    length: int | None = None
-    length_unit: str = ""
-    reading_minutes: int | None = None
-    truncated: bool = False
 
     @property
     def year(self) -> str:
@@ -165,48 +148,11 @@ def make_record(src_uri: str, url: str, meta: dict) -> tuple[SpeechRecord, list[
     """A SpeechRecord from one page's front matter, and the problems found in it (for the build log)."""
     problems = []
     slug = src_uri.rsplit("/", 1)[-1].removesuffix(".md")
-    date = _text(meta.get("date"))
+    fields = read_page_fields(meta, fallback_title=slug)
+    date = fields.date
     if date and not is_page_date(date):
         problems.append(f"{src_uri}: date {date!r} is not YYYY-MM-DD, YYYY-MM or YYYY; treated as undated")
         date = ""
-    tags = meta.get("tags") or []
-    if isinstance(tags, str):
-        tags = [tags]
-    record = SpeechRecord(
-        src_uri=src_uri,
-        url=url,
-        slug=slug,
-        title=_text(meta.get("title")) or slug,
-        date=date,
-        speaker=_text(meta.get("speaker")),
-        event=_text(meta.get("event")),
-        location=_text(meta.get("location")),
-        language=_text(meta.get("language")),
-        tags=tuple(t for t in (_text(t) for t in tags) if t),
-        summary=_text(meta.get("summary")),
-        source_name=_text(meta.get("source_name")),
-        source_url=_text(meta.get("source_url")),
-        source_file=_text(meta.get("source_file")),
-        source_format=_text(meta.get("source_format")),
-        original=_text(meta.get("original")),
-        length=_int(meta.get("length")),
-        length_unit=_text(meta.get("length_unit")),
-        reading_minutes=_int(meta.get("reading_minutes")),
-        truncated=meta.get("truncated") is True,
-    )
+    own = {name: getattr(fields, name) for name in PAGE_FIELDS}
+    record = SpeechRecord(**{**own, "date": date, "slug": slug}, src_uri=src_uri, url=url)
     return record, problems
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.strftime("%Y-%m-%d")
-    return " ".join(str(value).split())
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value is not None and value != "" else None
-    except (TypeError, ValueError):
-        return None

@@ -451,7 +451,13 @@ def test_front_matter_round_trips_exactly():
 
 def test_empty_fields_are_left_out_but_tags_stay_a_list():
     loaded, _ = split_page(write_page(speech(para("x")), {}, ""))
-    assert loaded == {"title": "标题", "language": "zh", "tags": []}
+    # `truncated` is a yes/no field of the page contract: false is written, as on every page
+    assert loaded == {"title": "标题", "language": "zh", "tags": [], "truncated": False}
+
+
+def test_a_field_outside_the_page_contract_is_an_error():
+    with pytest.raises(TypeError):
+        write_page(speech(para("x")), {"sorce_file": "a.txt"}, "")
 
 
 def test_front_matter_keeps_next_line_character():

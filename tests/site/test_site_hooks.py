@@ -341,3 +341,23 @@ def test_source_maps_and_the_unused_search_worker_are_removed(tmp_path):
     assert (styles / "other.css").read_text(encoding="utf-8") == files[styles / "other.css"]
     assert (scripts / "bundle.min.js").stat().st_mode == reference.stat().st_mode  # a server can read it
     assert remove_unpublished_theme_files(site) == 0
+
+
+def test_the_site_reads_back_every_field_the_converter_writes():
+    """The page contract has one owner (converter.model.PageFields): every field the converter writes
+    reaches the site's record with its value and type."""
+    from converter.markdown import write_page
+    from converter.model import PAGE_FIELDS, Metadata, Paragraph, Section, Span, Speech
+
+    metadata = Metadata(
+        "在全县大会上的讲话", date="2023-04-19", speaker="张三", event="全县大会", location="县城",
+        language="zh-CN", tags=("工业", "项目"), summary="摘要", source_name="县政府网",
+        source_url="https://example.org/a",
+    )  # fmt: skip
+    extra = dict(source_file="a.docx", source_format="Word", original="../originals/a.docx", length=1234,
+                 length_unit="characters", reading_minutes=5, truncated=True, slug="a", converter="speech-archive x")  # fmt: skip
+    page = write_page(Speech(metadata, Section((), 0, (Paragraph((Span("正文"),)),), ()), {}, (), True), extra, "")
+    record, problems = make_record("speeches/a.md", "speeches/a/", read_front_matter(page))
+    assert problems == []
+    expected = {**{k: getattr(metadata, k) for k in metadata.__dataclass_fields__}, **extra}
+    assert {name: getattr(record, name) for name in PAGE_FIELDS} == expected
