@@ -154,12 +154,18 @@
     var measure = el("select", { id: "sa-trend-measure" });
     measure.append(el("option", { value: "speeches", text: L.speeches }), el("option", { value: "share", text: L.share }));
     var chart = el("div", { class: "sa-trend__chart" });
+    var drawnWidth = 0;
     var draw = function () {
       chart.textContent = "";
-      chart.appendChild(barChart(rows.filter(function (r) { return r.year; }), queries, measure.value, options));
+      drawnWidth = chartWidth(chart);
+      chart.appendChild(barChart(rows.filter(function (r) { return r.year; }), queries, measure.value, options,
+        drawnWidth));
     };
     measure.addEventListener("change", draw);
-    draw();
+    // Drawn at the width it is shown at, so its labels stay readable on a phone; again when that changes.
+    window.addEventListener("resize", function () {
+      if (chart.isConnected && Math.abs(chartWidth(chart) - drawnWidth) > 40) draw();
+    });
     var legend = el("ul", { class: "sa-trend__legend" });
     queries.forEach(function (q, k) {
       var swatch = el("span", { class: "sa-trend__swatch", "aria-hidden": "true" });
@@ -188,6 +194,12 @@
       downloads,
       concordance(counted[0], options.sort)
     );
+    draw(); // once in the page, where its width is known
+  }
+
+  /* The width the chart is shown at, in CSS pixels (its viewBox uses the same units): 320 to 720. */
+  function chartWidth(node) {
+    return Math.max(320, Math.min(720, Math.round(node.getBoundingClientRect().width) || 720));
   }
 
   function svg(tag, attrs, children) {
@@ -201,8 +213,8 @@
 
   /* Grouped bars, one group per year, one bar per series; each bar links to the search narrowed to its
    * year. Inline SVG: no chart library, nothing from another host, and it prints. */
-  function barChart(rows, queries, measure, options) {
-    var W = 720, H = 260, left = 48, right = 8, top = 12, bottom = 36;
+  function barChart(rows, queries, measure, options, width) {
+    var W = width || 720, H = Math.round(W * 0.36) + 40, left = 48, right = 8, top = 12, bottom = 36;
     var value = function (r, k) { return measure === "share" ? share(r.counts[k], r.total) : r.counts[k]; };
     var max = 0;
     rows.forEach(function (r) { queries.forEach(function (_, k) { max = Math.max(max, value(r, k)); }); });
@@ -221,7 +233,7 @@
         svg("text", { x: left - 4, y: y + 4, "text-anchor": "end", class: "sa-trend__tick", "aria-hidden": "true" }, [label])
       );
     });
-    var every = Math.ceil(rows.length / 14); // at most 14 year labels, or they overlap on a phone
+    var every = Math.ceil(rows.length / Math.max(4, Math.floor(plotW / 48))); // labels 48 px apart at least
     rows.forEach(function (r, i) {
       var x0 = left + i * group + group * 0.1;
       queries.forEach(function (q, k) {
