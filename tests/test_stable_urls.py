@@ -56,13 +56,18 @@ def test_a_source_moved_into_a_folder_keeps_its_url(archive):
     assert convert(sources, docs)["2024/教育.txt"]["output"] == page
 
 
-def test_a_new_slug_in_the_catalog_leaves_a_redirect(archive):
-    sources, docs, page = archive
-    old = Path(page).stem
+def give_a_new_slug(sources: Path, docs: Path) -> None:
+    """The catalog gives the dated speech the slug education-2024, and the converter runs."""
     (sources / "catalog.csv").write_text(
         "file,slug\n2024年5月20日 教育大会讲话.txt,education-2024\n", encoding="utf-8"
     )
     convert(sources, docs)
+
+
+def test_a_new_slug_in_the_catalog_leaves_a_redirect(archive):
+    sources, docs, page = archive
+    old = Path(page).stem
+    give_a_new_slug(sources, docs)
     assert "education-2024" in pages(docs) and old not in pages(docs)
     assert redirects(docs) == {old: "education-2024"}
 
@@ -78,10 +83,7 @@ def test_a_source_renamed_and_edited_leaves_a_redirect(archive):
 
 def test_a_deleted_source_leaves_no_redirect(archive):
     sources, docs, page = archive
-    (sources / "catalog.csv").write_text(
-        "file,slug\n2024年5月20日 教育大会讲话.txt,education-2024\n", encoding="utf-8"
-    )
-    convert(sources, docs)
+    give_a_new_slug(sources, docs)
     (sources / "2024年5月20日 教育大会讲话.txt").unlink()
     convert(sources, docs)
     assert redirects(docs) == {} and pages(docs) == ["other"]
@@ -154,10 +156,7 @@ def test_a_renamed_source_keeps_its_url_on_a_fresh_checkout(archive):
 def test_a_redirect_survives_a_fresh_checkout(archive):
     sources, docs, page = archive
     old = Path(page).stem
-    (sources / "catalog.csv").write_text(
-        "file,slug\n2024年5月20日 教育大会讲话.txt,education-2024\n", encoding="utf-8"
-    )
-    convert(sources, docs)
+    give_a_new_slug(sources, docs)
     fresh_checkout(docs)
     convert(sources, docs)
     assert redirects(docs) == {old: "education-2024"}

@@ -503,15 +503,26 @@ def document_file(doc: SearchDoc, heads: list, pieces: list[str], plan: _Plan) -
 
 def document_meta(data: bytes) -> dict:
     """The metadata of a document file's content (after inflating), as the client reads it."""
+    at, size = _meta_span(data)
+    return json.loads(data[at : at + size])
+
+
+def document_text(data: bytes, encoding: str) -> str:
+    """The text of a document file's content (after inflating), in the index's text encoding."""
+    at, size = _meta_span(data)
+    return data[at + size :].decode(encoding)
+
+
+def _meta_span(data: bytes) -> tuple[int, int]:
+    """Where a document file's metadata starts and its size (the varint that leads the file)."""
     size = shift = at = 0
     while True:
         byte = data[at]
         at += 1
         size |= (byte & 127) << shift
         if byte < 128:
-            break
+            return at, size
         shift += 7
-    return json.loads(data[at : at + size])
 
 
 def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[dict[str, list[int]], int]:

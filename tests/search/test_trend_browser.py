@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from converter.search.builder import document_meta, read_index_file
+from converter.search.builder import document_meta, document_text, read_index_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -201,20 +201,8 @@ def indexed_texts(site: Path) -> dict[str, str]:
     out = {}
     for path in (site / "search-index" / "d").iterdir():
         data = read_index_file(path)
-        out[document_meta(data)["t"]] = indexed_text(data, encoding)
+        out[document_meta(data)["t"]] = document_text(data, encoding)
     return out
-
-
-def indexed_text(data: bytes, encoding: str) -> str:
-    at = size = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        size |= (byte & 127) << shift
-        if byte < 128:
-            break
-        shift += 7
-    return data[at + size :].decode(encoding)
 
 
 def test_the_concordance_lists_every_place_in_context(page, trend_url, trend_site):
