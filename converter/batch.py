@@ -273,7 +273,7 @@ def run_tasks(
     tasks: list[Task],
     jobs: int,
     wall_limit: float | None = None,
-    work: Callable[[Task], Converted] = convert_task,
+    work: Callable[[Task], Converted] | None = None,
 ) -> Iterator[Converted]:
     """Convert in worker processes, where the resource limits apply (never to the caller).
 
@@ -282,12 +282,22 @@ def run_tasks(
     sources that were running beside it are retried one at a time, so only the culprit fails.
     """
     wall_limit = safety.MAX_WALL_SECONDS_PER_SOURCE if wall_limit is None else wall_limit
+    work = work or convert_and_release
     queue, suspects = deque(tasks), deque()
     while queue or suspects:
         alone = bool(suspects)
         source = suspects if alone else queue
         workers = 1 if alone else max(1, min(jobs, len(queue)))
         yield from _run_pool(source, workers, alone, suspects, wall_limit, work)
+
+
+def convert_and_release(task: Task) -> Converted:
+    """What a worker does for one source: convert it, then give the memory it freed back to the system
+    (see safety.release_freed_memory: without it a worker grows with every source it converts)."""
+    try:
+        return convert_task(task)
+    finally:
+        safety.release_freed_memory()
 
 
 def _run_pool(

@@ -40,6 +40,7 @@ import re
 import signal
 import stat
 import struct
+import sys
 import threading
 import zipfile
 import zlib
@@ -717,6 +718,32 @@ def _doc_is_encrypted(data: bytes, entries: list[tuple[str, int, int]]) -> bool:
 
 
 # --------------------------------------------------------------------------- process limits
+
+
+def release_freed_memory() -> None:
+    """Give memory the process has freed back to the system (glibc's malloc_trim; nothing elsewhere).
+
+    A worker converts thousands of sources one after another. Python frees each one's objects, but
+    glibc keeps the freed pages: measured, a worker's resident size grew by about 75 KB a source with
+    the same number of live objects, so at tens of thousands of sources a worker would reach its
+    address-space limit (MAX_ADDRESS_SPACE) and fail good sources. Trimming after each source keeps it
+    flat, for about a millisecond."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc():
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _glibc() if sys.platform.startswith("linux") else None
 
 
 def limit_resources() -> None:
