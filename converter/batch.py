@@ -291,13 +291,21 @@ def run_tasks(
         yield from _run_pool(source, workers, alone, suspects, wall_limit, work)
 
 
+RELEASE_EVERY = 25  # sources a worker converts between two releases of freed memory
+_converted_here = 0  # sources this worker process has converted
+
+
 def convert_and_release(task: Task) -> Converted:
-    """What a worker does for one source: convert it, then give the memory it freed back to the system
-    (see safety.release_freed_memory: without it a worker grows with every source it converts)."""
+    """What a worker does for one source: convert it, and every RELEASE_EVERY sources give the memory
+    they freed back to the system (safety.release_freed_memory: without it a worker grows with every
+    source it converts)."""
+    global _converted_here
     try:
         return convert_task(task)
     finally:
-        safety.release_freed_memory()
+        _converted_here += 1
+        if _converted_here % RELEASE_EVERY == 0:
+            safety.release_freed_memory()
 
 
 def _run_pool(

@@ -35,6 +35,7 @@ Message codes (all errors, raised as `ConversionError`):
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 import signal
@@ -721,13 +722,16 @@ def _doc_is_encrypted(data: bytes, entries: list[tuple[str, int, int]]) -> bool:
 
 
 def release_freed_memory() -> None:
-    """Give memory the process has freed back to the system (glibc's malloc_trim; nothing elsewhere).
+    """Collect cyclic garbage now and give the memory freed back to the system (glibc's malloc_trim;
+    only the collection elsewhere).
 
-    A worker converts thousands of sources one after another. Python frees each one's objects, but
-    glibc keeps the freed pages: measured, a worker's resident size grew by about 75 KB a source with
-    the same number of live objects, so at tens of thousands of sources a worker would reach its
-    address-space limit (MAX_ADDRESS_SPACE) and fail good sources. Trimming after each source keeps it
-    flat, for about a millisecond."""
+    A worker converts thousands of sources one after another. Measured on 1,200 generated sources in one
+    process: its resident size grew from 137 to 210 MB (about 60 KB a source), because the trees a
+    source leaves behind wait for Python's cyclic collector and glibc keeps the pages they held. At
+    tens of thousands of sources a worker would reach its address-space limit (MAX_ADDRESS_SPACE) and
+    fail good sources. Collecting and trimming every 25 sources keeps it at 62 MB for about 6 % more
+    CPU time (every source: 61 MB but twice the time)."""
+    gc.collect()
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
 
