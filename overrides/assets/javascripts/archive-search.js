@@ -155,7 +155,8 @@
     if (!cache.has(path) || keep === false) {
       var loading = fetch(INDEX + path).catch(function (err) {
         // A network error (not an HTTP error status) is tried once more: a dropped connection on a
-        // mobile network, or a busy server, should not fail the search.
+        // mobile network, or the browser restarting its network process (which fails every fetch in
+        // flight), should not fail the search. A slow or busy server delays a fetch; it does not fail it.
         if (!(err instanceof TypeError)) throw err;
         return new Promise(function (resolve) { setTimeout(resolve, 250); }).then(function () {
           return fetch(INDEX + path);
