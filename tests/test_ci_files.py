@@ -122,3 +122,12 @@ def test_a_push_that_adds_one_speech_converts_one_speech(tmp_path):
     statuses = {e["source"]: e["status"] for e in json.loads(report.read_text(encoding="utf-8"))["documents"]}
     assert statuses == {"speech-0.txt": "unchanged", "speech-1.txt": "unchanged", "speech-2.txt": "unchanged",
                         "speech-new.txt": "converted"}  # fmt: skip
+
+
+def test_the_demo_ledger_is_up_to_date(tmp_path):
+    """A fresh checkout's `make site` must leave the committed ledger as it is (CI warns otherwise)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy2(ROOT / LEDGER, docs / "published-urls.json")
+    assert run_converter(ROOT / "sources", docs).returncode == 0
+    assert (docs / "published-urls.json").read_bytes() == (ROOT / LEDGER).read_bytes()
