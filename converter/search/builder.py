@@ -455,13 +455,19 @@ class _GramSpool:
 
 
 def _first_varint(data: bytes) -> int:
+    return _read_varint(data, 0)[0]
+
+
+def _read_varint(data: bytes, at: int) -> tuple[int, int]:
+    """The varint at `at` and where the next field starts."""
     value = shift = 0
-    for byte in data:
+    while True:
+        byte = data[at]
+        at += 1
         value |= (byte & 127) << shift
         if byte < 128:
-            return value
+            return value, at
         shift += 7
-    return value
 
 
 def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> _Postings:
@@ -515,14 +521,8 @@ def document_text(data: bytes, encoding: str) -> str:
 
 def _meta_span(data: bytes) -> tuple[int, int]:
     """Where a document file's metadata starts and its size (the varint that leads the file)."""
-    size = shift = at = 0
-    while True:
-        byte = data[at]
-        at += 1
-        size |= (byte & 127) << shift
-        if byte < 128:
-            return at, size
-        shift += 7
+    size, at = _read_varint(data, 0)
+    return at, size
 
 
 def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[dict[str, list[int]], int]:
@@ -642,9 +642,7 @@ def _join(segments: list[tuple]) -> tuple[bytes, bytes]:
     tfs_out = bytearray()
     previous = 0
     for _, first, last, gaps, tfs in segments:
-        skip = 1
-        while gaps[skip - 1] > 127:
-            skip += 1
+        _, skip = _read_varint(gaps, 0)  # the first gap, re-encoded from the previous segment below
         varint(first - previous, gaps_out)
         gaps_out += gaps[skip:]
         previous = last
