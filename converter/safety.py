@@ -324,25 +324,39 @@ def _check_docx(path: Path, head: bytes) -> None:
     _check_zip(path)
 
 
-def _check_zip(path: Path) -> None:
-    name = path.name
+@contextlib.contextmanager
+def _damage_reported(name: str, code: str, cut_short_advice: str, unreadable_advice: str) -> Iterator[None]:
+    """Report a zip package that breaks while it is read (cut short, or unreadable inside) as `code`,
+    with the advice for each case; ConversionErrors from the checks pass through."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            _check_zip_directory(name, infos)
-            _check_package_kind(name, zf, infos)
-            _verify_members(name, zf, infos)
+        yield
     except zipfile.BadZipFile as exc:
         raise ConversionError(
-            "corrupt-docx",
+            code,
             f"{name}: the file is damaged or incomplete ({exc}); was a download or copy cut short? "
-            "Copy the file again from its original, or open it in Word and save it again.",
+            + cut_short_advice,
         ) from exc
     except (OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
         raise ConversionError(
-            "corrupt-docx",
-            f"{name}: the file is damaged and cannot be read ({exc}); copy it again from its original, or open it in Word and save it again.",
+            code, f"{name}: the file is damaged and cannot be read ({exc}); {unreadable_advice}"
         ) from exc
+
+
+def _check_zip(path: Path) -> None:
+    name = path.name
+    with (
+        _damage_reported(
+            name,
+            "corrupt-docx",
+            "Copy the file again from its original, or open it in Word and save it again.",
+            "copy it again from its original, or open it in Word and save it again.",
+        ),
+        zipfile.ZipFile(path) as zf,
+    ):
+        infos = zf.infolist()
+        _check_zip_directory(name, infos)
+        _check_package_kind(name, zf, infos)
+        _verify_members(name, zf, infos)
 
 
 def _check_zip_directory(name: str, infos: list[zipfile.ZipInfo]) -> None:
@@ -527,26 +541,15 @@ def _ole_word_kind(path: Path) -> str:
 def _zip_word_kind(path: Path) -> str:
     """'docx' or 'odt' for a zip package, after the same checks a .docx gets (bombs, damage)."""
     name = path.name
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            _check_zip_directory(name, infos)
-            names = {info.filename.lower() for info in infos}
-            if "mimetype" in names and "[content_types].xml" not in names:
-                _check_odf_text(name, zf, infos)
-                _verify_members(name, zf, infos)
-                return "odt"
-    except zipfile.BadZipFile as exc:
-        raise ConversionError(
-            "damaged-document",
-            f"{name}: the file is damaged or incomplete ({exc}); was a download or copy cut short? "
-            "Copy the file again from its original.",
-        ) from exc
-    except (OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
-        raise ConversionError(
-            "damaged-document",
-            f"{name}: the file is damaged and cannot be read ({exc}); copy it again from its original.",
-        ) from exc
+    advice = ("Copy the file again from its original.", "copy it again from its original.")
+    with _damage_reported(name, "damaged-document", *advice), zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        _check_zip_directory(name, infos)
+        names = {info.filename.lower() for info in infos}
+        if "mimetype" in names and "[content_types].xml" not in names:
+            _check_odf_text(name, zf, infos)
+            _verify_members(name, zf, infos)
+            return "odt"
     _check_zip(path)
     return "docx"
 
