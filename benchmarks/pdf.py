@@ -26,7 +26,6 @@ import re
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "readers"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import convert as convert_bench  # noqa: E402
 import pypdfium2  # noqa: E402
 from pdf_fixtures import TITLE, chinese_speech_docx, print_with_libreoffice, soffice, speech_blocks  # noqa: E402
 
@@ -59,30 +60,12 @@ def real_blocks(path: Path) -> list[tuple[str, str]]:
 
 
 def convert(sources: Path, work: Path, jobs: int = 2) -> tuple[dict, Path, float, int]:
+    """Convert with the real CLI (benchmarks/convert.py runs it); the report's entries by file name,
+    the docs folder, the seconds and the peak resident size of any process so far (KB)."""
     docs = work / "docs"
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "converter",
-            "convert",
-            str(sources),
-            str(docs),
-            "--jobs",
-            str(jobs),
-            "--report",
-            str(work / "report.json"),
-        ],
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        timeout=3600,
-    )
-    seconds = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak_kb = usage.ru_maxrss
-    report = json.loads((work / "report.json").read_text(encoding="utf-8"))
+    seconds, _ = convert_bench.convert(sources, docs, jobs)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    report = json.loads((docs.parent / "report.json").read_text(encoding="utf-8"))
     return {Path(e["source"]).name: e for e in report["documents"]}, docs, seconds, peak_kb
 
 
