@@ -6,54 +6,42 @@ missing; with CI=true they fail, so a CI machine without a browser can never pas
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers import CHROMIUM, IN_CI, ROOT, build_site, run_converter  # noqa: F401 - re-exported for tests
 
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    # HTTP/1.1 keeps connections open, so the browser reuses its six instead of opening one per file
-    # (6 connections for 3,940 fetches of index files instead of 3,940).
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format, *args):  # noqa: A002 - the signature is the standard library's
-        pass
+from converter.search.http_range import serve as serve_folder
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    """The test server: kept-alive connections (the handler above) and a listen backlog of 128, room for
-    several pages at once. Neither was the cause of issue 15's "Failed to fetch": Chromium opens at most
-    6 connections to one host, which the standard backlog of 5 holds (the queue reached 6 and never
-    overflowed, under a load average of 11), and a connection that does find the queue full waits for
-    its SYN to be sent again instead of failing (63 forced overflows, 0 failed fetches). What does fail
-    every fetch in flight with "Failed to fetch" is the browser's network process dying; the client's
-    one retry covers that (archive-search.js, fetchBytes)."""
+def _serving(ranges: bool) -> Iterator:
+    # One server per folder, for the whole session; StaticServer's docstring (converter/search/
+    # http_range.py) records why its connections and backlog are not what failed fetches in issue 15.
+    servers = []
 
-    request_queue_size = 128
-    daemon_threads = True
+    def start(folder: Path) -> str:
+        servers.append(serve_folder(folder, ranges=ranges))
+        return servers[-1].url
+
+    yield start
+    for server in servers:
+        server.close()
 
 
 @pytest.fixture(scope="session")
 def serve():
-    """A function that serves a folder on 127.0.0.1 and returns its base URL ("http://127.0.0.1:PORT/")."""
-    servers = []
+    """A function that serves a folder on 127.0.0.1 and returns its base URL ("http://127.0.0.1:PORT/").
+    Range requests are answered with 206, as GitHub Pages, Netlify, Cloudflare, S3 and nginx do."""
+    yield from _serving(ranges=True)
 
-    def start(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        server = _Server(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
 
-    yield start
-    for server in servers:
-        server.shutdown()
+@pytest.fixture(scope="session")
+def serve_without_ranges():
+    """Like `serve`, but Range is ignored and every file comes whole (200), as `python -m http.server`
+    and `mkdocs serve` do: the client must fall back to the whole body."""
+    yield from _serving(ranges=False)
 
 
 def _browser_missing_reason() -> str | None:
