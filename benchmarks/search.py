@@ -18,6 +18,10 @@ of 10,000), the per-year counts as the search page computes them (archive-trend.
 proven, the facets loaded), each on a fresh page: bytes, time, and whether the speeches found are exactly
 the ground truth. `--trend-only` measures only this (benchmarks/results/search_trend.json).
 
+Every page is served by converter/search/http_range.py, which answers Range requests with 206 as GitHub
+Pages, Netlify, Cloudflare, S3 and nginx do, so the bytes reported are those a reader of a real host
+transfers (`python -m http.server` would send every file whole).
+
 Reported: recall and precision against ground truth (full result sets, and top 10), bytes transferred
 for a query on a fresh page ("first", index.json included) and on a page that already ran queries
 ("later"), time to results (search plus metadata and snippets of the first 10), index build time and peak
@@ -29,8 +33,6 @@ that the builder streams: time, peak memory, size and files, in benchmarks/resul
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import random
@@ -39,7 +41,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -53,6 +54,7 @@ from converter.search.builder import (  # noqa: E402
     document_meta,
     read_index_file,
 )
+from converter.search.http_range import serve  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "search.json"
 CHROMIUM = "/usr/bin/chromium"
@@ -313,22 +315,6 @@ def folder_size(path: Path) -> int:
 # ------------------------------------------------------------------------------------------ browser
 
 
-class Server:
-    def __init__(self, folder: Path) -> None:
-        handler = functools.partial(_Quiet, directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
-        pass
-
-
 def launch(playwright):
     args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
@@ -352,7 +338,7 @@ def measure_ours(site: Path, queries: list[str], cold: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     slugs = _slugs(site)
-    server = Server(site)
+    server = serve(site)  # Range honoured, as on the hosts readers use
     runs, first = {}, []
     foreign = []
 
@@ -429,7 +415,7 @@ def measure_trend(site: Path, phrases: dict[float, list[str]]) -> dict:
     from playwright.sync_api import sync_playwright
 
     slugs = _slugs(site)
-    server = Server(site)
+    server = serve(site)
     out = {}
     try:
         with sync_playwright() as p:
@@ -480,7 +466,7 @@ def trend_summary(measured: dict, truth: dict[str, set[str]], size: int) -> dict
 def measure_material(site: Path, queries: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
 
-    server = Server(site)
+    server = serve(site)
     runs = {}
     try:
         with sync_playwright() as p:
