@@ -256,3 +256,13 @@ def test_a_connection_the_browser_drops_ends_without_an_error(tmp_path):
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         assert done.wait(10)
     assert escaped == []
+
+
+def test_the_serve_fixture_honours_range_and_serve_without_ranges_ignores_it(
+    serve, serve_without_ranges, folder
+):
+    # The browser tests rely on these two fixtures being the two kinds of host a reader meets.
+    ranged_status, _, ranged_body = fetch(serve(folder), "/data.bin", {"Range": "bytes=10-19"})
+    whole_status, _, whole_body = fetch(serve_without_ranges(folder), "/data.bin", {"Range": "bytes=10-19"})
+    assert (ranged_status, ranged_body) == (206, CONTENT[10:20])
+    assert (whole_status, whole_body) == (200, CONTENT)
