@@ -8,22 +8,18 @@ writes docs-assets/screenshot.png and docs-assets/speech-page.png.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import sys
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's converter, not an installed copy
+
+from converter.search.http_range import serve  # noqa: E402
+
 SPEECH = "speeches/2023-04-19-gong-ye-jing-ji-fa-zhan-tui-jin-hui-jiang-hua/"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
-        pass
 
 
 def main() -> int:
@@ -31,20 +27,16 @@ def main() -> int:
     if not (site / "index.html").is_file():
         print("Build the site first: make site")
         return 1
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     args = ["--disable-background-networking"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
-    with sync_playwright() as p:
+    with serve(site) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         for url, name in (("", "screenshot.png"), (SPEECH, "speech-page.png")):
-            page.goto(base + url)
+            page.goto(server.url + url)
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(ROOT / "docs-assets" / name))
             print(f"wrote docs-assets/{name}")
         browser.close()
-    server.shutdown()
     return 0
 
 
