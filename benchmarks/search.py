@@ -53,7 +53,6 @@ from converter.search.builder import (  # noqa: E402
     SearchSection,
     build_index,
     document_meta,
-    read_index_file,
 )
 from converter.search.http_range import serve  # noqa: E402
 
@@ -442,7 +441,7 @@ def measure_trend(site: Path, phrases: dict[float, list[str]]) -> dict:
 def _slugs(site: Path) -> dict[int, str]:
     """The slug of every document number of the index."""
     return {
-        int(doc.name): document_meta(read_index_file(doc))["u"].strip("/").split("/")[-1]
+        int(doc.name): document_meta(doc.read_bytes())["u"].strip("/").split("/")[-1]
         for doc in (site / "search-index" / "d").iterdir()
     }
 

@@ -5,12 +5,12 @@ budget, not by the archive:
 
 1. spill every document to a temporary file and collect the dates (document ids are assigned newest first,
    so "ties by date, newest first" is simply "lower id first") and the facets;
-2. read the documents back in id order, write each one's document file (metadata and text, one file per
-   speech) and append its postings to one compact accumulator per term (document gaps and tf bytes: the
-   very bytes of the shard format); when the accumulators pass `spill_bytes`, append them to `partitions`
-   temporary files chosen by term hash as one segment per term;
+2. read the documents back in id order, write each one's document file (metadata and text in blocks, one
+   file per speech) and append its postings to one compact accumulator per term (document gaps, tf bytes
+   and block masks: the very bytes of the shard format); when the accumulators pass `spill_bytes`, append
+   them to `partitions` temporary files chosen by term hash as one segment per term;
 3. load one partition at a time, join each term's segments (they are in document order, so joining is
-   concatenation) and write the shard files and the trigram files.
+   concatenation) and write the shard files.
 
 Steps 2 and 3 run in `workers` processes: step 2 over consecutive ranges of documents (their segments are
 joined in range order), step 3 over partitions. The output does not depend on the number of workers.
@@ -27,20 +27,28 @@ import shutil
 import tempfile
 import time
 import zlib
-from array import array
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from converter.search.tokens import gram_buckets, runs
+from converter.search.tokens import runs
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 TITLE_FLAG = 2
 HEADING_FLAG = 1
 TF_CAP = 63
+# A document's text is stored in blocks of BLOCK characters, each compressed on its own, so that the
+# client reads only the blocks where a phrase can be (HTTP Range). Each block also holds the character
+# before it and the OVERLAP characters after it: a phrase (with the character after it) of up to OVERLAP
+# characters that starts in a block is whole in that block. 512 characters cost about 1 KB to read;
+# larger blocks compress better but cost more to read, smaller ones the reverse.
+BLOCK = 512
+OVERLAP = 16
+# The masks of a term found in more than a quarter of the speeches tell blocks apart by fours (bit k for
+# blocks 4k..4k+3): a third of the bytes, and such a term is rarely the one that places a phrase.
+COARSE = 4
 
 
 @dataclass(frozen=True)
@@ -70,11 +78,10 @@ class IndexOptions:
     """Tuning knobs, with their defaults in one place.
 
     The file counts are per speech because a static host limits files, and the index must not be most of
-    them: with one document file per speech, the defaults give 1.75 to 2.5 index files per speech (the
-    shard and trigram file counts are rounded up to powers of two)."""
+    them: with one document file per speech, the defaults give 1.25 to 1.5 index files per speech (the
+    shard count is rounded up to a power of two)."""
 
-    shards_per_doc: float = 0.25  # term shard files (t/) per speech (a power of two, at least 16)
-    gram_files_per_doc: float = 0.5  # trigram files (g/) per speech (a power of two, at least 16)
+    shards_per_doc: float = 0.25  # term shard files (t/) per speech (a power of two, at least 4)
     text_encoding: str = "auto"  # of the document files' text: utf-8, utf-16le, or auto (the smaller one)
     max_partitions: int = 128
     spill_bytes: int = 48 << 20  # postings held in memory (per worker) before they go to the partitions
@@ -169,8 +176,6 @@ class _Plan:
     encoding: str
     offsets: list[int]  # file offset of each document (by id) in the spill file
     options: IndexOptions
-    gram_bits: int  # 2**gram_bits trigram buckets
-    grams_per_file: int  # buckets per g/ file
 
 
 def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | None = None) -> IndexStats:
@@ -179,10 +184,11 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
     started = time.perf_counter()
     if out.exists():
         shutil.rmtree(out)
-    for kind in ("t", "d", "g"):
+    for kind in ("t", "d"):
         (out / kind).mkdir(parents=True)
     sizes = _Sizes()
     terms = 0
+    reads: dict[str, list[int]] = {"t": [], "d": []}
     with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
         spilled = _spill_docs(docs, os.path.join(tmp, "docs.pickle"))
         count = spilled["count"]
@@ -190,10 +196,8 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
         encoding = options.text_encoding
         if encoding == "auto":
             encoding = "utf-16le" if spilled["utf16"] < spilled["utf8"] else "utf-8"
-        gram_bits = _gram_bits(spilled["chars"])
-        grams_per_file = max(1, (1 << gram_bits) // _power_of_two(count * options.gram_files_per_doc))
         plan = _Plan(tmp, str(out), count, shards, min(shards, options.max_partitions), encoding,
-                     spilled["offsets"], options, gram_bits, grams_per_file)  # fmt: skip
+                     spilled["offsets"], options)  # fmt: skip
         workers = options.workers or min(os.cpu_count() or 1, 4)
         workers = max(1, min(workers, count // 100))  # a process is worth starting for 100 speeches
         bounds = [count * w // workers for w in range(workers + 1)]
@@ -211,11 +215,13 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
                 shard_results = list(
                     pool.map(_write_partitions, [plan] * workers, groups, [workers] * workers)
                 )
-        for result in doc_results:
+        for result, heads in doc_results:
             sizes.merge(result)
-        for result, found in shard_results:
+            reads["d"] += heads
+        for result, found, dirs in shard_results:
             sizes.merge(result)
             terms += found
+            reads["t"] += dirs
     facets = spilled["facets"]
     data = json.dumps(facets, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     sizes.add("facets", _write(os.path.join(out, "facets"), data))
@@ -226,8 +232,10 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
         "text": encoding,
         "tfCap": TF_CAP,
         "compression": "deflate-raw",
-        "gramBits": plan.gram_bits,
-        "gramsPerFile": plan.grams_per_file,
+        "overlap": OVERLAP,
+        # How many bytes to ask for first: enough for the whole directory of 9 shards in 10 and the
+        # header of 9 documents in 10, so most files take one request before their parts.
+        "firstRead": {kind: _first_read(sizes) for kind, sizes in reads.items()},
     }
     data = json.dumps(manifest).encode()
     sizes.add("index.json", _write(os.path.join(out, "index.json"), data, compress=False))
@@ -240,19 +248,26 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
     return stats
 
 
+def _first_read(sizes: list[int]) -> int:
+    """The 90th percentile of `sizes`, rounded up to 256 bytes (at least 256)."""
+    if not sizes:
+        return 256
+    ordered = sorted(sizes)
+    return max(256, -(-ordered[len(ordered) * 9 // 10] // 256) * 256)
+
+
 def _spill_docs(docs: Iterable[SearchDoc], path: str) -> dict:
     """Write the documents to `path` one pickle each. Returns their count, the file offset of each by id
-    (newest first), the number of characters, the text's size in UTF-8 and in UTF-16, and the facets."""
+    (newest first), the text's size in UTF-8 and in UTF-16, and the facets."""
     keys = []
     offsets = []
-    chars = utf8 = utf16 = 0
+    utf8 = utf16 = 0
     with open(path, "wb") as spill:
         for seq, doc in enumerate(docs):
             offsets.append(spill.tell())
             pickle.dump(doc, spill, protocol=pickle.HIGHEST_PROTOCOL)
             keys.append((doc.date, doc.title, seq, doc.speaker, doc.event))
             for text in (doc.title, *(s.heading for s in doc.sections), *(s.text for s in doc.sections)):
-                chars += len(text)
                 utf8 += len(text.encode("utf-8"))
                 utf16 += len(text.encode("utf-16le"))
     # ISO dates sort as strings; undated ("") last; equal dates by title. Both sorts are stable.
@@ -276,7 +291,6 @@ def _spill_docs(docs: Iterable[SearchDoc], path: str) -> dict:
     return {
         "count": len(keys),
         "offsets": [offsets[k[2]] for k in ranked],
-        "chars": chars,
         "utf8": utf8,
         "utf16": utf16,
         "facets": facets,
@@ -284,54 +298,60 @@ def _spill_docs(docs: Iterable[SearchDoc], path: str) -> dict:
 
 
 def _power_of_two(wanted: float) -> int:
-    """The power of two nearest above `wanted`, at least 4: a number of files (shards, trigram files)."""
+    """The power of two nearest above `wanted`, at least 4: a number of shard files."""
     files = 4
     while files < wanted:
         files *= 2
     return files
 
 
-def _gram_bits(chars: int) -> int:
-    """About one trigram bucket per 128 characters of text: a bucket then holds some ten distinct
-    trigrams, most of them rare, so its document list stays short and selective (about 1 % of the
-    documents)."""
-    bits = 4
-    while (1 << bits) * 128 < chars and bits < 22:
-        bits += 1
-    return bits
-
-
 class _Postings:
     """Collects one document's postings: the count of every bigram, word and single CJK character, the
-    title/heading flags of the terms that occur there, and the buckets of its trigrams."""
+    title/heading flags of the terms that occur there, and the blocks where each bigram and word starts (a
+    bit mask: bit k for block k, the characters k*BLOCK .. k*BLOCK+BLOCK-1 of the text). Single characters
+    have no blocks: a phrase of one character is settled by the index, and a longer one has a bigram."""
 
-    def __init__(self, gram_bits: int) -> None:
+    def __init__(self) -> None:
         self.counts: Counter = Counter()
         self.flags: dict[str, int] = {}
-        self.grams: set[int] = set()
-        self.gram_bits = gram_bits
+        self.masks: dict[str, int] = {}
 
-    def add_text(self, text: str, flag: int) -> None:
+    def add_text(self, text: str, start: int, flag: int) -> None:
+        """Add one line of the document's text (title, heading or section), which begins at code point
+        `start` of the whole text."""
         counts = self.counts
         seen = [] if flag else None
-        for kind, value in runs(text):
+        for kind, value, at in runs(text):
             if kind == "cjk":
                 counts.update(value)
-                if len(value) > 1:
-                    pairs = list(map(str.__add__, value, value[1:]))
-                    counts.update(pairs)
-                    if len(value) > 2:
-                        self.grams.update(gram_buckets(value, self.gram_bits))
-                    if flag:
-                        seen.extend(pairs)
+                pairs = list(map(str.__add__, value, value[1:]))
+                counts.update(pairs)
+                self._mark_run(value, pairs, start + at)
                 if flag:
+                    seen.extend(pairs)
                     seen.extend(value)
             elif kind == "word":
                 counts[value] += 1
+                self._mark(value, (start + at) // BLOCK)
                 if flag:
                     seen.append(value)
         for term in seen or ():
             self.flags[term] = self.flags.get(term, 0) | flag
+
+    def _mark(self, term: str, block: int) -> None:
+        self.masks[term] = self.masks.get(term, 0) | 1 << block
+
+    def _mark_run(self, chars: str, pairs: list[str], at: int) -> None:
+        """Mark the block where each pair of a CJK run (at code point `at`) starts."""
+        masks = self.masks
+        first = 0
+        while first < len(chars):
+            block = (at + first) // BLOCK
+            last = min(len(chars), (block + 1) * BLOCK - at)  # the run's part in this block
+            bit = 1 << block
+            for term in set(pairs[first:last]):
+                masks[term] = masks.get(term, 0) | bit
+            first = last
 
 
 def encode_slots(slots: list[int]) -> bytes:
@@ -348,9 +368,39 @@ def encode_slots(slots: list[int]) -> bytes:
     return bytes(out)
 
 
-def _index_range(plan: _Plan, worker: int, first: int, last: int) -> dict[str, list[int]]:
+def encode_mask(mask: int, count: int) -> bytes:
+    """The blocks where a term starts in one document, in a form its tf byte's count implies (FORMAT.md):
+    once, the block; twice, the first block and the gap to the second; more often, the bit mask (bit k for
+    block k) as a varint. Most terms occur once in a document, so most masks are one byte."""
+    if count == 1:
+        return VARINT[mask.bit_length() - 1]
+    if count == 2:
+        first = (mask & -mask).bit_length() - 1
+        return VARINT[first] + VARINT[mask.bit_length() - 1 - first]
+    return varints((mask,))
+
+
+def decode_masks(data: bytes, tfs: bytes) -> list[list[int]]:
+    """The blocks of each document of a term from its masks and its tf bytes, as the client decodes them."""
+    out = []
+    at = 0
+    for tf in tfs:
+        count = tf >> 2
+        value, at = _read_varint(data, at)
+        if count == 1:
+            out.append([value])
+        elif count == 2:
+            gap, at = _read_varint(data, at)
+            out.append(sorted({value, value + gap}))
+        else:
+            out.append([k for k in range(value.bit_length()) if value >> k & 1])
+    return out
+
+
+def _index_range(plan: _Plan, worker: int, first: int, last: int) -> tuple[dict[str, list[int]], list[int]]:
     """Step 2 for the documents `first`..`last`-1: write their document files and append their postings to
-    the partition files `part-<worker>-<n>`. Returns the sizes of the files written."""
+    the partition files `part-<worker>-<n>`. Returns the sizes of the files written and the size of each
+    document file's header and metadata."""
     collecting = gc.isenabled()
     gc.disable()  # the accumulators form no cycles; collecting would only walk them again and again
     try:
@@ -360,44 +410,47 @@ def _index_range(plan: _Plan, worker: int, first: int, last: int) -> dict[str, l
             gc.enable()
 
 
-def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> dict[str, list[int]]:
+def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> tuple[dict[str, list[int]], list[int]]:
     sizes = _Sizes()
+    heads: list[int] = []
     options = plan.options
-    accs: dict[str, list] = {}  # term -> [last doc, doc gaps, tf bytes]
+    accs: dict[str, list] = {}  # term -> [last doc, doc gaps, tf bytes, block masks]
     held = 0
     hashes: dict[str, int] = {}  # term -> partition
-    grams = _GramSpool(plan, worker)
     with open(os.path.join(plan.tmp, "docs.pickle"), "rb") as spill:
         for doc_id in range(first, last):
             spill.seek(plan.offsets[doc_id])
             doc: SearchDoc = pickle.load(spill)
-            postings = _index_doc(doc, doc_id, plan, sizes)
-            grams.add(doc_id, postings.grams)
+            postings, head = _index_doc(doc, doc_id, plan, sizes)
+            heads.append(head)
             flags = postings.flags
+            masks = postings.masks
             for term, n in postings.counts.items():
                 acc = accs.get(term)
                 if acc is None:
-                    acc = accs[term] = [0, bytearray(), bytearray()]
-                    held += 250  # the accumulator's objects
+                    acc = accs[term] = [0, bytearray(), bytearray(), bytearray()]
+                    held += 300  # the accumulator's objects
                 gap = doc_id - acc[0]
                 acc[0] = doc_id
                 acc[1] += VARINT[gap] if gap < VARINT_TABLE else varints((gap,))
                 acc[2].append((n if n < TF_CAP else TF_CAP) << 2 | flags.get(term, 0))
-            held += 3 * len(postings.counts)
+                mask = masks.get(term)
+                if mask is not None:
+                    acc[3] += encode_mask(mask, n if n < TF_CAP else TF_CAP)
+            held += 6 * len(postings.counts)
             if held > options.spill_bytes:
                 _spill(plan, worker, accs, hashes)
                 accs = {}
                 held = 0
     _spill(plan, worker, accs, hashes)
-    grams.flush()
-    return sizes.by_kind
+    return sizes.by_kind, heads
 
 
 def _spill(plan: _Plan, worker: int, accs: dict[str, list], hashes: dict[str, int]) -> None:
-    """Append every term's segment (first doc, last doc, gaps, tf bytes) to its partition file."""
+    """Append every term's segment (first doc, last doc, gaps, tf bytes, masks) to its partition file."""
     buffers: list[list] = [[] for _ in range(plan.partitions)]
-    for term, (last, gaps, tfs) in accs.items():
-        segment = (term, _first_varint(gaps), last, bytes(gaps), bytes(tfs))
+    for term, (last, gaps, tfs, masks) in accs.items():
+        segment = (term, _first_varint(gaps), last, bytes(gaps), bytes(tfs), bytes(masks))
         number = hashes.get(term)
         if number is None:
             number = hashes[term] = fnv1a(term) % plan.partitions
@@ -406,52 +459,6 @@ def _spill(plan: _Plan, worker: int, accs: dict[str, list], hashes: dict[str, in
         if buffer:
             with open(os.path.join(plan.tmp, f"part-{worker}-{number}.pickle"), "ab") as part:
                 pickle.dump(buffer, part, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _gram_partitions(plan: _Plan) -> int:
-    """Trigram buckets go to partitions in contiguous ranges, whole g/ files each."""
-    return min(plan.partitions, (1 << plan.gram_bits) // plan.grams_per_file)
-
-
-class _GramSpool:
-    """The trigram buckets of one worker's documents, spooled to the partitions for step 3.
-
-    Buckets are many (about one per 128 characters of the archive) and hold documents only, so instead of
-    an accumulator per bucket each document's buckets are sorted and cut, at C speed, into the contiguous
-    ranges of the partitions: a record (document, count, buckets...) in each partition's spool file.
-    Step 3 turns one partition's records into its buckets' document lists."""
-
-    def __init__(self, plan: _Plan, worker: int) -> None:
-        self.plan = plan
-        self.worker = worker
-        parts = _gram_partitions(plan)
-        span = (1 << plan.gram_bits) // parts
-        self.bounds = [span * (n + 1) for n in range(parts)]
-        self.buffers = [array("I") for _ in range(parts)]
-        self.held = 0
-
-    def add(self, doc_id: int, buckets: set[int]) -> None:
-        ordered = sorted(buckets)
-        start = 0
-        for number, bound in enumerate(self.bounds):
-            end = bisect_left(ordered, bound, start)
-            if end > start:
-                buffer = self.buffers[number]
-                buffer.append(doc_id)
-                buffer.append(end - start)
-                buffer.extend(ordered[start:end])
-            start = end
-        self.held += 4 * len(ordered)
-        if self.held > self.plan.options.spill_bytes:
-            self.flush()
-
-    def flush(self) -> None:
-        for number, buffer in enumerate(self.buffers):
-            if buffer:
-                with open(os.path.join(self.plan.tmp, f"gram-{self.worker}-{number}.bin"), "ab") as spool:
-                    buffer.tofile(spool)
-                self.buffers[number] = array("I")
-        self.held = 0
 
 
 def _first_varint(data: bytes) -> int:
@@ -470,24 +477,29 @@ def _read_varint(data: bytes, at: int) -> tuple[int, int]:
         shift += 7
 
 
-def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> _Postings:
-    """Tokenize one document, write its document file, return its postings."""
-    postings = _Postings(plan.gram_bits)
-    postings.add_text(doc.title, TITLE_FLAG)
+def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> tuple[_Postings, int]:
+    """Tokenize one document, write its document file; return its postings and the size of the file's
+    header and metadata."""
+    postings = _Postings()
     pieces = [doc.title]
-    offset = _units(doc.title) + 1
+    postings.add_text(doc.title, 0, TITLE_FLAG)
+    start = len(doc.title) + 1  # code points, as Python counts (the blocks)
+    offset = _units(doc.title) + 1  # UTF-16 code units, as JavaScript counts (the sections' offsets)
     heads = []
     for section in doc.sections:
         heads.append([offset, section.anchor, section.heading, section.level])
         if section.heading:
-            postings.add_text(section.heading, HEADING_FLAG)
+            postings.add_text(section.heading, start, HEADING_FLAG)
             pieces.append(section.heading)
+            start += len(section.heading) + 1
             offset += _units(section.heading) + 1
-        postings.add_text(section.text, 0)
+        postings.add_text(section.text, start, 0)
         pieces.append(section.text)
+        start += len(section.text) + 1
         offset += _units(section.text) + 1
-    sizes.add("d", _write(os.path.join(plan.out, "d", str(doc_id)), document_file(doc, heads, pieces, plan)))
-    return postings
+    data, head = document_file(doc, heads, "\n".join(pieces), plan.encoding)
+    sizes.add("d", _write(os.path.join(plan.out, "d", str(doc_id)), data, compress=False))
+    return postings, head
 
 
 def _units(text: str) -> int:
@@ -495,63 +507,169 @@ def _units(text: str) -> int:
     return len(text) + sum(1 for char in text if char > "\uffff") if not text.isascii() else len(text)
 
 
-def document_file(doc: SearchDoc, heads: list, pieces: list[str], plan: _Plan) -> bytes:
-    """One speech's file (before compression): the size of its metadata, the metadata (JSON, UTF-8) and the
-    text (title, then each heading and section text, one per line) in the archive's text encoding. A
-    section's entry in "h" is the offset (in UTF-16 code units, as JavaScript counts) where it begins."""
+def _deflate(data: bytes, level: int = 6) -> bytes:
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+def _packed(data: bytes) -> tuple[bytes, bool]:
+    """`data` deflated, or as it is when deflating would not make it smaller (tiny postings)."""
+    packed = _deflate(data)
+    return (packed, True) if len(packed) < len(data) else (data, False)
+
+
+def document_file(doc: SearchDoc, heads: list, text: str, encoding: str) -> tuple[bytes, int]:
+    """One speech's file and the size of its header (FORMAT.md): the header says where the title and the
+    headings are in the text and where each block is; then the text (title, then each heading and section
+    text, one per line) in blocks of BLOCK characters, each deflated on its own with the character before
+    it and the OVERLAP characters after it; then the metadata (JSON, UTF-8, deflated), last because only
+    the results shown need it. Offsets are in UTF-16 code units, as JavaScript counts."""
     meta = {"u": doc.url, "t": doc.title, "d": doc.date, "s": doc.speaker, "e": doc.event, "h": heads}
-    data = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    text = "\n".join(pieces)
-    out = bytearray()
-    varint(len(data), out)
-    return bytes(out) + data + text.encode(plan.encoding)
+    meta_data = _deflate(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    narrow = text.isascii() or max(text) <= "\uffff"  # then a code point is a code unit
+    blocks = []
+    fields = []
+    previous = 0
+    for first in range(0, max(len(text), 1), BLOCK):
+        lead = 1 if first else 0  # the character before the block: a word must not continue into it
+        stored = text[first - lead : first + BLOCK + OVERLAP]
+        start = first if narrow else _units(text[:first])
+        lead_units = lead if narrow or not lead else _units(text[first - 1])
+        blocks.append(_deflate(stored.encode(encoding), 9))  # written once, read often
+        fields += [start - previous, len(blocks[-1]) << 2 | lead_units]
+        previous = start
+    # the lines whose places count more: the title (line 0) and each heading, as (offset gap, length)
+    lines = [0, _units(doc.title)]
+    previous = 0
+    for offset, _, heading, _ in heads:
+        if heading:
+            lines += [offset - previous, _units(heading)]
+            previous = offset
+    header = varints((_units(text), len(blocks), *fields, len(meta_data), len(lines) // 2, *lines))
+    prefix = varints((len(header),)) + header
+    return prefix + b"".join(blocks) + meta_data, len(prefix)
+
+
+class Document:
+    """A document file read back, as the client reads it: its metadata, its lines, its blocks and its text."""
+
+    def __init__(self, data: bytes, encoding: str) -> None:
+        size, at = _read_varint(data, 0)
+        fields = []
+        end = at + size
+        while at < end:
+            value, at = _read_varint(data, at)
+            fields.append(value)
+        self.units, count = fields[:2]
+        self.starts: list[int] = []
+        self.leads: list[int] = []
+        self.blocks: list[str] = []
+        start = 0
+        for gap, size_lead in zip(fields[2 : 2 + 2 * count : 2], fields[3 : 3 + 2 * count : 2], strict=True):
+            start += gap
+            self.starts.append(start)
+            self.leads.append(size_lead & 3)
+            if encoding:
+                self.blocks.append(zlib.decompress(data[at : at + (size_lead >> 2)], -15).decode(encoding))
+            at += size_lead >> 2
+        meta_size, lines = fields[2 + 2 * count : 4 + 2 * count]
+        self.meta = json.loads(zlib.decompress(data[at : at + meta_size], -15))
+        self.lines: list[tuple[int, int]] = []
+        offset = 0
+        for gap, length in zip(fields[4 + 2 * count :: 2], fields[5 + 2 * count :: 2], strict=True):
+            offset += gap
+            self.lines.append((offset, length))
+        if at + meta_size != len(data) or len(self.lines) != lines:
+            raise ValueError("a damaged document file")
+
+    def owned(self, k: int) -> str:
+        """Block k's own text: without the character before it and the overlap after it."""
+        end = self.starts[k + 1] if k + 1 < len(self.starts) else self.units
+        return _utf16_slice(self.blocks[k], self.leads[k], self.leads[k] + end - self.starts[k])
+
+    @property
+    def text(self) -> str:
+        return "".join(self.owned(k) for k in range(len(self.blocks)))
+
+
+def _utf16_slice(text: str, start: int, end: int) -> str:
+    """text[start:end] with start and end counted in UTF-16 code units."""
+    if text.isascii() or max(text) <= "\uffff":
+        return text[start:end]
+    return text.encode("utf-16le")[2 * start : 2 * end].decode("utf-16le")
 
 
 def document_meta(data: bytes) -> dict:
-    """The metadata of a document file's content (after inflating), as the client reads it."""
-    at, size = _meta_span(data)
-    return json.loads(data[at : at + size])
+    """The metadata of a document file (its text is not decoded)."""
+    return Document(data, "").meta
 
 
-def document_text(data: bytes, encoding: str) -> str:
-    """The text of a document file's content (after inflating), in the index's text encoding."""
-    at, size = _meta_span(data)
-    return data[at + size :].decode(encoding)
-
-
-def _meta_span(data: bytes) -> tuple[int, int]:
-    """Where a document file's metadata starts and its size (the varint that leads the file)."""
-    size, at = _read_varint(data, 0)
-    return at, size
-
-
-def _write_partitions(plan: _Plan, numbers: list[int], workers: int) -> tuple[dict[str, list[int]], int]:
+def _write_partitions(
+    plan: _Plan, numbers: list[int], workers: int
+) -> tuple[dict[str, list[int]], int, list[int]]:
     """Step 3 for the partitions `numbers`: join each term's segments (worker by worker, each in document
-    order) and write the shard files and trigram files of the partition. Returns the sizes of the files
-    written and the number of terms."""
+    order) and write the shard files of the partition. Returns the sizes of the files written, the number
+    of terms and the size of each shard's directory."""
     sizes = _Sizes()
     terms_written = 0
+    dirs = []
     for number in numbers:
-        _write_grams(plan, number, workers, sizes)
         grouped = _load_segments(plan, number, workers)
         by_shard: dict[int, list[str]] = defaultdict(list)
         for term in grouped:
             by_shard[fnv1a(term) % plan.shards].append(term)
         for shard in range(number, plan.shards, plan.partitions):
             terms = sorted(by_shard.get(shard, []))  # code point order is UTF-8 byte order
-            data = bytearray()
-            varint(len(terms), data)
-            for term in terms:
-                payload = _encode_term(grouped[term], plan)
-                name = term.encode("utf-8")
-                varint(len(name), data)
-                data += name
-                varint(len(payload), data)
-                data += payload
-            sizes.add("t", _write(os.path.join(plan.out, "t", str(shard)), bytes(data)))
+            data, directory = shard_file([(term, _encode_term(grouped[term], plan)) for term in terms])
+            sizes.add("t", _write(os.path.join(plan.out, "t", str(shard)), data, compress=False))
+            dirs.append(directory)
             terms_written += len(terms)
         del grouped
-    return sizes.by_kind, terms_written
+    return sizes.by_kind, terms_written, dirs
+
+
+def shard_file(entries: list[tuple[str, tuple[bytes, int, bytes, int]]]) -> tuple[bytes, int]:
+    """A shard's file and the size of its directory (FORMAT.md): the directory (each term with the size
+    and flags of its posting and of its masks; deflated) and then each term's posting and masks."""
+    directory = bytearray()
+    varint(len(entries), directory)
+    for term, (posting, posting_flags, masks, mask_flags) in entries:
+        name = term.encode("utf-8")
+        varint(len(name), directory)
+        directory += name
+        varint(len(posting) << 1 | posting_flags, directory)
+        varint(len(masks) << 2 | mask_flags, directory)
+    packed = _deflate(bytes(directory))
+    prefix = varints((len(packed),)) + packed
+    body = b"".join(parts[0] + parts[2] for _, parts in entries)
+    return prefix + body, len(prefix)
+
+
+def read_shard(data: bytes) -> dict[str, tuple[bytes, bytes, int]]:
+    """A shard file read back: term -> (posting, masks, blocks per mask bit), as the client reads them."""
+    size, at = _read_varint(data, 0)
+    directory = zlib.decompress(data[at : at + size], -15)
+    at += size
+    count, p = _read_varint(directory, 0)
+    out = {}
+    for _ in range(count):
+        length, p = _read_varint(directory, p)
+        term = directory[p : p + length].decode("utf-8")
+        p += length
+        posting_field, p = _read_varint(directory, p)
+        masks_field, p = _read_varint(directory, p)
+        posting, masks = posting_field >> 1, masks_field >> 2
+        out[term] = (
+            _unpacked(data[at : at + posting], posting_field & 1),
+            _unpacked(data[at + posting : at + posting + masks], masks_field & 2),
+            COARSE if masks_field & 1 else 1,
+        )
+        at += posting + masks
+    return out
+
+
+def _unpacked(data: bytes, deflated: int) -> bytes:
+    return zlib.decompress(data, -15) if deflated else data
 
 
 def _load_segments(plan: _Plan, number: int, workers: int) -> dict[str, list]:
@@ -577,47 +695,6 @@ def _load_segments(plan: _Plan, number: int, workers: int) -> dict[str, list]:
     return grouped
 
 
-def _write_grams(plan: _Plan, number: int, workers: int, sizes: _Sizes) -> None:
-    """Write the g/ files of n-gram partition `number`: for each of a file's plan.grams_per_file buckets, the
-    size of its document list and the list (every file exists, so the client never meets a 404)."""
-    parts = _gram_partitions(plan)
-    if number >= parts:
-        return
-    lists: dict[int, list[int]] = defaultdict(list)
-    for worker in range(workers):  # workers hold consecutive document ranges: lists stay ascending
-        path = os.path.join(plan.tmp, f"gram-{worker}-{number}.bin")
-        if not os.path.exists(path):
-            continue
-        records = array("I")
-        with open(path, "rb") as spool:
-            records.frombytes(spool.read())
-        os.unlink(path)
-        at = 0
-        while at < len(records):
-            doc_id, count = records[at], records[at + 1]
-            for bucket in records[at + 2 : at + 2 + count]:
-                lists[bucket].append(doc_id)
-            at += 2 + count
-    span = (1 << plan.gram_bits) // parts
-    for file in range(number * span // plan.grams_per_file, (number + 1) * span // plan.grams_per_file):
-        data = bytearray()
-        for bucket in range(file * plan.grams_per_file, (file + 1) * plan.grams_per_file):
-            docs = lists.get(bucket)
-            encoded = _doc_list(encode_slots(docs), plan.count) if docs else b""
-            varint(len(encoded), data)
-            data += encoded
-        sizes.add("g", _write(os.path.join(plan.out, "g", str(file)), bytes(data)))
-
-
-def _doc_list(gaps: bytes, count: int) -> bytes:
-    """A document list as the index stores it: a mode byte (0: the gaps as given, 1: a bitmap of `count`
-    bits, when that is smaller) and the data."""
-    bitmap_size = (count + 7) // 8
-    if len(gaps) <= bitmap_size:
-        return b"\x00" + gaps
-    return b"\x01" + _bitmap(gaps, bitmap_size)
-
-
 def _bitmap(gaps: bytes, size: int) -> bytes:
     """The bitmap (bit d of byte d >> 3 for document d) of a list of document gaps."""
     bitmap = bytearray(size)
@@ -633,27 +710,34 @@ def _bitmap(gaps: bytes, size: int) -> bytes:
     return bytes(bitmap)
 
 
-def _join(segments: list[tuple]) -> tuple[bytes, bytes]:
-    """One term's doc gaps and tf bytes from its segments in document order: each segment's first gap
-    counts from 0, so it is re-encoded as the gap from the previous segment's last document."""
+def _join(segments: list[tuple]) -> tuple[bytes, bytes, bytes]:
+    """One term's doc gaps, tf bytes and masks from its segments in document order: each segment's first
+    gap counts from 0, so it is re-encoded as the gap from the previous segment's last document."""
     if len(segments) == 1:
-        return segments[0][3], segments[0][4]
+        return segments[0][3], segments[0][4], segments[0][5]
     gaps_out = bytearray()
     tfs_out = bytearray()
+    masks_out = bytearray()
     previous = 0
-    for _, first, last, gaps, tfs in segments:
+    for _, first, last, gaps, tfs, masks in segments:
         _, skip = _read_varint(gaps, 0)  # the first gap, re-encoded from the previous segment below
         varint(first - previous, gaps_out)
         gaps_out += gaps[skip:]
         previous = last
         tfs_out += tfs
-    return bytes(gaps_out), bytes(tfs_out)
+        masks_out += masks
+    return bytes(gaps_out), bytes(tfs_out), bytes(masks_out)
 
 
-def _encode_term(segments: list[tuple], plan: _Plan) -> bytes:
-    """The payload of one term in its shard: its documents (a list of gaps or a bitmap, whichever is
-    smaller) and its tf byte (count and flags) in each."""
-    gaps, tfs = _join(segments)
+def _encode_term(segments: list[tuple], plan: _Plan) -> tuple[bytes, int, bytes, int]:
+    """The two parts of one term in its shard, each deflated unless that makes it larger, with their flags
+    (FORMAT.md): its posting (its documents, as a list of gaps or a bitmap, whichever is smaller, and its
+    tf byte in each) and its block masks (none for a single character; by fours when the term is in more
+    than a quarter of the speeches)."""
+    gaps, tfs, masks = _join(segments)
+    coarse = len(tfs) * 4 > plan.count and masks
+    if coarse:
+        masks = _coarse_masks(masks, tfs)
     bitmap_size = (plan.count + 7) // 8
     data = bytearray()
     varint(len(tfs), data)
@@ -664,4 +748,17 @@ def _encode_term(segments: list[tuple], plan: _Plan) -> bytes:
         data.append(0)
         data += gaps
     data += tfs
-    return bytes(data)
+    posting, deflated = _packed(bytes(data))
+    masks, masks_deflated = _packed(masks) if masks else (b"", False)
+    return posting, int(deflated), masks, masks_deflated << 1 | bool(coarse)
+
+
+def _coarse_masks(masks: bytes, tfs: bytes) -> bytes:
+    """The masks re-encoded by fours of blocks (bit k for blocks COARSE*k .. COARSE*k+COARSE-1)."""
+    out = bytearray()
+    for blocks, tf in zip(decode_masks(masks, tfs), tfs, strict=True):
+        mask = 0
+        for block in blocks:
+            mask |= 1 << block // COARSE
+        out += encode_mask(mask, tf >> 2)
+    return bytes(out)

@@ -11,16 +11,22 @@ from pathlib import Path
 import pytest
 
 from converter.search.builder import (
+    BLOCK,
+    COARSE,
+    OVERLAP,
+    Document,
     IndexOptions,
     SearchDoc,
     SearchSection,
     build_index,
+    decode_masks,
     document_meta,
+    encode_mask,
     encode_slots,
     fnv1a,
-    read_index_file,
+    read_shard,
 )
-from converter.search.tokens import gram_buckets, runs
+from converter.search.tokens import runs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,7 +43,8 @@ ROOT = Path(__file__).resolve().parents[2]
     ],
 )
 def test_runs(text, expected):
-    assert list(runs(text)) == expected
+    assert [run[:2] for run in runs(text)] == expected
+    assert all(text[at:].lower().startswith(value) for _, value, at in runs(text))
 
 
 def test_fnv1a_matches_the_reference_values():
@@ -62,16 +69,15 @@ def test_documents_are_numbered_newest_first(tmp_path):
         _doc("d", "2022", "丁"),
     ]
     stats = build_index(docs, tmp_path / "idx")
-    titles = [document_meta(read_index_file(tmp_path / "idx" / "d" / str(i)))["t"] for i in range(4)]
+    titles = [document_meta((tmp_path / "idx" / "d" / str(i)).read_bytes())["t"] for i in range(4)]
     assert titles == ["c", "d", "a", "b"]
     assert stats.docs == 4
 
 
 def _document(folder: Path, doc: int, encoding: str) -> tuple[dict, str]:
     """The metadata and text of document file d/<doc> (FORMAT.md, "A document file")."""
-    data = read_index_file(folder / "d" / str(doc))
-    size, at = _varint(data, 0)
-    return json.loads(data[at : at + size]), data[at + size :].decode(encoding)
+    document = Document((folder / "d" / str(doc)).read_bytes(), encoding)
+    return document.meta, document.text
 
 
 def test_one_file_per_speech_with_its_metadata_sections_and_text(tmp_path):
@@ -100,14 +106,14 @@ def test_offsets_count_utf16_code_units_as_the_browser_does(tmp_path):
 
 
 def test_the_index_takes_few_files_per_speech(tmp_path):
-    """One document file per speech, and shards and trigram files in proportion (FORMAT.md): a static
-    host's file limit is reached by the archive's pages, not by its index."""
+    """One document file per speech, and shards in proportion (FORMAT.md): a static host's file limit is
+    reached by the archive's pages, not by its index."""
     docs = [_doc(f"t{i}", "2020-01-01", "发展经济工业推进" * 40) for i in range(400)]
     stats = build_index(docs, tmp_path / "idx")
     files = [p for p in (tmp_path / "idx").rglob("*") if p.is_file()]
     assert len(files) == stats.files
     assert len(list((tmp_path / "idx" / "d").iterdir())) == 400
-    assert stats.files <= 2 * 400
+    assert stats.files <= 1.5 * 400
 
 
 def test_the_same_input_gives_the_same_index(tmp_path):
@@ -189,70 +195,51 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
         shift += 7
 
 
-def _gram_lists(folder: Path, manifest: dict) -> dict[int, list[int]]:
-    """Decode every g/ file: bucket -> its document list (FORMAT.md, "An n-gram file")."""
-    lists = {}
-    per_file = manifest["gramsPerFile"]
-    for file in range((1 << manifest["gramBits"]) // per_file):
-        data = read_index_file(folder / "g" / str(file))
-        at = 0
-        for bucket in range(file * per_file, (file + 1) * per_file):
-            size, at = _varint(data, at)
-            end = at + size
-            if size and data[at] == 1:  # a bitmap
-                bits = data[at + 1 : end]
-                lists[bucket] = [d for d in range(manifest["docs"]) if bits[d >> 3] >> (d & 7) & 1]
-            elif size:
-                docs, at, last = [], at + 1, 0
-                while at < end:
-                    gap, at = _varint(data, at)
-                    last += gap
-                    docs.append(last)
-                lists[bucket] = docs
-            at = end
-        assert at == len(data)
-    return lists
+def test_a_document_file_holds_its_text_in_blocks_with_their_edges(tmp_path):
+    """Each block is BLOCK characters of the text with the character before it and the OVERLAP after it,
+    compressed on its own; the header also places the title and the headings (the lines whose places
+    score more). Offsets count UTF-16 code units: a character beyond U+FFFF moves the next block's start."""
+    body = "".join("发展经济工业推进企业项目"[i % 12] for i in range(2 * BLOCK)) + "𠀀" + "尾" * BLOCK
+    doc = SearchDoc(url="s/", title="标题", sections=(SearchSection("a", "一、工作", body),))
+    build_index([doc], tmp_path / "idx")
+    document = Document((tmp_path / "idx" / "d" / "0").read_bytes(), "utf-16le")
+    text = "标题\n一、工作\n" + body
+    assert document.text == text
+    assert len(document.blocks) == 4  # 8 + 2 * BLOCK + 1 + BLOCK characters
+    for k, stored in enumerate(document.blocks):
+        start = k * BLOCK
+        assert stored == text[max(0, start - 1) : start + BLOCK + OVERLAP], k
+        assert document.leads[k] == (1 if k else 0)
+    # block 3 starts after 𠀀 (one character in Python, two code units in JavaScript)
+    assert document.starts == [0, BLOCK, 2 * BLOCK, 3 * BLOCK + 1]
+    assert document.units == len(text) + 1
+    assert document.lines == [(0, 2), (3, 4)]  # the title, and the heading 一、工作 at offset 3
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_n_gram_files_list_exactly_the_documents_of_each_bucket(tmp_path, workers):
-    """Each bucket lists every document that has one of its trigrams, and no other: checked
-    against the n-grams of the texts themselves, with one and two worker processes."""
-    chars = "发展经济工业推进企业项目建设改革创新服务富硒茶叶"
-    rng = random.Random(3)
-    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(5, 400))) for _ in range(240)]
-    docs = [SearchDoc(url=f"s/{i}/", title=f"t{i}", date="2020-01-01", sections=(SearchSection("", "", t),))
-            for i, t in enumerate(texts)]  # fmt: skip
-    build_index(docs, tmp_path / "idx", IndexOptions(workers=workers, spill_bytes=10_000))
-    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
-    ids = {document_meta(read_index_file(tmp_path / "idx" / "d" / str(i)))["t"]: i for i in range(len(texts))}
-    expected: dict[int, set[int]] = {}
-    for i, text in enumerate(texts):  # (the titles, t0 ... t239, have no CJK characters)
-        for bucket in gram_buckets(text, manifest["gramBits"]):
-            expected.setdefault(bucket, set()).add(ids[f"t{i}"])
-    got = _gram_lists(tmp_path / "idx", manifest)
-    assert {b: set(d) for b, d in got.items()} == expected
-    assert all(d == sorted(d) for d in got.values())
-    assert any(len(d) * 2 > len(texts) for d in got.values())  # some lists are bitmaps
+@pytest.mark.parametrize("count", [1, 2, 3, 63])
+def test_block_masks_are_written_in_the_form_the_count_implies(count):
+    masks = {1: [1 << 5, 1 << 130], 2: [1 << 7, 1 << 2 | 1 << 9, 1 << 200 | 1 << 3], 3: [0b10110, 1 << 70 | 1],
+             63: [(1 << 90) - 1]}[count]  # fmt: skip
+    masks = [m for m in masks if count > 1 or m & (m - 1) == 0]
+    data = b"".join(encode_mask(m, count) for m in masks)
+    blocks = decode_masks(data, bytes([count << 2] * len(masks)))
+    assert blocks == [[k for k in range(m.bit_length()) if m >> k & 1] for m in masks]
+    if count == 1:
+        assert len(encode_mask(1 << 5, 1)) == 1  # most terms occur once in a speech: one byte
 
 
 CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
-def _shard_entries(folder: Path, manifest: dict) -> dict[str, dict[int, int]]:
-    """Decode every t/ file (FORMAT.md, "A shard file"): term -> {document: tf byte}."""
+def _shard_entries(folder: Path, manifest: dict) -> dict[str, dict[int, tuple[int, list[int] | None]]]:
+    """Decode every t/ file (FORMAT.md, "A shard file"): term -> {document: (tf byte, its blocks)}, the
+    blocks of a coarse term widened back to single blocks (None for a single character: it has none)."""
     entries = {}
     count = manifest["docs"]
     for shard in range(manifest["shards"]):
-        data = read_index_file(folder / "t" / str(shard))
-        terms, at = _varint(data, 0)
-        for _ in range(terms):
-            length, at = _varint(data, at)
-            term = data[at : at + length].decode("utf-8")
+        for term, (data, masks, per) in read_shard((folder / "t" / str(shard)).read_bytes()).items():
             assert fnv1a(term) % manifest["shards"] == shard, term
-            size, at = _varint(data, at + length)
-            end = at + size
-            df, at = _varint(data, at)
+            df, at = _varint(data, 0)
             mode, at = data[at], at + 1
             if mode == 1:
                 bits = data[at : at + (count + 7) // 8]
@@ -264,10 +251,12 @@ def _shard_entries(folder: Path, manifest: dict) -> dict[str, dict[int, int]]:
                     gap, at = _varint(data, at)
                     last += gap
                     docs.append(last)
-            assert len(docs) == df and at + df == end, term
-            entries[term] = dict(zip(docs, data[at:end], strict=True))
-            at = end
-        assert at == len(data)
+            assert len(docs) == df and at + df == len(data), term
+            tfs = data[at:]
+            blocks = decode_masks(masks, tfs) if masks else [None] * df
+            if per > 1:
+                blocks = [sorted({c * per + k for c in b for k in range(per)}) for b in blocks]
+            entries[term] = dict(zip(docs, zip(tfs, blocks, strict=True), strict=True))
     return entries
 
 
@@ -276,7 +265,9 @@ def test_every_character_pair_of_every_section_is_in_the_index(tmp_path, workers
     """Decode the shards and check them against the texts, counted here without the builder's tokenizer:
     every pair of adjacent CJK characters (and every character, and every word) of every title, heading
     and section text has an entry listing exactly the speeches where it occurs, with its count (at most
-    63) and whether it is in the title (2) or a heading (1). Dropping any pair, count or flag fails."""
+    63), whether it is in the title (2) or a heading (1), and (pairs and words) the blocks where it starts
+    (those of a term in more than a quarter of the speeches, by fours). Dropping any pair, count, flag or
+    block fails."""
     rng = random.Random(8)
     chars = "发展经济工业推进企业项目建设改革创新富硒茶叶㐀豈"
     texts = [
@@ -284,6 +275,7 @@ def test_every_character_pair_of_every_section_is_in_the_index(tmp_path, workers
         for _ in range(150)
     ]  # fmt: skip
     texts[3] += "发展" * 70  # a count beyond the cap
+    texts[4] += "。" * 3 * BLOCK + "富硒茶叶。" * 3  # terms in blocks far from the beginning
     docs = [
         SearchDoc(url=f"s/{i}/", title=f"t{i}" + "".join(rng.choice(chars) for _ in range(rng.randint(0, 6))),
                   date=f"20{i % 30:02d}-01-01",
@@ -293,21 +285,43 @@ def test_every_character_pair_of_every_section_is_in_the_index(tmp_path, workers
     ]  # fmt: skip
     build_index(docs, tmp_path / "idx", IndexOptions(workers=workers, spill_bytes=20_000))
     manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
-    ids = {document_meta(read_index_file(tmp_path / "idx" / "d" / str(i)))["u"]: i for i in range(len(docs))}
-    expected: dict[str, dict[int, list[int]]] = {}  # term -> doc -> [count, flags]
+    ids = {document_meta((tmp_path / "idx" / "d" / str(i)).read_bytes())["u"]: i for i in range(len(docs))}
+    expected: dict[str, dict[int, list]] = {}  # term -> doc -> [count, flags, blocks]
     for doc in docs:
         parts = [(doc.title, 2)] + [(p, f) for s in doc.sections for p, f in ((s.heading, 1), (s.text, 0))]
+        start = 0  # where the part begins in the speech's text (its parts joined by newlines)
         for part, flag in parts:
-            terms = re.findall(r"(?:(?![\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[^\W_])+", part.lower())
-            for run in CJK_RUN.findall(part):
-                terms += list(run) + [run[k : k + 2] for k in range(len(run) - 1)]
-            for term in terms:
-                entry = expected.setdefault(term, {}).setdefault(ids[doc.url], [0, 0])
+            if not part and flag == 1:
+                continue  # a section without a heading has no heading line
+            terms = [
+                (m.group(), m.start(), True)
+                for m in re.finditer(
+                    r"(?:(?![\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[^\W_])+", part.lower()
+                )
+            ]
+            for m in CJK_RUN.finditer(part):
+                run = m.group()
+                terms += [(c, m.start() + k, False) for k, c in enumerate(run)]
+                terms += [(run[k : k + 2], m.start() + k, True) for k in range(len(run) - 1)]
+            for term, at, placed in terms:
+                entry = expected.setdefault(term, {}).setdefault(
+                    ids[doc.url], [0, 0, set() if placed else None]
+                )
                 entry[0] += 1
                 entry[1] |= flag
+                if placed:
+                    entry[2].add((start + at) // BLOCK)
+            start += len(part) + 1
     got = _shard_entries(tmp_path / "idx", manifest)
     assert set(got) == set(expected)
     for term, by_doc in expected.items():
-        assert got[term] == {d: min(n, 63) << 2 | f for d, (n, f) in by_doc.items()}, term
+        coarse = len(by_doc) * 4 > len(docs)
+        want = {}
+        for d, (n, f, blocks) in by_doc.items():
+            if blocks is not None and coarse:
+                blocks = {c // COARSE * COARSE + k for c in blocks for k in range(COARSE)}
+            want[d] = (min(n, 63) << 2 | f, sorted(blocks) if blocks is not None else None)
+        assert got[term] == want, term
     assert any(len(v) > len(docs) // 8 for v in got.values())  # some document lists are bitmaps
-    assert any(n >= 63 for v in expected.values() for n, _ in v.values())  # the cap is reached
+    assert any(n >= 63 for v in expected.values() for n, _, _ in v.values())  # the cap is reached
+    assert any(max(b) >= 3 for v in expected.values() for _, _, b in v.values() if b)  # far blocks

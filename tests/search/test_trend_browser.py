@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from converter.search.builder import document_meta, document_text, read_index_file
+from converter.search.builder import Document
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -200,8 +200,8 @@ def indexed_texts(site: Path) -> dict[str, str]:
     encoding = json.loads((site / "search-index" / "index.json").read_text())["text"]
     out = {}
     for path in (site / "search-index" / "d").iterdir():
-        data = read_index_file(path)
-        out[document_meta(data)["t"]] = document_text(data, encoding)
+        document = Document(path.read_bytes(), encoding)
+        out[document.meta["t"]] = document.text
     return out
 
 

@@ -97,30 +97,32 @@
     while (tokens.length && tokens[tokens.length - 1].kind === "other") tokens = tokens.slice(0, -1);
     if (!tokens.length) return;
     var terms = [];
-    var gramRuns = [];
+    var first = tokens[0].index;
     tokens.forEach(function (t) {
+      // at: where the term starts in the phrase (in UTF-16 code units, as the text's offsets count)
       if (t.kind === "word") {
-        terms.push({ term: t.value });
+        terms.push({ term: t.value, at: t.index - first });
       } else if (t.kind === "cjk") {
         var chars = Array.from(t.value);
         if (chars.length === 1) {
-          terms.push({ term: chars[0] });
+          terms.push({ term: chars[0], at: t.index - first });
           return;
         }
         // The non-overlapping bigrams and the last one (the cover): a speech without one of them cannot
-        // contain the run. Its trigrams can rule out more (narrow).
+        // contain the run. (CJK characters are one code unit each.)
         for (var j = 0; j + 1 < chars.length; j++) {
-          if (j % 2 === 0 || j === chars.length - 2) terms.push({ term: chars[j] + chars[j + 1] });
+          if (j % 2 === 0 || j === chars.length - 2) terms.push({ term: chars[j] + chars[j + 1], at: t.index - first + j });
         }
-        if (chars.length > 2) gramRuns.push(chars);
       }
     });
     phrases.push({
       terms: terms,
-      gramRuns: gramRuns, // runs of three or more CJK characters, whose trigrams can narrow the candidates
       pattern: phrasePattern(tokens),
       // One index term and nothing else: its document list and counts are the phrase's, no text to read.
       single: terms.length === 1 && tokens.length === 1,
+      // Written together (no spaces between its tokens), the phrase has one length in the text.
+      fixed: tokens.every(function (t, i) { return i === 0 || t.index === tokens[i - 1].end; }),
+      length: tokens[tokens.length - 1].end - first,
     });
   }
 
@@ -143,43 +145,94 @@
   }
 
   /* ---------- fetching, with byte accounting for the benchmark ---------- */
-  // byKind: bytes per folder of the index (t, d, g, ...), so the benchmark can say where they go.
+  // byKind: bytes per folder of the index (t, d, ...), so the benchmark can say where they go.
   var stats = { requests: 0, bytes: 0, byKind: {} };
-  var cache = new Map();
 
-  /* The content of an index file. Every file but index.json is raw DEFLATE (FORMAT.md): the bytes
-   * counted are the compressed ones, as they cross the network. A failed fetch is forgotten, so the
+  function counted(path, bytes) {
+    stats.requests += 1;
+    stats.bytes += bytes;
+    var kind = path.split("/")[0];
+    stats.byKind[kind] = (stats.byKind[kind] || 0) + bytes;
+  }
+
+  /* fetch(), tried once more after a network error (not an HTTP error status): a dropped connection on a
+   * mobile network, or the browser restarting its network process (which fails every fetch in flight),
+   * should not fail the search. A slow or busy server delays a fetch; it does not fail it. */
+  function fetchAgain(url, init) {
+    return fetch(url, init).catch(function (err) {
+      if (!(err instanceof TypeError)) throw err;
+      return new Promise(function (resolve) { setTimeout(resolve, 250); }).then(function () {
+        return fetch(url, init);
+      });
+    });
+  }
+
+  /* A whole small file (index.json, facets), kept for the page's life. A failed fetch is forgotten, so the
    * next search asks again instead of failing for good. */
-  function fetchBytes(path, keep) {
-    if (keep === false && cache.has(path)) return cache.get(path);
-    if (!cache.has(path) || keep === false) {
-      var loading = fetch(INDEX + path).catch(function (err) {
-        // A network error (not an HTTP error status) is tried once more: a dropped connection on a
-        // mobile network, or the browser restarting its network process (which fails every fetch in
-        // flight), should not fail the search. A slow or busy server delays a fetch; it does not fail it.
-        if (!(err instanceof TypeError)) throw err;
-        return new Promise(function (resolve) { setTimeout(resolve, 250); }).then(function () {
-          return fetch(INDEX + path);
-        });
-      }).then(function (r) {
+  var cache = new Map();
+  function fetchWhole(path) {
+    if (!cache.has(path)) {
+      var loading = fetchAgain(INDEX + path).then(function (r) {
         if (!r.ok) throw new Error("search index: " + path + ": " + r.status);
         return r.arrayBuffer();
       }).then(function (buf) {
-        stats.requests += 1;
-        stats.bytes += buf.byteLength;
-        var kind = path.split("/")[0];
-        stats.byKind[kind] = (stats.byKind[kind] || 0) + buf.byteLength;
-        return path === "index.json" ? buf : inflate(buf);
-      }).then(function (buf) { return new Uint8Array(buf); });
-      if (keep === false) return loading;
+        counted(path, buf.byteLength);
+        return new Uint8Array(buf);
+      });
       loading.catch(function () { cache.delete(path); });
       cache.set(path, loading);
     }
     return cache.get(path);
   }
 
-  /* The index files are raw DEFLATE; browsers inflate it natively since Chrome 103, Firefox 113 and
-   * Safari 16.4. */
+  /* The bytes start..end-1 of an index file (FORMAT.md: shards and speeches are read in parts). It asks
+   * with a Range request; a server that ignores Range (python -m http.server, mkdocs serve) answers with
+   * the whole file, which is then kept, so that the file's other parts cost nothing more. */
+  var wholeFiles = new Map(); // path -> Uint8Array, the most recent settings.keepFiles of them
+  function fetchRange(path, start, end) {
+    var whole = wholeFiles.get(path);
+    if (whole) return Promise.resolve(whole.subarray(start, Math.min(end, whole.length)));
+    var init = { headers: { Range: "bytes=" + start + "-" + (end - 1) } };
+    return fetchAgain(INDEX + path, init).then(function (r) {
+      if (!r.ok) throw new Error("search index: " + path + ": " + r.status);
+      var partial = r.status === 206;
+      if (partial && !new RegExp("^bytes " + start + "-").test(r.headers.get("Content-Range") || "")) {
+        throw new Error("search index: " + path + ": a part other than the one asked for");
+      }
+      return r.arrayBuffer().then(function (buf) {
+        counted(path, buf.byteLength);
+        var bytes = new Uint8Array(buf);
+        if (partial) return bytes;
+        while (wholeFiles.size >= settings.keepFiles) wholeFiles.delete(wholeFiles.keys().next().value);
+        wholeFiles.set(path, bytes);
+        return bytes.subarray(start, Math.min(end, bytes.length));
+      });
+    });
+  }
+
+  /* The bytes start..end-1 of a file whose beginning `head` holds already, or fetched. */
+  function partOf(path, head, start, end) {
+    return end <= head.length ? Promise.resolve(head.subarray(start, end)) : fetchRange(path, start, end);
+  }
+
+  /* A file's first `size` bytes: the first read (index.json's firstRead), and the rest when they do not
+   * fit in it. */
+  function fetchPrefix(path, first, size) {
+    return fetchRange(path, 0, first).then(function (bytes) {
+      var r = new Reader(bytes);
+      var end = r.varint() + r.p;
+      if (end <= bytes.length) return bytes;
+      return fetchRange(path, bytes.length, end).then(function (rest) {
+        var all = new Uint8Array(bytes.length + rest.length);
+        all.set(bytes);
+        all.set(rest, bytes.length);
+        return all;
+      });
+    });
+  }
+
+  /* The index files' parts are raw DEFLATE; browsers inflate it natively since Chrome 103, Firefox 113
+   * and Safari 16.4. */
   function canInflate() {
     try {
       return typeof DecompressionStream === "function" && !!new DecompressionStream("deflate-raw");
@@ -188,50 +241,24 @@
     }
   }
 
-  function inflate(buf) {
-    var stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return new Response(stream).arrayBuffer();
+  function inflate(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).arrayBuffer().then(function (buf) { return new Uint8Array(buf); });
   }
 
   var decoder = new TextDecoder();
-  function fetchJson(path) {
-    return fetchBytes(path).then(function (b) { return JSON.parse(decoder.decode(b)); });
+  function fetchJson(path, deflated) {
+    return fetchWhole(path).then(function (b) { return deflated ? inflate(b) : b; }).then(function (b) {
+      return JSON.parse(decoder.decode(b));
+    });
   }
 
-  var FORMAT = 4; // of the index this client reads (converter/search/FORMAT.md)
-  // The speeches read lately, at most settings.keepDocs of them: counting a phrase year by year reads
-  // thousands, and a phone must not hold them all. A Map iterates in insertion order: the first is the oldest.
-  var docCache = new Map();
-  /* One speech: {meta: {u, t, d, s, e, h}, text}. Its file holds the size of the metadata, the metadata
-   * (JSON) and the text, in the encoding index.json names (FORMAT.md). */
-  function loadDoc(doc) {
-    var cached = docCache.get(doc);
-    if (cached) {
-      docCache.delete(doc); // most recently used: to the end
-      docCache.set(doc, cached);
-      return cached;
-    }
-    while (docCache.size >= settings.keepDocs) docCache.delete(docCache.keys().next().value);
-    if (!docCache.has(doc)) {
-      docCache.set(doc, loadManifest().then(function (man) {
-        return fetchBytes("d/" + doc, false);
-      }).then(function (bytes) {
-        var r = new Reader(bytes);
-        var size = r.varint();
-        var meta = JSON.parse(decoder.decode(bytes.subarray(r.p, r.p + size)));
-        var text = new TextDecoder(manifestNow.text).decode(bytes.subarray(r.p + size));
-        return { meta: meta, text: text };
-      }));
-      docCache.get(doc).catch(function () { docCache.delete(doc); });
-    }
-    return docCache.get(doc);
-  }
-
+  var FORMAT = 5; // of the index this client reads (converter/search/FORMAT.md)
   var manifest = null;
   var manifestNow = null; // the manifest itself, once loaded (every search loads it first)
   function loadManifest() {
     if (!manifest) {
-      manifest = fetchJson("index.json").then(function (man) {
+      manifest = fetchJson("index.json", false).then(function (man) {
         // A page cached from an older build must not misread a newer index (or the reverse).
         if (man.format !== FORMAT) throw new Error("search index format " + man.format + ", expected " + FORMAT);
         manifestNow = man;
@@ -240,6 +267,141 @@
       manifest.catch(function () { manifest = null; });
     }
     return manifest;
+  }
+
+  /* ---------- a speech: its header, its blocks of text, its metadata ---------- */
+  // The speeches read lately, at most settings.keepDocs of them: counting a phrase year by year reads
+  // thousands, and a phone must not hold them all. A Map iterates in insertion order: the first is the oldest.
+  var docCache = new Map();
+
+  /* The header of speech `doc` (FORMAT.md): the text's length, where each block starts and lies in the
+   * file, where the metadata lies, and the lines (title, headings) whose places score more. Blocks and
+   * metadata are read when needed (blockOf, metaOf). */
+  function loadHead(doc) {
+    var cached = docCache.get(doc);
+    if (cached) {
+      docCache.delete(doc); // most recently used: to the end
+      docCache.set(doc, cached);
+      return cached;
+    }
+    while (docCache.size >= settings.keepDocs) docCache.delete(docCache.keys().next().value);
+    var path = "d/" + doc;
+    var loading = loadManifest().then(function (man) {
+      return fetchPrefix(path, man.firstRead.d);
+    }).then(function (bytes) {
+      var r = new Reader(bytes);
+      var end = r.varint() + r.p;
+      var head = { doc: doc, path: path, units: r.varint(), starts: [], leads: [], at: [], sizes: [],
+        lines: [], blocks: new Map(), meta: null };
+      var count = r.varint(), start = 0, at = end;
+      for (var k = 0; k < count; k++) {
+        head.starts.push(start += r.varint());
+        var sizeLead = r.varint();
+        head.leads.push(sizeLead % 4);
+        head.sizes.push(Math.floor(sizeLead / 4));
+        head.at.push(at);
+        at += head.sizes[k];
+      }
+      head.metaAt = [at, at + r.varint()];
+      var lines = r.varint(), offset = 0;
+      for (var i = 0; i < lines; i++) head.lines.push([offset += r.varint(), r.varint()]);
+      head.first = bytes;
+      return head;
+    });
+    loading.catch(function () { docCache.delete(doc); });
+    docCache.set(doc, loading);
+    return loading;
+  }
+
+  /* The texts of blocks `ks` (ascending) of a speech, each with the character before it and the overlap
+   * after it (FORMAT.md). Neighbouring blocks not yet read are fetched with one request. */
+  function loadBlocks(head, ks) {
+    var wanted = ks.filter(function (k) { return !head.blocks.has(k); });
+    var i = 0;
+    while (i < wanted.length) {
+      var j = i;
+      while (j + 1 < wanted.length && wanted[j + 1] === wanted[j] + 1) j++;
+      readBlocks(head, wanted[i], wanted[j]);
+      i = j + 1;
+    }
+    return Promise.all(ks.map(function (k) { return head.blocks.get(k); }));
+  }
+
+  function readBlocks(head, first, last) {
+    var bytes = partOf(head.path, head.first, head.at[first], head.at[last] + head.sizes[last]);
+    var text = new TextDecoder(manifestNow.text);
+    for (var k = first; k <= last; k++) {
+      (function (k) {
+        var block = bytes.then(function (b) {
+          var from = head.at[k] - head.at[first];
+          return inflate(b.subarray(from, from + head.sizes[k]));
+        }).then(function (b) { return text.decode(b); });
+        block.catch(function () { head.blocks.delete(k); });
+        head.blocks.set(k, block);
+      })(k);
+    }
+  }
+
+  /* The metadata of a speech: {u: url, t: title, d: date, s: speaker, e: event, h: [[offset, id, heading,
+   * level], ...]}. */
+  function metaOf(head) {
+    if (!head.meta) {
+      head.meta = partOf(head.path, head.first, head.metaAt[0], head.metaAt[1]).then(inflate).then(function (b) {
+        return JSON.parse(decoder.decode(b));
+      });
+      head.meta.catch(function () { head.meta = null; });
+    }
+    return head.meta;
+  }
+
+  /* Where block k's own text ends (the next block's start, or the text's end). */
+  function blockEnd(head, k) {
+    return k + 1 < head.starts.length ? head.starts[k + 1] : head.units;
+  }
+
+  /* The block whose own text holds offset `at`. */
+  function blockAt(head, at) {
+    var lo = 0, hi = head.starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (head.starts[mid] <= at) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /* Windows of text over blocks `ks` (ascending, already read): each run of neighbouring blocks is one
+   * window {from, text, own: [start, end)}: the character before the run, the run's own text and the
+   * overlap after it. `from` is where text begins in the speech. */
+  function windows(head, ks, texts) {
+    var out = [];
+    for (var i = 0; i < ks.length; i++) {
+      var k = ks[i], t = texts[i], own = blockEnd(head, k) - head.starts[k];
+      var prev = out.length && out[out.length - 1];
+      if (prev && prev.last === k - 1) {
+        // the previous window's overlap is this block's beginning: replace it with the whole block
+        prev.text = prev.text.slice(0, prev.keep) + t.slice(head.leads[k]);
+        prev.keep += own;
+        prev.own[1] = blockEnd(head, k);
+        prev.last = k;
+      } else {
+        out.push({ from: head.starts[k] - head.leads[k], text: t, keep: head.leads[k] + own,
+          own: [head.starts[k], blockEnd(head, k)], last: k });
+      }
+    }
+    return out;
+  }
+
+  /* One speech with its whole text: {meta, text} (the concordance and the CSV read speeches whole). */
+  function loadDoc(doc) {
+    return loadHead(doc).then(function (head) {
+      var all = head.starts.map(function (s, k) { return k; });
+      return Promise.all([metaOf(head), loadBlocks(head, all)]).then(function (got) {
+        var text = got[1].map(function (t, k) {
+          return t.slice(head.leads[k], head.leads[k] + blockEnd(head, k) - head.starts[k]);
+        }).join("");
+        return { meta: got[0], text: text };
+      });
+    });
   }
 
   /* ---------- the index ---------- */
@@ -266,27 +428,78 @@
     } while (byte & 128);
     return v;
   };
+  /* A varint that is a bit mask, as the numbers of its bits (a long speech has more blocks than a
+   * number holds bits exactly). */
+  Reader.prototype.bits = function (per) {
+    var out = [], group = 0, byte;
+    do {
+      byte = this.b[this.p++];
+      for (var bit = 0; bit < 7; bit++) {
+        if (byte >> bit & 1) pushBlocks(out, (group * 7 + bit) * per, per);
+      }
+      group++;
+    } while (byte & 128);
+    return out;
+  };
 
-  /* The entry of `term`: {docs: Int32Array, v: Uint8Array} or null when absent. */
-  function loadTerm(term) {
-    return loadManifest().then(function (man) {
-      var shard = fnv1a(term) % man.shards;
-      return fetchBytes("t/" + shard).then(function (bytes) {
+  function pushBlocks(out, first, count) {
+    for (var k = 0; k < count; k++) out.push(first + k);
+  }
+
+  /* A shard's directory: term -> {at, posting, deflated, masks, masksDeflated, per} (FORMAT.md). */
+  var dirs = new Map();
+  function loadDir(shard) {
+    if (!dirs.has(shard)) {
+      var path = "t/" + shard;
+      var loading = loadManifest().then(function (man) {
+        return fetchPrefix(path, man.firstRead.t);
+      }).then(function (bytes) {
         var r = new Reader(bytes);
-        var n = r.varint();
-        var wanted = new TextEncoder().encode(term);
-        for (var index = 0; index < n; index++) {
-          var len = r.varint();
-          var same = len === wanted.length;
-          for (var k = 0; same && k < len; k++) same = bytes[r.p + k] === wanted[k];
-          r.p += len;
-          var size = r.varint();
-          if (same) return decodeTerm(bytes, r.p, man.docs);
-          r.p += size;
-        }
-        return null;
+        var size = r.varint();
+        return inflate(bytes.subarray(r.p, r.p + size)).then(function (dir) {
+          var terms = new Map(), at = r.p + size, d = new Reader(dir);
+          for (var n = d.varint(); n > 0; n--) {
+            var len = d.varint();
+            var name = decoder.decode(dir.subarray(d.p, d.p + len));
+            d.p += len;
+            var posting = d.varint(), masks = d.varint();
+            var e = { at: at, posting: Math.floor(posting / 2), deflated: posting % 2,
+              masks: Math.floor(masks / 4), masksDeflated: masks & 2, per: masks & 1 ? COARSE : 1 };
+            at += e.posting + e.masks;
+            terms.set(name, e);
+          }
+          return { path: path, head: bytes, terms: terms };
+        });
       });
-    });
+      loading.catch(function () { dirs.delete(shard); });
+      dirs.set(shard, loading);
+    }
+    return dirs.get(shard);
+  }
+  var COARSE = 4; // blocks per bit of a coarse mask (builder.COARSE)
+
+  /* The entry of `term`: {docs: Int32Array, v: Uint8Array (tf bytes), masks()} or null when absent. */
+  var terms = new Map();
+  function loadTerm(term) {
+    if (!terms.has(term)) {
+      var loading = loadManifest().then(function (man) {
+        return loadDir(fnv1a(term) % man.shards).then(function (dir) {
+          var e = dir.terms.get(term);
+          if (!e) return null;
+          return partOf(dir.path, dir.head, e.at, e.at + e.posting).then(function (b) {
+            return e.deflated ? inflate(b) : b;
+          }).then(function (bytes) {
+            var entry = decodeTerm(bytes, 0, man.docs);
+            entry.masksSize = e.masks;
+            entry.masks = function () { return loadMasks(entry, dir, e); };
+            return entry;
+          });
+        });
+      });
+      loading.catch(function () { terms.delete(term); });
+      terms.set(term, loading);
+    }
+    return terms.get(term);
   }
 
   function decodeTerm(bytes, start, count) {
@@ -304,6 +517,35 @@
     return { docs: docs, v: bytes.subarray(r.p, r.p + df) };
   }
 
+  /* The blocks where a term starts, in each of its speeches (in the order of entry.docs): read once, when
+   * a phrase is to be found in the text. A term's count in a speech says how its blocks are written: once,
+   * the block; twice, the first and the gap to the second; more often, a bit mask (FORMAT.md). */
+  function loadMasks(entry, dir, e) {
+    if (!entry.blockLists) {
+      entry.blockLists = partOf(dir.path, dir.head, e.at + e.posting, e.at + e.posting + e.masks).then(function (b) {
+        return e.masksDeflated ? inflate(b) : b;
+      }).then(function (bytes) {
+        var r = new Reader(bytes), out = new Array(entry.v.length), per = e.per;
+        for (var i = 0; i < out.length; i++) {
+          var count = entry.v[i] >> 2;
+          if (count > 2) {
+            out[i] = r.bits(per);
+            continue;
+          }
+          var first = r.varint();
+          out[i] = [];
+          pushBlocks(out[i], first * per, per);
+          var gap = count === 2 ? r.varint() : 0;
+          if (gap) pushBlocks(out[i], (first + gap) * per, per);
+        }
+        entry.blockListsNow = out;
+        return out;
+      });
+      entry.blockLists.catch(function () { entry.blockLists = null; });
+    }
+    return entry.blockLists;
+  }
+
   /* The documents of a bitmap (bit d of byte d >> 3) at `at`, into `docs`; returns how many. */
   function readBitmap(bytes, at, count, docs) {
     var k = 0;
@@ -312,36 +554,6 @@
       for (var bit = 0; byte; bit++, byte >>= 1) if (byte & 1) docs[k++] = i * 8 + bit;
     }
     return k;
-  }
-
-  /* The bucket of a trigram (its code points): the same hash as tokens.gram_buckets. */
-  function gramBucket(points, bits) {
-    var h = Math.imul(points[0], 0x9E3779B1) ^ points[1];
-    for (var i = 2; i < points.length; i++) h = Math.imul(h, 0x85EBCA77) ^ points[i];
-    return Math.imul(h, 0xC2B2AE3D) >>> (32 - bits);
-  }
-
-  /* The documents where some trigram of `bucket` occurs (sorted): from file g/<bucket / gramsPerFile>,
-   * which holds the size and the document list (mode byte 0: gaps, 1: bitmap) of each of its buckets. */
-  function loadGramBucket(bucket, man) {
-    var file = Math.floor(bucket / man.gramsPerFile);
-    return fetchBytes("g/" + file).then(function (bytes) {
-      var r = new Reader(bytes);
-      for (var i = file * man.gramsPerFile; i < bucket; i++) {
-        var skip = r.varint(); // (r.p += r.varint() would add to the position before the read)
-        r.p += skip;
-      }
-      var size = r.varint();
-      if (!size) return [];
-      var end = r.p + size;
-      if (bytes[r.p++] === 1) {
-        var docs = new Int32Array(man.docs);
-        return Array.from(docs.subarray(0, readBitmap(bytes, r.p, man.docs, docs)));
-      }
-      var list = [], last = 0;
-      while (r.p < end) list.push(last += r.varint());
-      return list;
-    });
   }
 
   function indexOf(sorted, value) {
@@ -366,7 +578,7 @@
   var facets = null;
   function loadFacets() {
     if (!facets) {
-      facets = fetchJson("facets");
+      facets = fetchJson("facets", true);
       facets.catch(function () { facets = null; });
     }
     return facets;
@@ -408,6 +620,10 @@
     return loadTerms(termNames(phrases), entries, null).then(function (docs) {
       return docs && docs.length ? applyFilters(docs, options.filters) : [];
     }).then(function (docs) {
+      phrases.forEach(function (p) {
+        p.terms.forEach(function (t) { t.entry = entries.get(t.term); });
+        p.placing = placingTerms(p);
+      });
       return narrow(phrases, docs);
     }).then(function (docs) {
       return new Search(phrases, entries, docs, options.sort).more(options.want || PAGE_SIZE);
@@ -438,48 +654,49 @@
     });
   }
 
-  /* When more candidates would have to be read than a page holds, rule some out by the trigrams of the
-   * phrases' runs of three or more characters: first the trigrams that cover each run without overlap
-   * (and its last one), then, if still too many remain, the others. A phrase of frequent bigrams is
-   * usually rare as trigrams (工业财政园区 has all its bigrams in 53 of the benchmark's 2,000 speeches,
-   * all its trigrams in 13, and occurs in 2), and the trigram where two words meet (业财政) is the
-   * selective one. A trigram file costs about as much as one speech's document file. A bucket only rules
-   * documents out: a hash collision costs a document read, never a wrong result. */
+  /* The terms whose blocks place a phrase in a speech: the one with the fewest bytes of blocks and, when
+   * they are few, the next (a phrase can only start where every term of it starts nearby). None for a
+   * phrase that is too long or has spaces of any width, which is looked for in the whole text. */
+  function placingTerms(p) {
+    if (!p.fixed || p.length + 2 > BLOCK_MIN) return [];
+    var withBlocks = p.terms.filter(function (t) { return t.entry && t.entry.masksSize; });
+    withBlocks.sort(function (a, b) { return a.entry.masksSize - b.entry.masksSize; });
+    return withBlocks.filter(function (t, i) { return i === 0 || (i === 1 && t.entry.masksSize <= settings.secondMasks); });
+  }
+  var BLOCK_MIN = 511; // characters a block holds at least (builder.BLOCK, less one for a surrogate pair)
+
+  /* Rule out the candidates where a phrase cannot be: where the blocks of its placing terms leave no
+   * block for it to start in. It reads the blocks of those terms (one part of their shard each). */
   function narrow(phrases, docs) {
-    var tooMany = function (d) { return d.length > settings.narrowAbove; };
-    var runs = [];
-    phrases.forEach(function (p) { if (!p.single) runs = runs.concat(p.gramRuns); });
-    if (!runs.length || !tooMany(docs)) return Promise.resolve(docs);
-    var cover = [], rest = [];
-    runs.forEach(function (chars) {
-      var points = chars.map(function (c) { return c.codePointAt(0); });
-      for (var j = 0; j + 3 <= points.length; j++) {
-        var isCover = j % 3 === 0 || j === points.length - 3;
-        (isCover ? cover : rest).push(points.slice(j, j + 3));
-      }
-    });
-    return narrowByGrams(cover, docs).then(function (fewer) {
-      return rest.length && tooMany(fewer) ? narrowByGrams(rest, fewer) : fewer;
-    });
-  }
-
-  /* The documents of `docs` in the buckets of all of `grams` (trigrams as code points). */
-  function narrowByGrams(grams, docs) {
-    return loadManifest().then(function (man) {
-      var buckets = [];
-      grams.forEach(function (points) {
-        var b = gramBucket(points, man.gramBits);
-        if (buckets.indexOf(b) < 0) buckets.push(b);
+    var placed = phrases.filter(function (p) { return !p.single && p.placing.length; });
+    if (!placed.length || !docs.length) return Promise.resolve(docs);
+    return Promise.all(placed.map(function (p) {
+      return Promise.all(p.placing.map(function (t) { return t.entry.masks(); }));
+    })).then(function () {
+      return docs.filter(function (doc) {
+        return placed.every(function (p) { return startBlocks(p, doc).length > 0; });
       });
-      return Promise.all(buckets.map(function (b) { return loadGramBucket(b, man); }));
-    }).then(function (lists) {
-      return lists.reduce(function (left, list) { return intersect(left, list); }, docs);
     });
   }
 
-  // Speeches read per batch and per call of Search.more; narrowing starts above this many candidates.
-  // keepDocs: speeches kept in memory once read.
-  var settings = { batchDocs: 10, maxDocs: 20, narrowAbove: 10, keepDocs: 200 };
+  /* The blocks where phrase `p` may start in speech `doc`, from its placing terms' blocks (read already),
+   * or null when it has none (every block). A term `at` characters into the phrase starts in the block
+   * where the phrase starts or in the next one. */
+  function startBlocks(p, doc) {
+    var out = null;
+    p.placing.forEach(function (t) {
+      var blocks = t.entry.blockListsNow[indexOf(t.entry.docs, doc)];
+      var set = new Set(blocks);
+      if (t.at > 0) blocks.forEach(function (k) { if (k > 0) set.add(k - 1); });
+      out = out === null ? set : new Set(Array.from(out).filter(function (k) { return set.has(k); }));
+    });
+    return out === null ? null : Array.from(out).sort(function (a, b) { return a - b; });
+  }
+
+  // Speeches read per batch and per call of Search.more; keepDocs: speeches kept in memory once read;
+  // keepFiles: whole files kept from a server that ignores Range; secondMasks: the most bytes of blocks
+  // read for a phrase's second placing term.
+  var settings = { batchDocs: 10, maxDocs: 20, keepDocs: 200, keepFiles: 300, secondMasks: 8192 };
 
   function Search(phrases, entries, docs, sort) {
     var self = this;
@@ -523,9 +740,7 @@
       if (self.settled(want) || budget <= 0) return Promise.resolve(self);
       var batch = self.queue.splice(0, Math.min(batchSize, budget));
       budget -= batch.length;
-      return Promise.all(batch.map(function (doc) {
-        return loadDoc(doc).then(function (d) { return match(self.phrases, doc, d); });
-      })).then(function (found) {
+      return Promise.all(batch.map(function (doc) { return match(self.phrases, doc); })).then(function (found) {
         found.forEach(function (r) { if (r) self.results.push(r); });
         sortResults(self.results, self.sort);
         read += batch.length;
@@ -555,22 +770,67 @@
     return (flags & 2 ? 1000 : 0) + (flags & 1 ? 100 : 0) + count;
   }
 
-  /* The result for one speech read in full, or null when a phrase is not in its text. Per phrase: 1000
-   * when it is in the title, 100 when it is in a heading, plus the number of places it occurs (at most
-   * 63), as the index counts a term; `at` is where the first phrase first occurs. */
-  function match(phrases, doc, d) {
-    var score = 0, at = null, places = 0;
-    for (var i = 0; i < phrases.length; i++) {
-      var found = placesOf(phrases[i], d.text);
-      if (!found.length) return null;
-      if (at === null) at = found[0];
-      places += found.length;
-      var inTitle = new RegExp(phrases[i].pattern, "iu").test(d.meta.t);
-      var inHeading = d.meta.h.some(function (h) { return new RegExp(phrases[i].pattern, "iu").test(h[2]); });
-      score += phraseScore((inTitle ? 2 : 0) | (inHeading ? 1 : 0), Math.min(found.length, 63));
+  /* The result for one speech, or null when a phrase is not in its text. Per phrase: 1000 when it is in
+   * the title, 100 when it is in a heading, plus the number of places it occurs (at most 63), as the index
+   * counts a term; `at` is where the first phrase first occurs. A phrase of one index term is settled by
+   * its tf byte; the others are looked for in the blocks where they can start. */
+  function match(phrases, doc) {
+    return loadHead(doc).then(function (head) {
+      return Promise.all(phrases.map(function (p) {
+        return p.single ? null : placesIn(head, p, startBlocks(p, doc));
+      })).then(function (found) {
+        var score = 0, at = null, places = 0;
+        for (var i = 0; i < phrases.length; i++) {
+          if (found[i] === null) {
+            var v = phrases[i].terms[0].entry.v[indexOf(phrases[i].terms[0].entry.docs, doc)];
+            score += phraseScore(v & 3, v >> 2);
+            places += v >> 2;
+            continue;
+          }
+          if (!found[i].length) return null;
+          if (at === null && i === 0) at = found[i][0];
+          places += found[i].length;
+          score += phraseScore(lineFlags(head, found[i]), Math.min(found[i].length, 63));
+        }
+        // places: every place where a phrase occurs (no cap), for the concordance and the CSV
+        return { doc: doc, score: score, at: at, places: places };
+      });
+    });
+  }
+
+  /* 2 when a place is in the title (line 0), 1 when one is in a heading (the other lines). */
+  function lineFlags(head, places) {
+    var flags = 0;
+    head.lines.forEach(function (line, i) {
+      var inside = places.some(function (at) { return at >= line[0] && at < line[0] + line[1]; });
+      if (inside) flags |= i === 0 ? 2 : 1;
+    });
+    return flags;
+  }
+
+  /* Where phrase `p` occurs in a speech (offsets, ascending), looking only at the places that start in
+   * blocks `starts` (null: anywhere). A place is whole in its block with the block's overlap when the
+   * phrase is short; a longer one also reads the next block. */
+  function placesIn(head, p, starts) {
+    var all = head.starts.map(function (s, k) { return k; });
+    starts = starts === null ? all : starts.filter(function (k) { return k < all.length; });
+    var read = starts.slice();
+    if (!p.fixed || p.length + 2 > manifestNow.overlap) {
+      if (!p.fixed || p.length + 2 > BLOCK_MIN) read = all;
+      else starts.forEach(function (k) { if (k + 1 < all.length && read.indexOf(k + 1) < 0) read.push(k + 1); });
+      read.sort(function (a, b) { return a - b; });
     }
-    // places: every place where a phrase occurs (no cap), for the concordance and the CSV
-    return { doc: doc, score: score, at: at, places: places };
+    return loadBlocks(head, read).then(function (texts) {
+      var wanted = new Set(starts);
+      var out = [];
+      windows(head, read, texts).forEach(function (w) {
+        placesOf(p, w.text).forEach(function (i) {
+          var at = w.from + i;
+          if (at >= w.own[0] && at < w.own[1] && wanted.has(blockAt(head, at))) out.push(at);
+        });
+      });
+      return out;
+    });
   }
 
   /* Where `phrase` occurs in `text` (offsets, ascending). Overlapping places count, as they do for a
@@ -600,23 +860,62 @@
     return new RegExp(phrases.map(function (p) { return p.pattern; }).join("|"), "giu");
   }
 
-  /* Metadata, section and snippet of one result: {doc, meta, section, snippet: [text, hit, text, ...]}. */
+  /* Metadata, section and snippet of one result: {doc, meta, section, snippet: [text, hit, text, ...]}. It
+   * reads the metadata and the block of the first place (found first when the index settled the result). */
   function describe(result, phrases) {
-    return loadDoc(result.doc).then(function (d) {
-      var re = phraseRegex(phrases);
-      var at = result.at;
-      if (at === null) {
-        var m = re.exec(d.text);
-        at = m ? m.index : null;
-      }
-      var section = null;
-      if (at !== null) d.meta.h.forEach(function (h) { if (h[0] <= at) section = h; });
-      return { doc: result.doc, meta: d.meta, section: section, snippet: at === null ? null : cutSnippet(d.text, at, re) };
+    return loadHead(result.doc).then(function (head) {
+      var at = result.at !== null && result.at !== undefined ? Promise.resolve(result.at) : firstPlace(head, phrases);
+      return Promise.all([metaOf(head), at]).then(function (got) {
+        var meta = got[0], at = got[1];
+        var section = null;
+        if (at !== null) meta.h.forEach(function (h) { if (h[0] <= at) section = h; });
+        if (at === null) return { doc: result.doc, meta: meta, section: section, snippet: null };
+        var k = blockAt(head, at);
+        return loadBlocks(head, [k]).then(function (texts) {
+          var w = windows(head, [k], texts)[0];
+          return { doc: result.doc, meta: meta, section: section,
+            snippet: cutSnippet(w.text, at - w.from, phraseRegex(phrases), w.from > 0, w.own[1] < head.units) };
+        });
+      });
     });
   }
 
-  /* The text around `at`, split into [plain, hit, plain, hit, ...]. */
-  function cutSnippet(text, at, re) {
+  /* The first place of any phrase in a speech the index settled: each phrase's term's blocks tell where,
+   * when they are few to read; otherwise the blocks are read from the start, a few at a time. */
+  function firstPlace(head, phrases) {
+    var all = head.starts.map(function (s, k) { return k; });
+    return Promise.all(phrases.map(function (p) {
+      var t = p.terms[0];
+      var cheap = p.single && t.entry && t.entry.masksSize && t.entry.masksSize <= settings.secondMasks;
+      return cheap ? t.entry.masks().then(function () { return startBlocks({ placing: [{ entry: t.entry, at: 0 }] }, head.doc); }) : null;
+    })).then(function (lists) {
+      var order = lists.some(function (l) { return l === null; }) ? all
+        : Array.from(new Set([].concat.apply([], lists))).filter(function (k) { return k < all.length; }).sort(function (a, b) { return a - b; });
+      var re = phraseRegex(phrases);
+      function from(i) {
+        if (i >= order.length) return Promise.resolve(null);
+        var ks = order.slice(i, i + 2);
+        return loadBlocks(head, ks).then(function (texts) {
+          var best = null;
+          windows(head, ks, texts).forEach(function (w) {
+            re.lastIndex = 0;
+            var m;
+            while (best === null && (m = re.exec(w.text)) !== null) {
+              var at = w.from + m.index;
+              if (at >= w.own[0] && at < w.own[1]) best = at;
+              re.lastIndex = m.index + 1;
+            }
+          });
+          return best !== null ? best : from(i + 2);
+        });
+      }
+      return from(0);
+    });
+  }
+
+  /* The text around offset `at` of `text`, split into [plain, hit, plain, hit, ...]; "…" where the text
+   * goes on (`before`, `after`: there is more text before or after `text`). */
+  function cutSnippet(text, at, re, before, after) {
     var from = Math.max(0, at - 40);
     var to = Math.min(text.length, at + 80);
     var piece = text.slice(from, to).replace(/\s+/g, " ");
@@ -629,8 +928,8 @@
       last = m.index + m[0].length;
     }
     parts.push(piece.slice(last));
-    if (from > 0) parts[0] = "…" + parts[0];
-    if (to < text.length) parts[parts.length - 1] += "…";
+    if (from > 0 || before) parts[0] = "…" + parts[0];
+    if (to < text.length || after) parts[parts.length - 1] += "…";
     return parts;
   }
 
@@ -965,7 +1264,7 @@
 
   window.archiveSearch = {
     search: search, parseQuery: parseQuery, describe: describe, stats: stats, runs: runs, settings: settings,
-    gramBucket: gramBucket, seriesOf: seriesOf, loadFacets: loadFacets, loadDoc: loadDoc, placesOf: placesOf,
+    seriesOf: seriesOf, loadFacets: loadFacets, loadDoc: loadDoc, placesOf: placesOf,
     sortResults: sortResults, phraseRegex: phraseRegex, facetTest: facetTest, el: el, root: ROOT, labels: LABELS,
   };
   if (window.document$ && typeof window.document$.subscribe === "function") {
