@@ -189,6 +189,38 @@ def test_blocks_rule_out_candidates_without_reading_them(page, serve, tmp_path):
     assert {titles[int(d)] for d in read} == {"s7"}
 
 
+def test_a_long_speech_is_read_only_where_the_phrase_can_be(page, serve, tmp_path):
+    """A speech of 41,000 characters (81 blocks: more than a number holds bits exactly) has 富硒产业 in
+    three blocks, the last one 40,000 characters in, and 富硒 alone in others: every place is found, with
+    its offset, and only the blocks where a place can start (and the header and the metadata) are read,
+    each inflated after the archive's dictionary."""
+    rng = random.Random(2)
+    blocks = ["".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512)) for _ in range(81)]
+    for k, piece in ((1, "富硒产业"), (7, "富硒"), (60, "富硒产业"), (79, "富硒产业"), (80, "富硒")):
+        blocks[k] = piece + blocks[k][len(piece) :]
+    text = "".join(blocks)
+    docs = [SearchDoc(url="speeches/long/", title="长", date="2020-01-01", sections=(SearchSection("a", "", text),))]
+    docs += [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date="2019-01-01",
+                       sections=(SearchSection("a", "", "全面推进乡村振兴战略。" * 3),)) for i in range(7)]  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, None)
+    # the blocks are compressed with a dictionary of the archive's recurring strings (here 乡村振兴...)
+    assert json.loads((tmp_path / "search-index" / "index.json").read_text())["dictionary"] > 0
+    found = page.evaluate(
+        """async () => { const s = await archiveSearch.search("富硒产业");
+             const before = archiveSearch.stats.bytes;
+             const item = await archiveSearch.describe(s.results[0], s.phrases);
+             return {results: s.results.map(r => [r.doc, r.score, r.at, r.places]), snippet: item.snippet,
+                     describeBytes: archiveSearch.stats.bytes - before, d: archiveSearch.stats.byKind.d}; }"""
+    )
+    full = "长\n" + text
+    places = [i for i in range(len(full)) if full.startswith("富硒产业", i)]
+    assert found["results"] == [[0, 3, places[0], 3]]
+    assert "富硒产业" in found["snippet"]
+    assert found["describeBytes"] < 1000  # the metadata; the block of the first place was read already
+    whole = (tmp_path / "search-index" / "d" / "0").stat().st_size
+    assert found["d"] < whole / 8  # 3 of 81 blocks, the header and the metadata
+
+
 def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_path):
     """Substring truth on every path: 文化现立 is not in "文化 现立" and "文化 现立" is not in 文化现立,
     whether a phrase is placed in its blocks by one term or by two."""

@@ -14,7 +14,6 @@ from converter.search.builder import (
     BLOCK,
     COARSE,
     OVERLAP,
-    Document,
     IndexOptions,
     SearchDoc,
     SearchSection,
@@ -24,6 +23,7 @@ from converter.search.builder import (
     encode_mask,
     encode_slots,
     fnv1a,
+    load_document,
     read_shard,
 )
 from converter.search.tokens import runs
@@ -76,7 +76,8 @@ def test_documents_are_numbered_newest_first(tmp_path):
 
 def _document(folder: Path, doc: int, encoding: str) -> tuple[dict, str]:
     """The metadata and text of document file d/<doc> (FORMAT.md, "A document file")."""
-    document = Document((folder / "d" / str(doc)).read_bytes(), encoding)
+    document = load_document(folder, doc)
+    assert json.loads((folder / "index.json").read_text())["text"] == encoding
     return document.meta, document.text
 
 
@@ -202,7 +203,9 @@ def test_a_document_file_holds_its_text_in_blocks_with_their_edges(tmp_path):
     body = "".join("发展经济工业推进企业项目"[i % 12] for i in range(2 * BLOCK)) + "𠀀" + "尾" * BLOCK
     doc = SearchDoc(url="s/", title="标题", sections=(SearchSection("a", "一、工作", body),))
     build_index([doc], tmp_path / "idx")
-    document = Document((tmp_path / "idx" / "d" / "0").read_bytes(), "utf-16le")
+    document = load_document(tmp_path / "idx", 0)
+    # the text recurs, so the blocks are compressed with a dictionary of its recurring strings
+    assert json.loads((tmp_path / "idx" / "index.json").read_text())["dictionary"] > 0
     text = "标题\n一、工作\n" + body
     assert document.text == text
     assert len(document.blocks) == 4  # 8 + 2 * BLOCK + 1 + BLOCK characters

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import random
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from converter.search.builder import Document
+from converter.search.builder import load_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -197,10 +196,9 @@ def test_filters_apply_and_a_bar_narrows_the_results_to_its_year(page, trend_url
 
 def indexed_texts(site: Path) -> dict[str, str]:
     """{title: the speech's text as the search index holds it (title, headings and paragraphs)}."""
-    encoding = json.loads((site / "search-index" / "index.json").read_text())["text"]
     out = {}
     for path in (site / "search-index" / "d").iterdir():
-        document = Document(path.read_bytes(), encoding)
+        document = load_document(site / "search-index", int(path.name))
         out[document.meta["t"]] = document.text
     return out
 

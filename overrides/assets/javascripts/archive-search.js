@@ -108,15 +108,16 @@
           terms.push({ term: chars[0], at: t.index - first });
           return;
         }
-        // The non-overlapping bigrams and the last one (the cover): a speech without one of them cannot
-        // contain the run. (CJK characters are one code unit each.)
+        // Every bigram: a speech without one of them cannot contain the run; the rarest say most
+        // (chooseTerms). CJK characters are one code unit each.
         for (var j = 0; j + 1 < chars.length; j++) {
-          if (j % 2 === 0 || j === chars.length - 2) terms.push({ term: chars[j] + chars[j + 1], at: t.index - first + j });
+          terms.push({ term: chars[j] + chars[j + 1], at: t.index - first + j, pair: true });
         }
       }
     });
     phrases.push({
-      terms: terms,
+      allTerms: terms,
+      terms: terms, // the terms whose postings are read: chooseTerms keeps the rarest bigrams
       pattern: phrasePattern(tokens),
       // One index term and nothing else: its document list and counts are the phrase's, no text to read.
       single: terms.length === 1 && tokens.length === 1,
@@ -327,6 +328,38 @@
     return Promise.all(ks.map(function (k) { return head.blocks.get(k); }));
   }
 
+  /* The blocks' preset dictionary (FORMAT.md) as the beginning of a DEFLATE stream: one stored block that
+   * holds it, which every block's compressed data continues (it was compressed with that dictionary in
+   * DEFLATE's window). Read once, when the first block is. */
+  var dictionary = null;
+  function loadDictionary() {
+    if (!dictionary) {
+      dictionary = loadManifest().then(function (man) {
+        if (!man.dictionary) return null;
+        return fetchWhole("dictionary").then(inflate).then(function (d) {
+          var prefix = new Uint8Array(5 + d.length);
+          // BFINAL 0, BTYPE 00 (stored); LEN and its complement NLEN, little-endian
+          prefix.set([0, d.length & 255, d.length >> 8, ~d.length & 255, (~d.length >> 8) & 255]);
+          prefix.set(d, 5);
+          return prefix;
+        });
+      });
+      dictionary.catch(function () { dictionary = null; });
+    }
+    return dictionary;
+  }
+
+  /* A block's bytes, inflated after the dictionary, which is then cut off. */
+  function inflateBlock(bytes) {
+    return loadDictionary().then(function (prefix) {
+      if (!prefix) return inflate(bytes);
+      var stream = new Uint8Array(prefix.length + bytes.length);
+      stream.set(prefix);
+      stream.set(bytes, prefix.length);
+      return inflate(stream).then(function (out) { return out.subarray(prefix.length - 5); });
+    });
+  }
+
   function readBlocks(head, first, last) {
     var bytes = partOf(head.path, head.first, head.at[first], head.at[last] + head.sizes[last]);
     var text = new TextDecoder(manifestNow.text);
@@ -334,7 +367,7 @@
       (function (k) {
         var block = bytes.then(function (b) {
           var from = head.at[k] - head.at[first];
-          return inflate(b.subarray(from, from + head.sizes[k]));
+          return inflateBlock(b.subarray(from, from + head.sizes[k]));
         }).then(function (b) { return text.decode(b); });
         block.catch(function () { head.blocks.delete(k); });
         head.blocks.set(k, block);
@@ -617,7 +650,10 @@
     options = options || {};
     var phrases = parseQuery(query);
     var entries = new Map();
-    return loadTerms(termNames(phrases), entries, null).then(function (docs) {
+    loadDictionary().catch(function () {}); // the first block read needs it: ask for it now
+    return chooseTerms(phrases).then(function (found) {
+      return found ? loadTerms(termNames(phrases), entries, null) : null;
+    }).then(function (docs) {
       return docs && docs.length ? applyFilters(docs, options.filters) : [];
     }).then(function (docs) {
       phrases.forEach(function (p) {
@@ -628,6 +664,35 @@
     }).then(function (docs) {
       return new Search(phrases, entries, docs, options.sort).more(options.want || PAGE_SIZE);
     });
+  }
+
+  /* Keep, of each phrase's bigrams, the settings.pairsPerPhrase whose postings are smallest: the rarest,
+   * whose documents are fewest and whose blocks place the phrase best. A speech with the phrase has every
+   * one of its bigrams, so any of them gives every candidate. The shards' directories say the sizes (and
+   * whether a term occurs at all) before any posting is read. Resolves to false when a term of a phrase
+   * occurs nowhere: nothing can match. */
+  function chooseTerms(phrases) {
+    var names = [];
+    phrases.forEach(function (p) {
+      p.allTerms.forEach(function (t) { if (names.indexOf(t.term) < 0) names.push(t.term); });
+    });
+    return Promise.all(names.map(termInfo)).then(function (infos) {
+      if (infos.some(function (i) { return !i; })) return false;
+      var size = new Map(names.map(function (n, i) { return [n, infos[i].posting]; }));
+      phrases.forEach(function (p) {
+        var pairs = p.allTerms.filter(function (t) { return t.pair; });
+        pairs.sort(function (a, b) { return size.get(a.term) - size.get(b.term) || a.at - b.at; });
+        p.terms = p.allTerms.filter(function (t) { return !t.pair; }).concat(pairs.slice(0, settings.pairsPerPhrase));
+      });
+      return true;
+    });
+  }
+
+  /* A term's entry in its shard's directory (sizes of its posting and masks), or null when it is absent. */
+  function termInfo(term) {
+    return loadManifest().then(function (man) {
+      return loadDir(fnv1a(term) % man.shards);
+    }).then(function (dir) { return dir.terms.get(term) || null; });
   }
 
   function termNames(phrases) {
@@ -696,7 +761,8 @@
   // Speeches read per batch and per call of Search.more; keepDocs: speeches kept in memory once read;
   // keepFiles: whole files kept from a server that ignores Range; secondMasks: the most bytes of blocks
   // read for a phrase's second placing term.
-  var settings = { batchDocs: 10, maxDocs: 20, keepDocs: 200, keepFiles: 300, secondMasks: 8192 };
+  // pairsPerPhrase: the bigrams of a phrase whose postings are read.
+  var settings = { batchDocs: 10, maxDocs: 20, keepDocs: 200, keepFiles: 300, secondMasks: 8192, pairsPerPhrase: 2 };
 
   function Search(phrases, entries, docs, sort) {
     var self = this;
