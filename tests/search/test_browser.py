@@ -183,7 +183,9 @@ def test_blocks_rule_out_candidates_without_reading_them(page, serve, tmp_path):
              return {docs: s.results.map(r => r.doc), pending: s.pending,
                      requests: performance.getEntriesByType("resource").map(e => e.name)}; }"""
     )
-    titles = {int(p.name): document_meta(p.read_bytes())["t"] for p in (tmp_path / "search-index" / "d").iterdir()}
+    titles = {
+        int(p.name): document_meta(p.read_bytes())["t"] for p in (tmp_path / "search-index" / "d").iterdir()
+    }
     assert [titles[d] for d in found["docs"]] == ["s7"] and found["pending"] == 0
     read = [u.rsplit("/", 1)[1] for u in found["requests"] if "/search-index/d/" in u]
     assert {titles[int(d)] for d in read} == {"s7"}
@@ -195,11 +197,18 @@ def test_a_long_speech_is_read_only_where_the_phrase_can_be(page, serve, tmp_pat
     its offset, and only the blocks where a place can start (and the header and the metadata) are read,
     each inflated after the archive's dictionary."""
     rng = random.Random(2)
-    blocks = ["".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512)) for _ in range(81)]
+    blocks = [
+        "".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512))
+        for _ in range(81)
+    ]
     for k, piece in ((1, "富硒产业"), (7, "富硒"), (60, "富硒产业"), (79, "富硒产业"), (80, "富硒")):
         blocks[k] = piece + blocks[k][len(piece) :]
     text = "".join(blocks)
-    docs = [SearchDoc(url="speeches/long/", title="长", date="2020-01-01", sections=(SearchSection("a", "", text),))]
+    docs = [
+        SearchDoc(
+            url="speeches/long/", title="长", date="2020-01-01", sections=(SearchSection("a", "", text),)
+        )
+    ]
     docs += [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date="2019-01-01",
                        sections=(SearchSection("a", "", "全面推进乡村振兴战略。" * 3),)) for i in range(7)]  # fmt: skip
     open_index_page(page, serve, tmp_path, docs, None)
@@ -229,8 +238,7 @@ def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_pa
             for k, t in texts.items()]  # fmt: skip
     open_index_page(page, serve, tmp_path, docs, None)
     titles = {
-        int(p.name): document_meta(p.read_bytes())["t"]
-        for p in (tmp_path / "search-index" / "d").iterdir()
+        int(p.name): document_meta(p.read_bytes())["t"] for p in (tmp_path / "search-index" / "d").iterdir()
     }
     for narrow_above in (0, 1e9):
         found = page.evaluate(
@@ -321,8 +329,7 @@ def test_results_are_exact_substrings_on_a_random_archive(page, request, tmp_pat
         [queries, small_batches],
     )
     titles = {
-        int(p.name): document_meta(p.read_bytes())["t"]
-        for p in (tmp_path / "search-index" / "d").iterdir()
+        int(p.name): document_meta(p.read_bytes())["t"] for p in (tmp_path / "search-index" / "d").iterdir()
     }
     for query in queries:
         expected = {f"s{i}" for i, t in enumerate(texts) if query in t}
@@ -356,8 +363,7 @@ def test_ranking_is_title_then_heading_then_body_each_by_count_then_newest(page,
     ]
     open_index_page(page, serve, tmp_path, docs, None)
     titles = {
-        int(p.name): document_meta(p.read_bytes())["t"]
-        for p in (tmp_path / "search-index" / "d").iterdir()
+        int(p.name): document_meta(p.read_bytes())["t"] for p in (tmp_path / "search-index" / "d").iterdir()
     }
     found = page.evaluate(
         """async (queries) => { const out = {};
