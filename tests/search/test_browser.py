@@ -377,6 +377,31 @@ def test_ranking_is_title_then_heading_then_body_each_by_count_then_newest(page,
         assert [s for _, s in found[query]] == [1004, 1002, 106, 9, 1, 1], query
 
 
+def test_a_wrong_part_from_a_cache_is_asked_for_again(page, search_url):
+    """Chromium's cache can answer a Range request with a shorter part it holds from an earlier request.
+    Here the first answer for every part of a speech's file is a wrong one: the client sees that its
+    Content-Range is not the part it asked for, asks the server again past the cache, and still finds
+    its results."""
+    wrong = []
+
+    def short_part_once(route):
+        asked = route.request.headers.get("range", "")
+        key = (route.request.url, asked)
+        if asked and key not in wrong:
+            wrong.append(key)
+            start = int(asked.split("=")[1].split("-")[0])
+            route.fulfill(
+                status=206, body=b"\0" * 4, headers={"Content-Range": f"bytes {start}-{start + 3}/99999"}
+            )
+        else:
+            route.continue_()
+
+    page.route("**/search-index/d/**", short_part_once)
+    titles = results_for(page, search_url, "富硒")
+    assert sorted(titles) == ["在全县农业农村工作会议上的讲话", "在全县工业经济发展推进会上的讲话"]
+    assert len(wrong) >= 4  # the header and the blocks (and metadata) of two speeches
+
+
 def test_a_dropped_connection_is_tried_again(page, search_url):
     """The first request for every index file fails at the network level (as a dropped connection does):
     each is asked for once more, and the search still finds its results."""

@@ -190,25 +190,35 @@
    * with a Range request; a server that ignores Range (python -m http.server, mkdocs serve) answers with
    * the whole file, which is then kept, so that the file's other parts cost nothing more. */
   var wholeFiles = new Map(); // path -> Uint8Array, the most recent settings.keepFiles of them
-  function fetchRange(path, start, end) {
+  function fetchRange(path, start, end, fresh) {
     var whole = wholeFiles.get(path);
     if (whole) return Promise.resolve(whole.subarray(start, Math.min(end, whole.length)));
-    var init = { headers: { Range: "bytes=" + start + "-" + (end - 1) } };
+    var init = { headers: { Range: "bytes=" + start + "-" + (end - 1) }, cache: fresh ? "no-store" : "default" };
     return fetchAgain(INDEX + path, init).then(function (r) {
       if (!r.ok) throw new Error("search index: " + path + ": " + r.status);
-      var partial = r.status === 206;
-      if (partial && !new RegExp("^bytes " + start + "-").test(r.headers.get("Content-Range") || "")) {
-        throw new Error("search index: " + path + ": a part other than the one asked for");
-      }
       return r.arrayBuffer().then(function (buf) {
         counted(path, buf.byteLength);
         var bytes = new Uint8Array(buf);
-        if (partial) return bytes;
+        if (r.status === 206) {
+          if (isPart(r.headers.get("Content-Range"), start, end, bytes.length)) return bytes;
+          // Chromium's cache can answer a range with a shorter one it holds from an earlier request
+          // (when the server sends no ETag): ask the server itself.
+          if (!fresh) return fetchRange(path, start, end, true);
+          throw new Error("search index: " + path + ": a part other than the one asked for");
+        }
         while (wholeFiles.size >= settings.keepFiles) wholeFiles.delete(wholeFiles.keys().next().value);
         wholeFiles.set(path, bytes);
         return bytes.subarray(start, Math.min(end, bytes.length));
       });
     });
+  }
+
+  /* Is a 206 answer (its Content-Range, "bytes a-b/size", and its length) the part start..end-1, or all
+   * of it that the file has? */
+  function isPart(range, start, end, length) {
+    var m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(range || "");
+    if (!m || +m[1] !== start || length !== +m[2] - start + 1) return false;
+    return +m[2] === end - 1 || (m[3] !== "*" && +m[2] === +m[3] - 1);
   }
 
   /* The bytes start..end-1 of a file whose beginning `head` holds already, or fetched. */
@@ -519,12 +529,17 @@
         return loadDir(fnv1a(term) % man.shards).then(function (dir) {
           var e = dir.terms.get(term);
           if (!e) return null;
-          return partOf(dir.path, dir.head, e.at, e.at + e.posting).then(function (b) {
-            return e.deflated ? inflate(b) : b;
+          // Small masks come with the posting in the same request: they are the ones that place phrases
+          // (placingTerms) and find a one-term phrase's first place (firstPlace).
+          var withMasks = e.masks <= settings.secondMasks ? e.masks : 0;
+          var masks = null;
+          return partOf(dir.path, dir.head, e.at, e.at + e.posting + withMasks).then(function (b) {
+            if (withMasks) masks = b.subarray(e.posting);
+            return e.deflated ? inflate(b.subarray(0, e.posting)) : b.subarray(0, e.posting);
           }).then(function (bytes) {
             var entry = decodeTerm(bytes, 0, man.docs);
             entry.masksSize = e.masks;
-            entry.masks = function () { return loadMasks(entry, dir, e); };
+            entry.masks = function () { return loadMasks(entry, dir, e, masks); };
             return entry;
           });
         });
@@ -553,9 +568,10 @@
   /* The blocks where a term starts, in each of its speeches (in the order of entry.docs): read once, when
    * a phrase is to be found in the text. A term's count in a speech says how its blocks are written: once,
    * the block; twice, the first and the gap to the second; more often, a bit mask (FORMAT.md). */
-  function loadMasks(entry, dir, e) {
+  function loadMasks(entry, dir, e, read) {
     if (!entry.blockLists) {
-      entry.blockLists = partOf(dir.path, dir.head, e.at + e.posting, e.at + e.posting + e.masks).then(function (b) {
+      var bytes = read ? Promise.resolve(read) : partOf(dir.path, dir.head, e.at + e.posting, e.at + e.posting + e.masks);
+      entry.blockLists = bytes.then(function (b) {
         return e.masksDeflated ? inflate(b) : b;
       }).then(function (bytes) {
         var r = new Reader(bytes), out = new Array(entry.v.length), per = e.per;
