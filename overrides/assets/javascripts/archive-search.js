@@ -1048,6 +1048,13 @@
     return line;
   }
 
+  /* Read what every search needs first (index.json and the blocks' dictionary) as soon as a search is
+   * likely: on the search page, and when the header's box gets the focus. The first query then starts
+   * with its own terms. */
+  function prepare() {
+    loadDictionary().catch(function () {}); // a failure is reported by the search that needs it
+  }
+
   /* ---------- the search box in the header (a combobox with a listbox of the best results) ---------- */
   function initBox() {
     var input = document.getElementById("sa-search-input");
@@ -1103,6 +1110,7 @@
         input.setAttribute("aria-expanded", "true");
       }).catch(function (err) { console.warn(err); });
     }
+    input.addEventListener("focus", prepare);
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(update, 120);
@@ -1129,6 +1137,7 @@
     var root = document.getElementById("sa-search-page");
     if (!root || root.dataset.saReady) return;
     root.dataset.saReady = "1";
+    prepare();
     var params = new URLSearchParams(location.search);
     var form = el("form", { class: "sa-page__form", role: "search" });
     var input = el("input", { id: "sa-page-q", type: "search", name: "q", value: params.get("q") || "",
