@@ -322,8 +322,12 @@ def test_results_are_exact_substrings_on_a_random_archive(page, request, tmp_pat
                const s = await archiveSearch.search(q);
                const first = s.results.slice(0, 10).map(r => [r.doc, r.score]), unchecked = s.pending;
                await s.more(Infinity, Infinity);
+               // widened (every bigram read and placing, as the count by year does): the same results
+               const w = await archiveSearch.search(q, {sort: "date"});
+               await w.widen();
+               await w.more(Infinity, Infinity);
                out[q] = {first: first, all: s.results.map(r => [r.doc, r.score]), pending: s.pending,
-                         unchecked: unchecked, partial: partial};
+                         unchecked: unchecked, partial: partial, widened: w.results.map(r => r.doc)};
              }
              return out; }""",
         [queries, small_batches],
@@ -337,6 +341,7 @@ def test_results_are_exact_substrings_on_a_random_archive(page, request, tmp_pat
         assert found[query]["pending"] == 0
         assert {titles[d] for d in found[query]["partial"]} <= expected, query
         assert found[query]["first"] == found[query]["all"][:10], query
+        assert sorted(found[query]["widened"]) == sorted(d for d, _ in found[query]["all"]), query
     # the small batches really made the client stop early for some queries
     assert any(found[q]["unchecked"] for q in queries) or not small_batches
 

@@ -738,11 +738,13 @@
   /* The terms whose blocks place a phrase in a speech: the one with the fewest bytes of blocks and, when
    * they are few, the next (a phrase can only start where every term of it starts nearby). None for a
    * phrase that is too long or has spaces of any width, which is looked for in the whole text. */
-  function placingTerms(p) {
+  function placingTerms(p, every) {
     if (!p.fixed || p.length + 2 > BLOCK_MIN) return [];
     var withBlocks = p.terms.filter(function (t) { return t.entry && t.entry.masksSize; });
     withBlocks.sort(function (a, b) { return a.entry.masksSize - b.entry.masksSize; });
-    return withBlocks.filter(function (t, i) { return i === 0 || (i === 1 && t.entry.masksSize <= settings.secondMasks); });
+    return every ? withBlocks : withBlocks.filter(function (t, i) {
+      return i === 0 || (i === 1 && t.entry.masksSize <= settings.secondMasks);
+    });
   }
   var BLOCK_MIN = 511; // characters a block holds at least (builder.BLOCK, less one for a surrogate pair)
 
@@ -797,6 +799,34 @@
       this.queue = [];
     }
   }
+
+  /* Before every candidate is read (the count by year): read the postings and masks of every bigram of
+   * each phrase, not only of the two rarest, and rule out the candidates they leave no place in. A few
+   * KB a term, against a block read (about 1 KB) for each candidate ruled out: a phrase of common
+   * bigrams has hundreds of candidates where its pairs never meet. Resolves when done; once. */
+  Search.prototype.widen = function () {
+    var self = this;
+    if (this.widened) return this.widened;
+    var phrases = this.phrases.filter(function (p) { return !p.single; });
+    this.widened = Promise.all(phrases.map(function (p) {
+      return Promise.all(p.allTerms.map(function (t) {
+        return loadTerm(t.term).then(function (entry) { t.entry = entry; });
+      })).then(function () {
+        p.terms = p.allTerms;
+        p.placing = placingTerms(p, true);
+        return Promise.all(p.placing.map(function (t) { return t.entry.masks(); }));
+      });
+    })).then(function () {
+      self.queue = self.queue.filter(function (doc) {
+        return phrases.every(function (p) {
+          var inAll = p.terms.every(function (t) { return indexOf(t.entry.docs, doc) >= 0; });
+          return inAll && (!p.placing.length || startBlocks(p, doc).length > 0);
+        });
+      });
+    });
+    this.widened.catch(function () { self.widened = null; });
+    return this.widened;
+  };
 
   Object.defineProperty(Search.prototype, "pending", { get: function () { return this.queue.length; } });
   Object.defineProperty(Search.prototype, "total", { get: function () { return this.results.length; } });

@@ -111,6 +111,8 @@
     report = report || function () {};
     var started = search ? Promise.resolve(search) : api.search(query, { filters: filters, sort: "date" });
     return started.then(function (found) {
+      return found.widen().then(function () { return found; });
+    }).then(function (found) {
       var all = found.total + found.pending;
       report(found.total, all);
       return found.more(Infinity, Infinity, {
