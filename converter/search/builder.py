@@ -156,11 +156,10 @@ def _write(path: str, data: bytes, compress: bool = True) -> int:
     """Write one index file, raw DEFLATE compressed unless told otherwise; return the bytes written.
 
     Static hosts serve these files as they are (most compress only text types, and not every host
-    compresses at all), so the index compresses them itself: a third to a half fewer bytes per query for
-    term shards and document files, and the client inflates them with the browser's DecompressionStream."""
+    compresses at all), so the index compresses them itself (shards and document files in parts, see
+    _deflate), and the client inflates them with the browser's DecompressionStream."""
     if compress:
-        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-        data = packer.compress(data) + packer.flush()
+        data = _deflate(data)
     with open(path, "wb") as handle:
         handle.write(data)
     return len(data)
@@ -547,21 +546,14 @@ def _units(text: str) -> int:
     return len(text) + sum(1 for char in text if char > "\uffff") if not text.isascii() else len(text)
 
 
-def _deflate(data: bytes, level: int = 6) -> bytes:
-    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+def _deflate(data: bytes, level: int = 6, dictionary: bytes = b"") -> bytes:
+    """Raw DEFLATE, with a preset dictionary when one is given (an empty one is none)."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, dictionary)
     return packer.compress(data) + packer.flush()
 
 
-def _deflate_block(data: bytes, dictionary: bytes) -> bytes:
-    """A block deflated with the preset dictionary (level 9: written once, read often)."""
-    if not dictionary:
-        return _deflate(data, 9)
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, dictionary)
-    return packer.compress(data) + packer.flush()
-
-
-def _inflate_block(data: bytes, dictionary: bytes) -> bytes:
-    inflater = zlib.decompressobj(-15, dictionary) if dictionary else zlib.decompressobj(-15)
+def _inflate(data: bytes, dictionary: bytes = b"") -> bytes:
+    inflater = zlib.decompressobj(-15, dictionary)
     return inflater.decompress(data) + inflater.flush()
 
 
@@ -590,7 +582,7 @@ def document_file(
         stored = text[first - lead : first + BLOCK + OVERLAP]
         start = first if narrow else _units(text[:first])
         lead_units = lead if narrow or not lead else _units(text[first - 1])
-        blocks.append(_deflate_block(stored.encode(encoding), dictionary))
+        blocks.append(_deflate(stored.encode(encoding), 9, dictionary))  # level 9: written once, read often
         fields += [start - previous, len(blocks[-1]) << 2 | lead_units]
         previous = start
     # the lines whose places count more: the title (line 0) and each heading, as (offset gap, length)
@@ -625,7 +617,7 @@ class Document:
             self.starts.append(start)
             self.leads.append(size_lead & 3)
             if encoding:
-                block = _inflate_block(data[at : at + (size_lead >> 2)], dictionary)
+                block = _inflate(data[at : at + (size_lead >> 2)], dictionary)
                 self.blocks.append(block.decode(encoding))
             at += size_lead >> 2
         meta_size, lines = fields[2 + 2 * count : 4 + 2 * count]
