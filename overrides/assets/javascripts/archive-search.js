@@ -439,10 +439,8 @@
     return loadHead(doc).then(function (head) {
       var all = head.starts.map(function (s, k) { return k; });
       return Promise.all([metaOf(head), loadBlocks(head, all)]).then(function (got) {
-        var text = got[1].map(function (t, k) {
-          return t.slice(head.leads[k], head.leads[k] + blockEnd(head, k) - head.starts[k]);
-        }).join("");
-        return { meta: got[0], text: text };
+        // one window over every block: the whole text (the first block has nothing before it)
+        return { meta: got[0], text: windows(head, all, got[1])[0].text };
       });
     });
   }
@@ -768,12 +766,18 @@
   function startBlocks(p, doc) {
     var out = null;
     p.placing.forEach(function (t) {
-      var blocks = t.entry.blockListsNow[indexOf(t.entry.docs, doc)];
-      var set = new Set(blocks);
-      if (t.at > 0) blocks.forEach(function (k) { if (k > 0) set.add(k - 1); });
+      var set = termStarts(t, doc);
       out = out === null ? set : new Set(Array.from(out).filter(function (k) { return set.has(k); }));
     });
     return out === null ? null : Array.from(out).sort(function (a, b) { return a - b; });
+  }
+
+  /* The blocks where a phrase may start in speech `doc` by one of its terms (its blocks read already). */
+  function termStarts(t, doc) {
+    var blocks = t.entry.blockListsNow[indexOf(t.entry.docs, doc)];
+    var set = new Set(blocks);
+    if (t.at > 0) blocks.forEach(function (k) { if (k > 0) set.add(k - 1); });
+    return set;
   }
 
   // Speeches read per batch and per call of Search.more; keepDocs: speeches kept in memory once read;
@@ -999,7 +1003,7 @@
     return Promise.all(phrases.map(function (p) {
       var t = p.terms[0];
       var cheap = p.single && t.entry && t.entry.masksSize && t.entry.masksSize <= settings.secondMasks;
-      return cheap ? t.entry.masks().then(function () { return startBlocks({ placing: [{ entry: t.entry, at: 0 }] }, head.doc); }) : null;
+      return cheap ? t.entry.masks().then(function () { return Array.from(termStarts(t, head.doc)); }) : null;
     })).then(function (lists) {
       var order = lists.some(function (l) { return l === null; }) ? all
         : Array.from(new Set([].concat.apply([], lists))).filter(function (k) { return k < all.length; }).sort(function (a, b) { return a - b; });
