@@ -36,7 +36,7 @@ from pathlib import Path
 
 from converter.search.tokens import runs
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 TITLE_FLAG = 2
 HEADING_FLAG = 1
 TF_CAP = 63
@@ -47,9 +47,6 @@ TF_CAP = 63
 # larger blocks compress better but cost more to read, smaller ones the reverse.
 BLOCK = 512
 OVERLAP = 16
-# The masks of a term found in more than a quarter of the speeches tell blocks apart by fours (bit k for
-# blocks 4k..4k+3): a third of the bytes, and such a term is rarely the one that places a phrase.
-COARSE = 4
 # Blocks are compressed with a preset dictionary of the archive's commonest strings (32 KB, DEFLATE's
 # window): a block of 512 characters alone repeats little, and the dictionary gives it what the rest of
 # the archive repeats. On the benchmarks' archives it makes the blocks 10-40 % smaller, about as small as
@@ -694,15 +691,15 @@ def shard_file(entries: list[tuple[str, tuple[bytes, int, bytes, int]]]) -> tupl
         varint(len(name), directory)
         directory += name
         varint(len(posting) << 1 | posting_flags, directory)
-        varint(len(masks) << 2 | mask_flags, directory)
+        varint(len(masks) << 1 | mask_flags, directory)
     packed = _deflate(bytes(directory))
     prefix = varints((len(packed),)) + packed
     body = b"".join(parts[0] + parts[2] for _, parts in entries)
     return prefix + body, len(prefix)
 
 
-def read_shard(data: bytes) -> dict[str, tuple[bytes, bytes, int]]:
-    """A shard file read back: term -> (posting, masks, blocks per mask bit), as the client reads them."""
+def read_shard(data: bytes) -> dict[str, tuple[bytes, bytes]]:
+    """A shard file read back: term -> (posting, masks), as the client reads them."""
     size, at = _read_varint(data, 0)
     directory = zlib.decompress(data[at : at + size], -15)
     at += size
@@ -714,11 +711,10 @@ def read_shard(data: bytes) -> dict[str, tuple[bytes, bytes, int]]:
         p += length
         posting_field, p = _read_varint(directory, p)
         masks_field, p = _read_varint(directory, p)
-        posting, masks = posting_field >> 1, masks_field >> 2
+        posting, masks = posting_field >> 1, masks_field >> 1
         out[term] = (
             _unpacked(data[at : at + posting], posting_field & 1),
-            _unpacked(data[at + posting : at + posting + masks], masks_field & 2),
-            COARSE if masks_field & 1 else 1,
+            _unpacked(data[at + posting : at + posting + masks], masks_field & 1),
         )
         at += posting + masks
     return out
@@ -788,12 +784,8 @@ def _join(segments: list[tuple]) -> tuple[bytes, bytes, bytes]:
 def _encode_term(segments: list[tuple], plan: _Plan) -> tuple[bytes, int, bytes, int]:
     """The two parts of one term in its shard, each deflated unless that makes it larger, with their flags
     (FORMAT.md): its posting (its documents, as a list of gaps or a bitmap, whichever is smaller, and its
-    tf byte in each) and its block masks (none for a single character; by fours when the term is in more
-    than a quarter of the speeches)."""
+    tf byte in each) and its block masks (none for a single character)."""
     gaps, tfs, masks = _join(segments)
-    coarse = len(tfs) * 4 > plan.count and masks
-    if coarse:
-        masks = _coarse_masks(masks, tfs)
     bitmap_size = (plan.count + 7) // 8
     data = bytearray()
     varint(len(tfs), data)
@@ -806,15 +798,4 @@ def _encode_term(segments: list[tuple], plan: _Plan) -> tuple[bytes, int, bytes,
     data += tfs
     posting, deflated = _packed(bytes(data))
     masks, masks_deflated = _packed(masks) if masks else (b"", False)
-    return posting, int(deflated), masks, masks_deflated << 1 | bool(coarse)
-
-
-def _coarse_masks(masks: bytes, tfs: bytes) -> bytes:
-    """The masks re-encoded by fours of blocks (bit k for blocks COARSE*k .. COARSE*k+COARSE-1)."""
-    out = bytearray()
-    for blocks, tf in zip(decode_masks(masks, tfs), tfs, strict=True):
-        mask = 0
-        for block in blocks:
-            mask |= 1 << block // COARSE
-        out += encode_mask(mask, tf >> 2)
-    return bytes(out)
+    return posting, int(deflated), masks, int(masks_deflated)

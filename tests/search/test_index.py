@@ -12,7 +12,6 @@ import pytest
 
 from converter.search.builder import (
     BLOCK,
-    COARSE,
     OVERLAP,
     IndexOptions,
     SearchDoc,
@@ -235,12 +234,12 @@ CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def _shard_entries(folder: Path, manifest: dict) -> dict[str, dict[int, tuple[int, list[int] | None]]]:
-    """Decode every t/ file (FORMAT.md, "A shard file"): term -> {document: (tf byte, its blocks)}, the
-    blocks of a coarse term widened back to single blocks (None for a single character: it has none)."""
+    """Decode every t/ file (FORMAT.md, "A shard file"): term -> {document: (tf byte, its blocks)} (None
+    for a single character: it has no blocks)."""
     entries = {}
     count = manifest["docs"]
     for shard in range(manifest["shards"]):
-        for term, (data, masks, per) in read_shard((folder / "t" / str(shard)).read_bytes()).items():
+        for term, (data, masks) in read_shard((folder / "t" / str(shard)).read_bytes()).items():
             assert fnv1a(term) % manifest["shards"] == shard, term
             df, at = _varint(data, 0)
             mode, at = data[at], at + 1
@@ -257,8 +256,6 @@ def _shard_entries(folder: Path, manifest: dict) -> dict[str, dict[int, tuple[in
             assert len(docs) == df and at + df == len(data), term
             tfs = data[at:]
             blocks = decode_masks(masks, tfs) if masks else [None] * df
-            if per > 1:
-                blocks = [sorted({c * per + k for c in b for k in range(per)}) for b in blocks]
             entries[term] = dict(zip(docs, zip(tfs, blocks, strict=True), strict=True))
     return entries
 
@@ -318,12 +315,10 @@ def test_every_character_pair_of_every_section_is_in_the_index(tmp_path, workers
     got = _shard_entries(tmp_path / "idx", manifest)
     assert set(got) == set(expected)
     for term, by_doc in expected.items():
-        coarse = len(by_doc) * 4 > len(docs)
-        want = {}
-        for d, (n, f, blocks) in by_doc.items():
-            if blocks is not None and coarse:
-                blocks = {c // COARSE * COARSE + k for c in blocks for k in range(COARSE)}
-            want[d] = (min(n, 63) << 2 | f, sorted(blocks) if blocks is not None else None)
+        want = {
+            d: (min(n, 63) << 2 | f, sorted(blocks) if blocks is not None else None)
+            for d, (n, f, blocks) in by_doc.items()
+        }
         assert got[term] == want, term
     assert any(len(v) > len(docs) // 8 for v in got.values())  # some document lists are bitmaps
     assert any(n >= 63 for v in expected.values() for n, _, _ in v.values())  # the cap is reached

@@ -264,7 +264,7 @@
     });
   }
 
-  var FORMAT = 5; // of the index this client reads (converter/search/FORMAT.md)
+  var FORMAT = 6; // of the index this client reads (converter/search/FORMAT.md)
   var manifest = null;
   var manifestNow = null; // the manifest itself, once loaded (every search loads it first)
   function loadManifest() {
@@ -471,23 +471,19 @@
   };
   /* A varint that is a bit mask, as the numbers of its bits (a long speech has more blocks than a
    * number holds bits exactly). */
-  Reader.prototype.bits = function (per) {
+  Reader.prototype.bits = function () {
     var out = [], group = 0, byte;
     do {
       byte = this.b[this.p++];
       for (var bit = 0; bit < 7; bit++) {
-        if (byte >> bit & 1) pushBlocks(out, (group * 7 + bit) * per, per);
+        if (byte >> bit & 1) out.push(group * 7 + bit);
       }
       group++;
     } while (byte & 128);
     return out;
   };
 
-  function pushBlocks(out, first, count) {
-    for (var k = 0; k < count; k++) out.push(first + k);
-  }
-
-  /* A shard's directory: term -> {at, posting, deflated, masks, masksDeflated, per} (FORMAT.md). */
+  /* A shard's directory: term -> {at, posting, deflated, masks, masksDeflated} (FORMAT.md). */
   var dirs = new Map();
   function loadDir(shard) {
     if (!dirs.has(shard)) {
@@ -505,7 +501,7 @@
             d.p += len;
             var posting = d.varint(), masks = d.varint();
             var e = { at: at, posting: Math.floor(posting / 2), deflated: posting % 2,
-              masks: Math.floor(masks / 4), masksDeflated: masks & 2, per: masks & 1 ? COARSE : 1 };
+              masks: Math.floor(masks / 2), masksDeflated: masks % 2 };
             at += e.posting + e.masks;
             terms.set(name, e);
           }
@@ -517,7 +513,6 @@
     }
     return dirs.get(shard);
   }
-  var COARSE = 4; // blocks per bit of a coarse mask (builder.COARSE)
 
   /* The entry of `term`: {docs: Int32Array, v: Uint8Array (tf bytes), masks()} or null when absent. */
   var terms = new Map();
@@ -572,18 +567,17 @@
       entry.blockLists = bytes.then(function (b) {
         return e.masksDeflated ? inflate(b) : b;
       }).then(function (bytes) {
-        var r = new Reader(bytes), out = new Array(entry.v.length), per = e.per;
+        var r = new Reader(bytes), out = new Array(entry.v.length);
         for (var i = 0; i < out.length; i++) {
           var count = entry.v[i] >> 2;
           if (count > 2) {
-            out[i] = r.bits(per);
+            out[i] = r.bits();
             continue;
           }
           var first = r.varint();
-          out[i] = [];
-          pushBlocks(out[i], first * per, per);
+          out[i] = [first];
           var gap = count === 2 ? r.varint() : 0;
-          if (gap) pushBlocks(out[i], (first + gap) * per, per);
+          if (gap) out[i].push(first + gap);
         }
         entry.blockListsNow = out;
         return out;
