@@ -454,6 +454,7 @@ def convert_folder(
     previous = {rel: s["slug"] for rel, s in known.items() if "slug" in s}
     slugs = assign_slugs(rels, wanted, previous)
     moved = state.setdefault("moved", {})  # an old slug -> the source whose page now has another
+    follow_renames(moved, renamed)
     moved.update({old: rel for rel, old in previous.items() if rel in slugs and slugs[rel] != old})
     if remembers_nothing:
         moved.update(legacy_addresses(rels, wanted, slugs))
@@ -493,7 +494,9 @@ def convert_folder(
         )
         tasks.append(Task(path, rel, slugs[rel], ov))
 
-    vanished = {known[rel]["slug"]: page_identity(docs, known[rel]) for rel in known if rel not in entries}
+    vanished = {
+        rel: (known[rel]["slug"], page_identity(docs, known[rel])) for rel in known if rel not in entries
+    }
     removed = _remove_deleted_sources(docs, known, set(rels))
     tasks_by_rel = {t.rel: t for t in tasks}
     for done, result in enumerate(convert_tasks(tasks, options.jobs), start=1):
@@ -526,7 +529,10 @@ def convert_folder(
             progress(result.rel, done, len(tasks))
         if done % SAVE_STATE_EVERY == 0:
             save_state(docs, state)
-    moved.update(_edited_and_renamed(docs, vanished, [t.rel for t in tasks], known))
+    edited = _edited_and_renamed(docs, vanished, [t.rel for t in tasks], known)
+    follow_renames(moved, edited)
+    # A page that kept its slug through the rename needs no redirect: resolve_redirects drops that one.
+    moved.update({vanished[old][0]: new for new, old in edited.items()})
     state["redirects"] = resolve_redirects(moved, known)
     _complete_identities(docs, known)
     save_state(docs, state)
@@ -599,16 +605,24 @@ def read_page_identity(docs: Path, output: str) -> tuple[str, str] | None:
 
 
 def _edited_and_renamed(docs: Path, vanished: dict, converted: list[str], known: dict) -> dict[str, str]:
-    """Old slug -> new source, for a vanished page whose title and date a newly converted page has: a
-    source that was renamed and edited at once. Its old URL is then redirected."""
-    by_identity = {identity: slug for slug, identity in vanished.items() if identity}
+    """New source -> old source, for a vanished source (`vanished`: path -> (slug, identity)) whose page's
+    title and date a newly converted page has: a source that was renamed and edited at once. Its old URL
+    is then redirected."""
+    by_identity = {identity: rel for rel, (_, identity) in vanished.items() if identity}
     found = {}
     for rel in converted:
-        if rel in known:
-            slug = by_identity.get(page_identity(docs, known[rel]))
-            if slug and slug != known[rel]["slug"]:
-                found[slug] = rel
+        old = by_identity.get(page_identity(docs, known[rel])) if rel in known else None
+        if old is not None:
+            found[rel] = old
     return found
+
+
+def follow_renames(moved: dict[str, str], renamed: dict[str, str]) -> None:
+    """Point the old slugs of a renamed source (`renamed`: new path -> old path) at its new path, so the
+    redirects its page left behind stay: resolve_redirects drops those of a source that is gone."""
+    new_paths = {old: new for new, old in renamed.items()}
+    for slug, rel in moved.items():
+        moved[slug] = new_paths.get(rel, rel)
 
 
 def resolve_redirects(moved: dict[str, str], known: dict) -> dict[str, str]:
