@@ -6,7 +6,8 @@
   killed part-way leaves each file either old or new; the next run finishes the work.
 - Only files the converter wrote itself (recorded in DOCS/.speech-archive.json) are ever removed:
   the pages of deleted sources, and files a source no longer produces.
-- Slugs are stable: a source keeps the slug it was first given.
+- Slugs are stable: a source keeps the slug it was first given. A new source's slug is dated
+  (2021-06-30-xiang-cun-…) when its file name opens or closes with a date (see `base_slug`).
 - .doc/.wps/.rtf/.odt sources are turned into .docx by LibreOffice before the worker pool starts, all
   of a run's in one soffice call per worker (see `converter/libreoffice.py`).
 
@@ -34,6 +35,7 @@ import yaml
 from slugify import slugify
 
 from . import __version__, ledger, libreoffice, safety
+from .dates import split_stem_date
 from .markdown import media_file_name
 from .model import ConversionError, Message, warning
 from .overrides import load_overrides
@@ -208,19 +210,47 @@ def remove_outputs(docs: Path, outputs: list[str]) -> list[str]:
 
 
 RESERVED_SLUGS = {"index"}  # speeches/index.md would be published as the folder's own page
+MAX_SLUG = 80  # characters a slug made from a file name may have (an explicit slug may have up to 100)
+
+# The slug scheme for sources nothing remembers (README, "Addresses"): a file name that opens or closes
+# with a date gives YYYY-MM-DD-<the rest of the name>, whatever form the date takes there (2021年6月30日,
+# 20210630, 2021.6.30, 2021_06_30, …), so an archive's addresses read and sort alike; any other name gives
+# the slug of the whole name. Until dated slugs, every name gave the slug of the whole name (the
+# "file-name slug": 2021nian-6yue-30ri-…, 20200408-…), and archives published that way keep those
+# addresses: a remembered source keeps its slug (assign_slugs), and see `legacy_addresses`.
 
 
 def base_slug(rel: str) -> str:
-    stem = Path(rel).stem
-    slug = slugify(stem, max_length=80, word_boundary=True, lowercase=True)
+    """The slug of a source that nothing remembers and no override names: dated when its file name
+    opens or closes with a date, else its file-name slug."""
+    dated = split_stem_date(Path(rel).stem)
+    if dated is None:
+        return file_name_slug(rel)
+    date, rest = dated
+    rest_slug = _slugified(rest, MAX_SLUG - len(date) - 1)
+    return f"{date}-{rest_slug}" if rest_slug else date
+
+
+def file_name_slug(rel: str) -> str:
+    """The slug of the whole file name: every source's before dated slugs, and an undated one's now."""
+    slug = _slugified(Path(rel).stem, MAX_SLUG)
     if slug in RESERVED_SLUGS:
         slug = f"{slug}-speech"
     return slug or "speech-" + hashlib.sha1(rel.encode("utf-8")).hexdigest()[:8]
 
 
-def assign_slugs(rels: list[str], wanted: dict[str, str], previous: dict[str, str]) -> dict[str, str]:
+def _slugified(text: str, max_length: int) -> str:
+    return slugify(text, max_length=max_length, word_boundary=True, lowercase=True)
+
+
+def assign_slugs(
+    rels: list[str],
+    wanted: dict[str, str],
+    previous: dict[str, str],
+    name_slug: Callable[[str], str] = base_slug,
+) -> dict[str, str]:
     """A unique slug per source. Kept from the last run where possible, so URLs do not move;
-    otherwise the override's or the file name's slug, with a short hash of the path on a clash."""
+    otherwise the override's or `name_slug` of the file name, with a short hash of the path on a clash."""
     slugs: dict[str, str] = {}
     taken: set[str] = set()
     for rel in rels:  # sources that keep last run's slug go first
@@ -231,12 +261,28 @@ def assign_slugs(rels: list[str], wanted: dict[str, str], previous: dict[str, st
     for rel in rels:
         if rel in slugs:
             continue
-        slug = wanted.get(rel) or base_slug(rel)
+        slug = wanted.get(rel) or name_slug(rel)
         if slug in taken:
             slug = f"{slug}-{hashlib.sha1(rel.encode('utf-8')).hexdigest()[:6]}"
         slugs[rel] = slug
         taken.add(slug)
     return slugs
+
+
+def legacy_addresses(rels: list[str], wanted: dict[str, str], slugs: dict[str, str]) -> dict[str, str]:
+    """File-name slug -> source, for each source whose slug now is another: the addresses the sources
+    may have been published at before dated slugs, to be redirected (recorded as moved).
+
+    Asked only in a run that remembers nothing (no converter memory, no ledger). Such a run is either an
+    archive's first build, where nothing was published, or a rebuild of an archive that was published
+    with file-name slugs and has since lost its memory (docs/ is build output: a fresh clone without a
+    committed ledger, an expired CI cache). The converter cannot tell the two apart, and a broken URL costs
+    more than an unneeded redirect, so it treats every such run as the second: a first build then leaves
+    one small redirect page per date-named speech, and none after. Once anything is remembered, a source
+    nothing remembers is new, published first with its dated slug, and gets no redirect. The old scheme's
+    slugs are worked out as it did, over the same sources and overrides, so its clash suffixes match."""
+    legacy = assign_slugs(rels, wanted, {}, file_name_slug)
+    return {legacy[rel]: rel for rel in rels if legacy[rel] != slugs[rel]}
 
 
 # --------------------------------------------------------------------------- running
@@ -397,6 +443,7 @@ def convert_folder(
     state = load_state(docs)
     ledger.remember(state, ledger.load_ledger(docs))  # URLs survive a lost docs/.speech-archive.json
     known = state["sources"]
+    remembers_nothing = not known and not state.get("moved")
     found = find_sources(sources, docs, overrides.is_override_file)
     rels = [rel for rel, _ in found]
 
@@ -407,7 +454,10 @@ def convert_folder(
     previous = {rel: s["slug"] for rel, s in known.items() if "slug" in s}
     slugs = assign_slugs(rels, wanted, previous)
     moved = state.setdefault("moved", {})  # an old slug -> the source whose page now has another
+    follow_renames(moved, renamed)
     moved.update({old: rel for rel, old in previous.items() if rel in slugs and slugs[rel] != old})
+    if remembers_nothing:
+        moved.update(legacy_addresses(rels, wanted, slugs))
 
     entries: dict[str, Entry] = {}
     tasks: list[Task] = []
@@ -444,7 +494,9 @@ def convert_folder(
         )
         tasks.append(Task(path, rel, slugs[rel], ov))
 
-    vanished = {known[rel]["slug"]: page_identity(docs, known[rel]) for rel in known if rel not in entries}
+    vanished = {
+        rel: (known[rel]["slug"], page_identity(docs, known[rel])) for rel in known if rel not in entries
+    }
     removed = _remove_deleted_sources(docs, known, set(rels))
     tasks_by_rel = {t.rel: t for t in tasks}
     for done, result in enumerate(convert_tasks(tasks, options.jobs), start=1):
@@ -477,7 +529,10 @@ def convert_folder(
             progress(result.rel, done, len(tasks))
         if done % SAVE_STATE_EVERY == 0:
             save_state(docs, state)
-    moved.update(_edited_and_renamed(docs, vanished, [t.rel for t in tasks], known))
+    edited = _edited_and_renamed(docs, vanished, [t.rel for t in tasks], known)
+    follow_renames(moved, edited)
+    # A page that kept its slug through the rename needs no redirect: resolve_redirects drops that one.
+    moved.update({vanished[old][0]: new for new, old in edited.items()})
     state["redirects"] = resolve_redirects(moved, known)
     _complete_identities(docs, known)
     save_state(docs, state)
@@ -550,16 +605,24 @@ def read_page_identity(docs: Path, output: str) -> tuple[str, str] | None:
 
 
 def _edited_and_renamed(docs: Path, vanished: dict, converted: list[str], known: dict) -> dict[str, str]:
-    """Old slug -> new source, for a vanished page whose title and date a newly converted page has: a
-    source that was renamed and edited at once. Its old URL is then redirected."""
-    by_identity = {identity: slug for slug, identity in vanished.items() if identity}
+    """New source -> old source, for a vanished source (`vanished`: path -> (slug, identity)) whose page's
+    title and date a newly converted page has: a source that was renamed and edited at once. Its old URL
+    is then redirected."""
+    by_identity = {identity: rel for rel, (_, identity) in vanished.items() if identity}
     found = {}
     for rel in converted:
-        if rel in known:
-            slug = by_identity.get(page_identity(docs, known[rel]))
-            if slug and slug != known[rel]["slug"]:
-                found[slug] = rel
+        old = by_identity.get(page_identity(docs, known[rel])) if rel in known else None
+        if old is not None:
+            found[rel] = old
     return found
+
+
+def follow_renames(moved: dict[str, str], renamed: dict[str, str]) -> None:
+    """Point the old slugs of a renamed source (`renamed`: new path -> old path) at its new path, so the
+    redirects its page left behind stay: resolve_redirects drops those of a source that is gone."""
+    new_paths = {old: new for new, old in renamed.items()}
+    for slug, rel in moved.items():
+        moved[slug] = new_paths.get(rel, rel)
 
 
 def resolve_redirects(moved: dict[str, str], known: dict) -> dict[str, str]:

@@ -11,12 +11,15 @@ Every date the archive publishes passes through here:
   file gives is reported (`bad-date`) instead of silently skipped.
 - `normalize_date(value)`: a value given as a date (sidecar, catalog.csv, a declared date; YAML date
   objects too) as YYYY-MM-DD, YYYY-MM or YYYY, or ValueError saying what is wrong.
+- `split_stem_date(stem)`: the date a file name opens or closes with, and the rest of the name: what a
+  new speech's slug is made of (`converter/batch.py`, `base_slug`).
 - `is_page_date(text)`: whether a page's front matter holds a date in the page contract's form
   (YYYY-MM-DD, YYYY-MM or YYYY, and real): what the site's hooks accept.
 
-Shapes read: 2023-04-19, 2023/4/19, 2023.4.19, 2023年4月19日 (spaces allowed: 2023 年 4 月 19 日),
-20230419 (running text and file names only), and day-month-year or month-day-year with English,
-French, German or Spanish month names (7 November 2024, Nov. 7th, 2024, 7 de noviembre de 2024).
+Shapes read: 2023-04-19, 2023/4/19, 2023.4.19, 2023_04_19 (file names use it), 2023年4月19日 (spaces
+allowed: 2023 年 4 月 19 日), 20230419 (running text and file names only), and day-month-year or
+month-day-year with English, French, German or Spanish month names (7 November 2024, Nov. 7th, 2024,
+7 de noviembre de 2024).
 Dates in Chinese numerals (二〇二三年四月十九日) are recognised as a date line (`is_chinese_date_line`)
 but not read as a date.
 """
@@ -55,7 +58,8 @@ _MONTH = r"(?P<m>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 # （2023年4月19日　北京） line under a title); the date itself is then read with the functions below.
 NUMERIC_DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
 CHINESE_DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
-_NUMERIC = re.compile(r"(?<!\d)(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)")
+# File names use '_' as a separator too (2021_06_30), so the patterns that read them accept it.
+_NUMERIC = re.compile(r"(?<!\d)(?P<y>\d{4})\s*[-/._年]\s*(?P<m>\d{1,2})\s*[-/._月]\s*(?P<d>\d{1,2})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?!\d)")
 _WORDS = (
     re.compile(
@@ -80,7 +84,7 @@ def find_date(text: str) -> str | None:
     """The first real calendar date in running text or a file name, as YYYY-MM-DD (2023-02-30 is not
     one). Numeric and Chinese dates first, then 20230419, then dates with month names."""
     for year, month, day in _dates_in(text, (_NUMERIC, _COMPACT, *_WORDS)):
-        if year in TEXT_YEARS and _is_real(year, month, day):
+        if _is_text_date(year, month, day):
             return _iso(year, month, day)
     return None
 
@@ -99,6 +103,25 @@ def date_from_file_name(path: Path) -> str | None:
         return full
     m = re.search(r"(?<!\d)((?:19|20)\d{2})(?:年|(?!\d))", path.stem)
     return m.group(1) if m else None
+
+
+# A date that opens or closes a file name: '2021年6月30日 讲话', '20210630_讲话', '讲话（2021年6月30日）'.
+_OPENING, _CLOSING = r"[(（\[【]?\s*", r"\s*[日号]?\s*[)）\]】]?"
+_DATE_FIRST = tuple(re.compile(r"\s*" + _OPENING + p.pattern + _CLOSING) for p in (_NUMERIC, _COMPACT))
+_DATE_LAST = tuple(re.compile(_OPENING + p.pattern + _CLOSING + r"\s*$") for p in (_NUMERIC, _COMPACT))
+
+
+def split_stem_date(stem: str) -> tuple[str, str] | None:
+    """(YYYY-MM-DD, the rest of the name) when a file name's stem opens or closes with a real date
+    ('2021年6月30日 乡村振兴讲话' → ('2021-06-30', ' 乡村振兴讲话')), else None. A date inside the name
+    ('关于2021年6月30日会议') or one the calendar lacks (2019-02-30) does not count. The rest keeps its
+    own spaces and punctuation; brackets around the date and a 日 or 号 after it go with the date."""
+    for match in (*(p.match(stem) for p in _DATE_FIRST), *(p.search(stem) for p in _DATE_LAST)):
+        if match:
+            year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+            if _is_text_date(year, month, day):
+                return _iso(year, month, day), stem[: match.start()] + stem[match.end() :]
+    return None
 
 
 def is_date_only(text: str) -> bool:
@@ -160,6 +183,11 @@ def _is_real(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _is_text_date(year: int, month: int, day: int) -> bool:
+    """A date in running text or a file name: a real one, in the years such text means (1900–2099)."""
+    return year in TEXT_YEARS and _is_real(year, month, day)
 
 
 def _iso(year: int, month: int, day: int) -> str:

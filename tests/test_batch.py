@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_markdown import split_page, to_html
 
-from converter.batch import STATE_FILE, assign_slugs, base_slug, find_sources
+from converter.batch import STATE_FILE, assign_slugs, base_slug, find_sources, legacy_addresses
 from converter.ledger import LEDGER_FILE
 from converter.overrides import load_overrides
 from converter.pipeline import Task, convert_task
@@ -232,6 +232,17 @@ SLUG_CASES = {
     "punctuation-only": ("《》.txt", None),
     "long": ("讲" * 200 + ".txt", "long"),
     "reserved-index": ("index.txt", "index-speech"),
+    # Dated slugs (more in DATED_NAMES), and names that are not dated:
+    "only-a-date": ("2021年6月30日.txt", "2021-06-30"),
+    "date-and-punctuation": ("2021-06-30 《》.txt", "2021-06-30"),
+    "dated-english": (
+        "2021-09-15-selenium-tea-trade-fair-remarks.docx",
+        "2021-09-15-selenium-tea-trade-fair-remarks",
+    ),
+    "impossible-date": ("2019-02-30 讲话.txt", "2019-02-30-jiang-hua"),  # no date: the file-name slug
+    "impossible-compact": ("20190230 讲话.txt", "20190230-jiang-hua"),
+    "year-only": ("2025重点项目动员大会讲话.docx", "2025zhong-dian-xiang-mu-dong-yuan-da-hui-jiang-hua"),
+    "date-inside": ("关于2021年6月30日会议.txt", "guan-yu-2021nian-6yue-30ri-hui-yi"),
 }
 
 
@@ -245,6 +256,50 @@ def test_base_slug(name, expected):
         assert slug.startswith("jiang-jiang")
     else:
         assert slug == expected
+
+
+# The same date in every form a file name gives it, at the start or at the end: one dated slug.
+DATED_NAMES = [
+    "2021年6月30日 乡村振兴工作会议讲话.txt",
+    "2021年06月30日 乡村振兴工作会议讲话.txt",
+    "20210630 乡村振兴工作会议讲话.docx",
+    "2021.6.30 乡村振兴工作会议讲话.pdf",
+    "2021-6-30 乡村振兴工作会议讲话.txt",
+    "2021_06_30 乡村振兴工作会议讲话.txt",
+    "乡村振兴工作会议讲话（2021年6月30日）.txt",
+]
+
+
+@pytest.mark.parametrize("name", DATED_NAMES)
+def test_a_file_name_s_date_gives_a_dated_slug(name):
+    assert base_slug(f"folder/{name}") == "2021-06-30-xiang-cun-zhen-xing-gong-zuo-hui-yi-jiang-hua"
+
+
+def test_a_long_dated_slug_keeps_its_date_and_the_limit():
+    slug = base_slug("2021年6月30日 " + "讲" * 200 + ".txt")
+    assert len(slug) <= 80 and SLUG_RE.match(slug)
+    assert slug.startswith("2021-06-30-jiang-jiang") and not slug.endswith("-")
+
+
+def test_legacy_addresses_are_the_file_name_slugs_that_changed():
+    rels = [
+        "a/2021年6月30日 讲话.txt",
+        "b/2021年6月30日 讲话.txt",
+        "c/讲话（2022年3月3日）.txt",
+        "d/讲话.txt",
+    ]
+    wanted = {"c/讲话（2022年3月3日）.txt": "safety-2022"}
+    slugs = assign_slugs(rels, wanted, {})
+    assert slugs["a/2021年6月30日 讲话.txt"] == "2021-06-30-jiang-hua"
+
+    def short_hash(rel: str) -> str:
+        return hashlib.sha1(rel.encode("utf-8")).hexdigest()[:6]
+
+    # The old scheme gave b/ the suffix on the clash, as it does now; c/ has its own slug in both; d/ is undated.
+    assert legacy_addresses(rels, wanted, slugs) == {
+        "2021nian-6yue-30ri-jiang-hua": "a/2021年6月30日 讲话.txt",
+        f"2021nian-6yue-30ri-jiang-hua-{short_hash('b/2021年6月30日 讲话.txt')}": "b/2021年6月30日 讲话.txt",
+    }
 
 
 def test_slugs_stay_when_a_clashing_source_is_added(tmp_path):
@@ -578,6 +633,27 @@ SLUG_ASSIGNMENTS = {
         {"y/a.txt": "a", "x/a.txt": "a-{x/a.txt}"},
     ),
     "override": (["a.txt"], {"a.txt": "mine"}, {"a.txt": "a"}, {"a.txt": "mine"}),
+    "override-beats-a-date": (
+        ["2021年6月30日 讲话.txt"],
+        {"2021年6月30日 讲话.txt": "mine"},
+        {},
+        {"2021年6月30日 讲话.txt": "mine"},
+    ),
+    "previous-beats-a-date": (
+        ["2021年6月30日 讲话.txt"],
+        {},
+        {"2021年6月30日 讲话.txt": "2021nian-6yue-30ri-jiang-hua"},
+        {"2021年6月30日 讲话.txt": "2021nian-6yue-30ri-jiang-hua"},
+    ),
+    "dated-clash": (
+        ["a/2021年6月30日 讲话.txt", "b/2021-06-30 讲话.txt"],
+        {},
+        {},
+        {
+            "a/2021年6月30日 讲话.txt": "2021-06-30-jiang-hua",
+            "b/2021-06-30 讲话.txt": "2021-06-30-jiang-hua-{b/2021-06-30 讲话.txt}",
+        },
+    ),
     "override-clash": (
         ["a.txt", "b.txt"],
         {"b.txt": "a"},

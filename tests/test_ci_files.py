@@ -131,3 +131,8 @@ def test_the_demo_ledger_is_up_to_date(tmp_path):
     shutil.copy2(ROOT / LEDGER, docs / "published-urls.json")
     assert run_converter(ROOT / "sources", docs).returncode == 0
     assert (docs / "published-urls.json").read_bytes() == (ROOT / LEDGER).read_bytes()
+    # Every demo page keeps the address the ledger gives it, those published before dated slugs too.
+    committed = json.loads((ROOT / LEDGER).read_text(encoding="utf-8"))
+    published = {record["slug"] for record in committed["speeches"].values()}
+    assert {p.stem for p in (docs / "speeches").glob("*.md")} == published
+    assert "2021nian-6yue-30ri-xiang-cun-zhen-xing-gong-zuo-hui-yi-jiang-hua" in published

@@ -15,6 +15,7 @@ from converter.dates import (
     is_date_only,
     is_page_date,
     normalize_date,
+    split_stem_date,
 )
 
 # --------------------------------------------------------------------------- dates in running text
@@ -56,6 +57,29 @@ FILE_NAME_DATES = {
     "long-number": ("文号123456789.txt", None),
     "bad-month": ("20231399.txt", None),
     "impossible-day-keeps-year": ("2023-02-30 讲话.txt", "2023"),
+    "underscores": ("2023_04_19_讲话.txt", "2023-04-19"),
+}
+
+# A date that opens or closes a file name's stem, and the rest of the name: what a dated slug is made of.
+STEM_DATES = {
+    "chinese": ("2021年6月30日 乡村振兴讲话", ("2021-06-30", "乡村振兴讲话")),
+    "chinese-padded": ("2021年06月30日乡村振兴讲话", ("2021-06-30", "乡村振兴讲话")),
+    "compact": ("20210630 乡村振兴讲话", ("2021-06-30", "乡村振兴讲话")),
+    "dots": ("2021.6.30 乡村振兴讲话", ("2021-06-30", "乡村振兴讲话")),
+    "dashes": ("2021-6-30-乡村振兴讲话", ("2021-06-30", "-乡村振兴讲话")),
+    "underscores": ("2021_06_30_乡村振兴讲话", ("2021-06-30", "_乡村振兴讲话")),
+    "day-hao": ("2021年6月30号乡村振兴讲话", ("2021-06-30", "乡村振兴讲话")),
+    "end-in-brackets": ("乡村振兴讲话（2021年6月30日）", ("2021-06-30", "乡村振兴讲话")),
+    "end-plain": ("乡村振兴讲话 20210630", ("2021-06-30", "乡村振兴讲话")),
+    "start-in-brackets": ("【2021-06-30】乡村振兴讲话", ("2021-06-30", "乡村振兴讲话")),
+    "only-a-date": ("2021年6月30日", ("2021-06-30", "")),
+    "in-the-middle": ("关于2021年6月30日会议的讲话", None),
+    "impossible": ("2019-02-30 讲话", None),
+    "impossible-then-real-at-the-end": ("2019-02-30 讲话（2019年3月1日）", ("2019-03-01", "2019-02-30 讲话")),
+    "year-only": ("2025重点项目动员大会讲话", None),
+    "year-out-of-range": ("1850-01-01 讲话", None),
+    "digits-glued": ("2021063012 讲话", None),
+    "no-date": ("乡村振兴讲话", None),
 }
 
 
@@ -189,6 +213,7 @@ def _file_name_date(name: str) -> str | None:
 TABLES = {
     find_date: FIND_DATE_CASES,
     _file_name_date: FILE_NAME_DATES,
+    split_stem_date: STEM_DATES,
     find_declared_date: DECLARED_CASES,
     normalize_date: NORMALIZE_CASES,
     is_page_date: PAGE_DATES,

@@ -4,6 +4,7 @@ URL, which a real browser follows."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -11,6 +12,9 @@ from pathlib import Path
 import pytest
 from helpers import build_site, run_converter
 
+# The archive's first run remembers nothing, so the dated source's file-name slug (the scheme before
+# dated slugs) is redirected to its page, in case an earlier build published it there.
+LEGACY = "2024nian-5yue-20ri-jiao-yu-da-hui-jiang-hua"
 SPEECH = "在全县教育工作大会上的讲话\n\n（2024年5月20日）\n\n同志们：\n\n今天召开全县教育工作大会，总结工作，部署任务。{}\n"
 
 
@@ -46,7 +50,7 @@ def test_a_renamed_source_keeps_its_url(archive):
     assert entries["教育大会讲话.txt"]["output"] == page
     assert entries["教育大会讲话.txt"]["renamed_from"] == "2024年5月20日 教育大会讲话.txt"
     assert "source_file: 教育大会讲话.txt" in (docs / page).read_text(encoding="utf-8")
-    assert len(pages(docs)) == 2 and redirects(docs) == {}
+    assert len(pages(docs)) == 2 and redirects(docs) == {LEGACY: Path(page).stem}  # it follows the rename
 
 
 def test_a_source_moved_into_a_folder_keeps_its_url(archive):
@@ -69,7 +73,7 @@ def test_a_new_slug_in_the_catalog_leaves_a_redirect(archive):
     old = Path(page).stem
     give_a_new_slug(sources, docs)
     assert "education-2024" in pages(docs) and old not in pages(docs)
-    assert redirects(docs) == {old: "education-2024"}
+    assert redirects(docs) == {old: "education-2024", LEGACY: "education-2024"}
 
 
 def test_a_source_renamed_and_edited_leaves_a_redirect(archive):
@@ -78,7 +82,7 @@ def test_a_source_renamed_and_edited_leaves_a_redirect(archive):
     (sources / "education.txt").write_text(SPEECH.format("会议开得很成功。"), encoding="utf-8")
     entries = convert(sources, docs)
     new = Path(entries["education.txt"]["output"]).stem
-    assert redirects(docs) == {Path(page).stem: new}
+    assert redirects(docs) == {Path(page).stem: new, LEGACY: new}
 
 
 def test_a_deleted_source_leaves_no_redirect(archive):
@@ -159,7 +163,7 @@ def test_a_redirect_survives_a_fresh_checkout(archive):
     give_a_new_slug(sources, docs)
     fresh_checkout(docs)
     convert(sources, docs)
-    assert redirects(docs) == {old: "education-2024"}
+    assert redirects(docs) == {old: "education-2024", LEGACY: "education-2024"}
 
 
 def test_a_source_renamed_and_edited_before_a_fresh_checkout_leaves_a_redirect(archive):
@@ -168,7 +172,8 @@ def test_a_source_renamed_and_edited_before_a_fresh_checkout_leaves_a_redirect(a
     (sources / "2024年5月20日 教育大会讲话.txt").unlink()
     (sources / "education.txt").write_text(SPEECH.format("会议开得很成功。"), encoding="utf-8")
     entries = convert(sources, docs)
-    assert redirects(docs) == {Path(page).stem: Path(entries["education.txt"]["output"]).stem}
+    new = Path(entries["education.txt"]["output"]).stem
+    assert redirects(docs) == {Path(page).stem: new, LEGACY: new}
 
 
 def test_a_ledger_that_cannot_be_written_is_reported_and_the_pages_are_still_written(tmp_path):
@@ -191,3 +196,85 @@ def test_the_ledger_is_not_published(tmp_path):
     site = build_site(sources, tmp_path)
     assert (tmp_path / "docs" / "published-urls.json").is_file()
     assert not list(site.rglob("published-urls.json"))
+
+
+# ---------------------------------------------------------------- dated slugs, and the addresses before them
+# A new source whose file name holds a date gets YYYY-MM-DD-<rest of the name>; before, it got the slug of
+# its whole file name. Remembered sources keep their slugs, and a run that remembers nothing (maybe an
+# archive published the old way that lost its memory) redirects each file-name slug to the dated page.
+
+RURAL = "2021年6月30日 乡村振兴工作会议讲话.txt"
+RURAL_LEGACY = "2021nian-6yue-30ri-xiang-cun-zhen-xing-gong-zuo-hui-yi-jiang-hua"
+RURAL_DATED = "2021-06-30-xiang-cun-zhen-xing-gong-zuo-hui-yi-jiang-hua"
+
+
+def test_the_archive_s_first_run_gives_the_dated_slug_and_redirects_the_file_name_slug(archive):
+    _, docs, page = archive
+    assert page == "speeches/2024-05-20-jiao-yu-da-hui-jiang-hua.md"
+    assert redirects(docs) == {
+        LEGACY: "2024-05-20-jiao-yu-da-hui-jiang-hua"
+    }  # other.txt: same slug either way
+    assert ledger(docs)["moved"] == {LEGACY: "2024年5月20日 教育大会讲话.txt"}  # survives a fresh checkout
+
+
+def test_a_first_build_that_remembers_nothing_leaves_a_working_redirect_at_the_file_name_slug(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / RURAL).write_text(SPEECH.format(""), encoding="utf-8")
+    (sources / "other.txt").write_text("另一篇讲话\n同志们：\n今天开会。\n", encoding="utf-8")
+    site = build_site(sources, tmp_path)
+    assert (site / "speeches" / RURAL_DATED / "index.html").is_file()
+    redirect = (site / "speeches" / RURAL_LEGACY / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh"' in redirect and f'href="../{RURAL_DATED}/"' in redirect
+    folders = {p.name for p in (site / "speeches").iterdir() if p.is_dir()}
+    assert folders == {RURAL_DATED, RURAL_LEGACY, "other"}
+
+
+def test_a_dated_source_added_later_gets_no_redirect(archive):
+    sources, docs, _ = archive
+    (sources / RURAL).write_text(SPEECH.format("乡村振兴。"), encoding="utf-8")
+    entries = convert(sources, docs)
+    assert entries[RURAL]["output"] == f"speeches/{RURAL_DATED}.md"
+    assert redirects(docs) == {LEGACY: "2024-05-20-jiao-yu-da-hui-jiang-hua"}  # the first run's only
+
+
+def remember_the_old_slug(docs: Path, where: str, digest: str) -> None:
+    """What a converter from before dated slugs left: the source's file-name slug, in its memory or in
+    the committed ledger."""
+    record = {
+        "slug": RURAL_LEGACY,
+        "digest": digest,
+        "title": "在全县教育工作大会上的讲话",
+        "date": "2024-05-20",
+    }
+    if where == "memory":
+        state = {"version": 1, "sources": {RURAL: record}}
+        (docs / ".speech-archive.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    else:
+        kept = {"version": 1, "speeches": {RURAL: record}, "moved": {}}
+        (docs / "published-urls.json").write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("where", ["memory", "ledger"])
+def test_a_remembered_source_keeps_its_file_name_slug_after_the_upgrade(tmp_path, where):
+    sources, docs = tmp_path / "sources", tmp_path / "docs"
+    sources.mkdir()
+    docs.mkdir()
+    (sources / RURAL).write_text(SPEECH.format(""), encoding="utf-8")
+    (sources / "2022年3月3日 安全生产讲话.txt").write_text(SPEECH.format("安全生产。"), encoding="utf-8")
+    remember_the_old_slug(docs, where, hashlib.sha256((sources / RURAL).read_bytes()).hexdigest())
+    entries = convert(sources, docs)
+    assert entries[RURAL]["output"] == f"speeches/{RURAL_LEGACY}.md"
+    new = entries["2022年3月3日 安全生产讲话.txt"]["output"]
+    assert new == "speeches/2022-03-03-an-quan-sheng-chan-jiang-hua.md"  # new beside it: dated, no redirect
+    assert redirects(docs) == {}
+    assert ledger(docs)["speeches"][RURAL]["slug"] == RURAL_LEGACY
+
+
+def test_an_explicit_slug_wins_over_the_dated_one_and_needs_no_redirect(tmp_path):
+    sources, docs = tmp_path / "sources", tmp_path / "docs"
+    sources.mkdir()
+    (sources / RURAL).write_text(SPEECH.format(""), encoding="utf-8")
+    (sources / "catalog.csv").write_text(f"file,slug\n{RURAL},rural-2021\n", encoding="utf-8")
+    assert convert(sources, docs)[RURAL]["output"] == "speeches/rural-2021.md"
+    assert redirects(docs) == {}
