@@ -218,16 +218,55 @@ def test_a_long_speech_is_read_only_where_the_phrase_can_be(page, serve, tmp_pat
         """async () => { const s = await archiveSearch.search("富硒产业");
              const before = archiveSearch.stats.bytes;
              const item = await archiveSearch.describe(s.results[0], s.phrases);
-             return {results: s.results.map(r => [r.doc, r.score, r.at, r.places]), snippet: item.snippet,
+             return {results: s.results.map(r => [r.doc, r.score, r.at]), snippet: item.snippet,
                      describeBytes: archiveSearch.stats.bytes - before, d: archiveSearch.stats.byKind.d}; }"""
     )
     full = "长\n" + text
     places = [i for i in range(len(full)) if full.startswith("富硒产业", i)]
-    assert found["results"] == [[0, 3, places[0], 3]]
+    assert found["results"] == [[0, 3, places[0]]]  # score 3: three places found
     assert "富硒产业" in found["snippet"]
     assert found["describeBytes"] < 1000  # the metadata; the block of the first place was read already
     whole = (tmp_path / "search-index" / "d" / "0").stat().st_size
     assert found["d"] < whole / 8  # 3 of 81 blocks, the header and the metadata
+
+
+def test_results_by_date_are_proven_by_the_first_blocks_that_hold_the_phrase(page, serve, tmp_path):
+    """Listed by date (and counted by year), a speech needs only proof: its first run of candidate
+    blocks is read, and the others only when the phrase is not there. Speech 0 says 富硒产业 in blocks 5,
+    30 and 70: by date only block 5 is read. Speech 1 has all three pairs of 富硒产业 in block 5 but not
+    the phrase, which is in block 30: block 5 is read, then the rest. By relevance every candidate block
+    is read, for the count of places in the score."""
+    rng = random.Random(3)
+
+    def speech(pieces: dict[int, str]) -> str:
+        blocks = ["".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512)) for _ in range(81)]
+        for k, piece in pieces.items():
+            blocks[k] = piece + blocks[k][len(piece) :]
+        return "".join(blocks)
+
+    texts = [speech({5: "富硒产业", 30: "富硒产业", 70: "富硒产业"}), speech({5: "富硒，硒产，产业", 30: "富硒产业"})]
+    docs = [SearchDoc(url=f"speeches/long{i}/", title="长", date=f"202{2 - i}-01-01",  # doc i: newest first
+                      sections=(SearchSection("a", "", text),)) for i, text in enumerate(texts)]  # fmt: skip
+    docs += [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date="2019-01-01",
+                       sections=(SearchSection("a", "", "全面推进乡村振兴战略。" * 3),)) for i in range(7)]  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, None)
+    found = page.evaluate(
+        """async () => {
+             const read = async (sort) => {
+               const before = archiveSearch.stats.byKind.d || 0;
+               const s = await archiveSearch.search("富硒产业", {sort});
+               await s.more(10, 10);
+               return {results: s.results.map(r => [r.doc, r.score, r.at]).sort(),
+                       d: archiveSearch.stats.byKind.d - before};
+             };
+             const byDate = await read("date");
+             return {byDate, byRelevance: await read("relevance")}; }"""
+    )
+    places = [[i for i in range(len(t) + 2) if ("长\n" + t).startswith("富硒产业", i)] for t in texts]
+    assert [len(p) for p in places] == [3, 1] and places[1][0] // 512 == 30
+    assert found["byDate"]["results"] == [[0, 1, places[0][0]], [1, 1, places[1][0]]]
+    assert found["byRelevance"]["results"] == [[0, 3, places[0][0]], [1, 1, places[1][0]]]
+    assert found["byRelevance"]["d"] > 0  # speech 0's blocks 30 and 70, not read by date
 
 
 def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_path):

@@ -850,7 +850,8 @@
       if (self.settled(want) || budget <= 0) return Promise.resolve(self);
       var batch = self.queue.splice(0, Math.min(batchSize, budget));
       budget -= batch.length;
-      return Promise.all(batch.map(function (doc) { return match(self.phrases, doc); })).then(function (found) {
+      var proof = self.sort === "date";
+      return Promise.all(batch.map(function (doc) { return match(self.phrases, doc, proof); })).then(function (found) {
         found.forEach(function (r) { if (r) self.results.push(r); });
         sortResults(self.results, self.sort);
         read += batch.length;
@@ -883,27 +884,25 @@
   /* The result for one speech, or null when a phrase is not in its text. Per phrase: 1000 when it is in
    * the title, 100 when it is in a heading, plus the number of places it occurs (at most 63), as the index
    * counts a term; `at` is where the first phrase first occurs. A phrase of one index term is settled by
-   * its tf byte; the others are looked for in the blocks where they can start. */
-  function match(phrases, doc) {
+   * its tf byte; the others are looked for in the blocks where they can start. With `proof`, a speech is
+   * only proven: its score then counts the places of the blocks read (placesIn). */
+  function match(phrases, doc, proof) {
     return loadHead(doc).then(function (head) {
       return Promise.all(phrases.map(function (p) {
-        return p.single ? null : placesIn(head, p, startBlocks(p, doc));
+        return p.single ? null : placesIn(head, p, startBlocks(p, doc), proof);
       })).then(function (found) {
-        var score = 0, at = null, places = 0;
+        var score = 0, at = null;
         for (var i = 0; i < phrases.length; i++) {
           if (found[i] === null) {
             var v = phrases[i].terms[0].entry.v[indexOf(phrases[i].terms[0].entry.docs, doc)];
             score += phraseScore(v & 3, v >> 2);
-            places += v >> 2;
             continue;
           }
           if (!found[i].length) return null;
           if (at === null && i === 0) at = found[i][0];
-          places += found[i].length;
           score += phraseScore(lineFlags(head, found[i]), Math.min(found[i].length, 63));
         }
-        // places: every place where a phrase occurs (no cap), for the concordance and the CSV
-        return { doc: doc, score: score, at: at, places: places };
+        return { doc: doc, score: score, at: at };
       });
     });
   }
@@ -921,7 +920,7 @@
   /* Where phrase `p` occurs in a speech (offsets, ascending), looking only at the places that start in
    * blocks `starts` (null: anywhere). A place is whole in its block with the block's overlap when the
    * phrase is short; a longer one also reads the next block. */
-  function placesIn(head, p, starts) {
+  function placesIn(head, p, starts, proof) {
     var all = head.starts.map(function (s, k) { return k; });
     starts = starts === null ? all : starts.filter(function (k) { return k < all.length; });
     var read = starts.slice();
@@ -930,8 +929,21 @@
       else starts.forEach(function (k) { if (k + 1 < all.length && read.indexOf(k + 1) < 0) read.push(k + 1); });
       read.sort(function (a, b) { return a - b; });
     }
+    var wanted = new Set(starts);
+    if (!proof) return placesInBlocks(head, p, wanted, read);
+    // Proof is enough (results listed by date, the count by year: the score is not used): the first run
+    // of neighbouring blocks first, and the others only when the phrase is not there. A speech that says
+    // the phrase in twenty blocks is then proven by one; the places found are the first ones.
+    var first = 1;
+    while (first < read.length && read[first] === read[first - 1] + 1) first++;
+    return placesInBlocks(head, p, wanted, read.slice(0, first)).then(function (out) {
+      return out.length || first === read.length ? out : placesInBlocks(head, p, wanted, read.slice(first));
+    });
+  }
+
+  /* The places of phrase p in blocks `read` (ascending) that start in one of the blocks `wanted`. */
+  function placesInBlocks(head, p, wanted, read) {
     return loadBlocks(head, read).then(function (texts) {
-      var wanted = new Set(starts);
       var out = [];
       windows(head, read, texts).forEach(function (w) {
         placesOf(p, w.text).forEach(function (i) {
