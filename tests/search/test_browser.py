@@ -239,12 +239,18 @@ def test_results_by_date_are_proven_by_the_first_blocks_that_hold_the_phrase(pag
     rng = random.Random(3)
 
     def speech(pieces: dict[int, str]) -> str:
-        blocks = ["".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512)) for _ in range(81)]
+        blocks = [
+            "".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512))
+            for _ in range(81)
+        ]
         for k, piece in pieces.items():
             blocks[k] = piece + blocks[k][len(piece) :]
         return "".join(blocks)
 
-    texts = [speech({5: "富硒产业", 30: "富硒产业", 70: "富硒产业"}), speech({5: "富硒，硒产，产业", 30: "富硒产业"})]
+    texts = [
+        speech({5: "富硒产业", 30: "富硒产业", 70: "富硒产业"}),
+        speech({5: "富硒，硒产，产业", 30: "富硒产业"}),
+    ]
     docs = [SearchDoc(url=f"speeches/long{i}/", title="长", date=f"202{2 - i}-01-01",  # doc i: newest first
                       sections=(SearchSection("a", "", text),)) for i, text in enumerate(texts)]  # fmt: skip
     docs += [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date="2019-01-01",
