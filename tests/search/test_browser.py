@@ -247,9 +247,13 @@ def test_results_by_date_are_proven_by_the_first_blocks_that_hold_the_phrase(pag
             blocks[k] = piece + blocks[k][len(piece) :]
         return "".join(blocks)
 
+    long = "坚持以人民为中心的发展思想推动高质量发展"
+    base, at = speech({}), 11 * 512 - 4  # the text follows "长\n": block 11 starts at the text's 11 * 512 - 2
+    spanning = base[:at] + long + "，" + long[:6] + base[at + len(long) + 7 :]
     texts = [
         speech({5: "富硒产业", 30: "富硒产业", 70: "富硒产业"}),
         speech({5: "富硒，硒产，产业", 30: "富硒产业"}),
+        spanning,
     ]
     docs = [SearchDoc(url=f"speeches/long{i}/", title="长", date=f"202{2 - i}-01-01",  # doc i: newest first
                       sections=(SearchSection("a", "", text),)) for i, text in enumerate(texts)]  # fmt: skip
@@ -266,13 +270,16 @@ def test_results_by_date_are_proven_by_the_first_blocks_that_hold_the_phrase(pag
                        d: archiveSearch.stats.byKind.d - before};
              };
              const byDate = await read("date");
-             return {byDate, byRelevance: await read("relevance")}; }"""
+             const s = await archiveSearch.search("坚持以人民为中心的发展思想推动高质量发展", {sort: "date"});
+             return {byDate, byRelevance: await read("relevance"),
+                     long: s.results.map(r => [r.doc, r.at])}; }"""
     )
     places = [[i for i in range(len(t) + 2) if ("长\n" + t).startswith("富硒产业", i)] for t in texts]
-    assert [len(p) for p in places] == [3, 1] and places[1][0] // 512 == 30
+    assert [len(p) for p in places] == [3, 1, 0] and places[1][0] // 512 == 30
     assert found["byDate"]["results"] == [[0, 1, places[0][0]], [1, 1, places[1][0]]]
     assert found["byRelevance"]["results"] == [[0, 3, places[0][0]], [1, 1, places[1][0]]]
     assert found["byRelevance"]["d"] > 0  # speech 0's blocks 30 and 70, not read by date
+    assert found["long"] == [[2, 11 * 512 - 2]]
 
 
 def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_path):

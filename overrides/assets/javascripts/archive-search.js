@@ -918,31 +918,38 @@
   }
 
   /* Where phrase `p` occurs in a speech (offsets, ascending), looking only at the places that start in
-   * blocks `starts` (null: anywhere). A place is whole in its block with the block's overlap when the
-   * phrase is short; a longer one also reads the next block. */
+   * blocks `starts` (null: anywhere). With `proof`, only until one is found (results listed by date and
+   * the count by year do not use the score): the first of those blocks first, and the others only when
+   * the phrase is not there, so a speech that says it in twenty blocks is proven by one. */
   function placesIn(head, p, starts, proof) {
-    var all = head.starts.map(function (s, k) { return k; });
-    starts = starts === null ? all : starts.filter(function (k) { return k < all.length; });
-    var read = starts.slice();
-    if (!p.fixed || p.length + 2 > manifestNow.overlap) {
-      if (!p.fixed || p.length + 2 > BLOCK_MIN) read = all;
-      else starts.forEach(function (k) { if (k + 1 < all.length && read.indexOf(k + 1) < 0) read.push(k + 1); });
-      read.sort(function (a, b) { return a - b; });
+    var count = head.starts.length;
+    starts = starts === null ? null : starts.filter(function (k) { return k < count; });
+    if (!proof || starts === null || starts.length < 2 || !blocksToRead(p, [], count)) {
+      return placesInBlocks(head, p, starts);
     }
-    var wanted = new Set(starts);
-    if (!proof) return placesInBlocks(head, p, wanted, read);
-    // Proof is enough (results listed by date, the count by year: the score is not used): the first run
-    // of neighbouring blocks first, and the others only when the phrase is not there. A speech that says
-    // the phrase in twenty blocks is then proven by one; the places found are the first ones.
-    var first = 1;
-    while (first < read.length && read[first] === read[first - 1] + 1) first++;
-    return placesInBlocks(head, p, wanted, read.slice(0, first)).then(function (out) {
-      return out.length || first === read.length ? out : placesInBlocks(head, p, wanted, read.slice(first));
+    return placesInBlocks(head, p, starts.slice(0, 1)).then(function (out) {
+      return out.length ? out : placesInBlocks(head, p, starts.slice(1));
     });
   }
 
-  /* The places of phrase p in blocks `read` (ascending) that start in one of the blocks `wanted`. */
-  function placesInBlocks(head, p, wanted, read) {
+  /* The blocks to read for the places of phrase p that start in blocks `starts`: those blocks, when a
+   * place is whole in its block with the block's overlap (a short phrase), with the next block when it
+   * is longer, or null (every block) when it can be longer than a block. */
+  function blocksToRead(p, starts, count) {
+    if (!p.fixed || p.length + 2 > BLOCK_MIN) return null;
+    var read = starts.slice();
+    if (p.length + 2 > manifestNow.overlap) {
+      starts.forEach(function (k) { if (k + 1 < count && read.indexOf(k + 1) < 0) read.push(k + 1); });
+      read.sort(function (a, b) { return a - b; });
+    }
+    return read;
+  }
+
+  /* The places of phrase p that start in blocks `starts` (null: anywhere). */
+  function placesInBlocks(head, p, starts) {
+    var all = head.starts.map(function (s, k) { return k; });
+    var read = (starts && blocksToRead(p, starts, all.length)) || all;
+    var wanted = new Set(starts || all);
     return loadBlocks(head, read).then(function (texts) {
       var out = [];
       windows(head, read, texts).forEach(function (w) {
