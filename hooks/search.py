@@ -12,18 +12,22 @@ heading permalinks) are left out of the index, so the site can add panels to a p
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import shutil
 import time
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from converter.model import is_chinese
-from converter.search.builder import IndexOptions, SearchDoc, SearchSection, build_index
+from converter.search.builder import IndexOptions, IndexStats, SearchDoc, SearchSection, build_index
 
 log = get_plugin_logger("search")
 
@@ -43,19 +47,52 @@ LABELS = {
     "en": {"title": "Search", "noscript": "Search needs JavaScript."},
 }
 
-_docs: list[SearchDoc] = []
+
+@dataclass(frozen=True)
+class SpeechText:
+    """What the index needs of one speech page, taken when its Markdown is rendered: the HTML is the
+    page's own content (MkDocs keeps it for the template), so holding it costs nothing; it is parsed into
+    a SearchDoc only when the index is built."""
+
+    url: str
+    title: str  # the front matter's; else the page's first h1, else MkDocs' title (page_title)
+    page_title: str
+    date: str
+    speaker: str
+    event: str
+    html: str
+
+    def doc(self) -> SearchDoc:
+        parser = _SectionParser()
+        parser.feed(self.html)
+        parser.close()
+        return SearchDoc(
+            url=self.url,
+            title=self.title or parser.title or self.page_title,
+            sections=tuple(parser.sections()),
+            date=self.date,
+            speaker=self.speaker,
+            event=self.event,
+        )
+
+
+_pages: list[SpeechText] = []
 # `mkdocs serve` runs threads (the file watcher, the web server); forking worker processes beside
-# threads can deadlock, so the index is built in one process there.
+# threads can deadlock, so the index is built in one process there, after the pages.
 _options = IndexOptions()
+_in_background = True
+_background: _BackgroundIndex | None = None
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _options
-    _options = IndexOptions(workers=1) if command == "serve" else IndexOptions()
+    global _options, _in_background
+    _in_background = command != "serve" and "fork" in multiprocessing.get_all_start_methods()
+    _options = IndexOptions() if _in_background else IndexOptions(workers=1)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    _docs.clear()
+    _pages.clear()
+    _stop_background()
     return config
 
 
@@ -70,14 +107,28 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     speeches = config.extra.get("archive", {}).get("speeches", "speeches").strip("/") + "/"
     if page.file.src_uri.startswith(speeches):
-        _docs.append(page_to_doc(html, page))
+        _pages.append(speech_text(html, page))
     return html
 
 
+def on_env(env, config: MkDocsConfig, files: Files):
+    """Every page's Markdown is rendered now, and MkDocs renders the templates next, on one core: the
+    index is built meanwhile in a process of its own (its workers use the other cores)."""
+    global _background
+    if _in_background:
+        _background = _BackgroundIndex.start(list(_pages), Path(config.site_dir) / INDEX_FOLDER, _options)
+        _pages.clear()
+    return env
+
+
 def on_post_build(config: MkDocsConfig) -> None:
+    global _background
     _remove_unused_theme_search(Path(config.site_dir))
     started = time.perf_counter()
-    stats = build_index(_docs, Path(config.site_dir) / INDEX_FOLDER, _options)
+    if _background is not None:
+        stats, _background = _background.result(), None
+    else:
+        stats = build_index((page.doc() for page in _pages), Path(config.site_dir) / INDEX_FOLDER, _options)
     log.info(
         "search index: %d speeches, %d terms, %d files, %.1f MB (%.2f times the text) in %.1f s",
         stats.docs,
@@ -87,7 +138,75 @@ def on_post_build(config: MkDocsConfig) -> None:
         stats.bytes / max(stats.text_bytes, 1),
         time.perf_counter() - started,
     )
-    _docs.clear()
+    _pages.clear()
+
+
+def on_build_error(error: Exception) -> None:
+    _stop_background()
+    _pages.clear()
+
+
+def _stop_background() -> None:
+    global _background
+    if _background is not None:
+        _background.stop()
+        _background = None
+
+
+class _BackgroundIndex:
+    """build_index in a forked process, which hands back its IndexStats (or its error) through a pipe.
+
+    Forked, so the pages need no copying: the child reads the parent's memory, and it freezes the
+    garbage collector first, because a collection would write to every object of the parent's build and
+    so make the child a copy of it. The parent freezes its own objects until the index is done, for the
+    same reason (pages the collector writes to stop being shared)."""
+
+    def __init__(self, process, connection) -> None:
+        self.process = process
+        self.connection = connection
+
+    @classmethod
+    def start(cls, pages: list[SpeechText], out: Path, options: IndexOptions) -> _BackgroundIndex:
+        receiver, sender = multiprocessing.Pipe(duplex=False)
+        context = multiprocessing.get_context("fork")
+        process = context.Process(target=_build_in_child, args=(pages, out, options, sender), daemon=False)
+        gc.freeze()
+        process.start()
+        sender.close()
+        return cls(process, receiver)
+
+    def result(self) -> IndexStats:
+        """Wait for the index; a PluginError (one line, no traceback) when it could not be built."""
+        try:
+            outcome, value = self.connection.recv()
+        except EOFError:
+            outcome, value = "error", "the index process stopped"
+        finally:
+            self.connection.close()
+            self.process.join()
+            gc.unfreeze()
+        if outcome != "ok":
+            raise PluginError(
+                f"The search index could not be built: {value} (exit code {self.process.exitcode})."
+            )
+        return value
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+        gc.unfreeze()
+
+
+def _build_in_child(pages: list[SpeechText], out: Path, options: IndexOptions, connection) -> None:
+    gc.freeze()
+    try:
+        connection.send(("ok", build_index((page.doc() for page in pages), out, options)))
+    except Exception as error:  # reported by the parent, which fails the build with it
+        connection.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        connection.close()
 
 
 # Material copies the language files of its own search (lunr) into every site, search plugin or not.
@@ -101,22 +220,23 @@ def _remove_unused_theme_search(site_dir: Path) -> None:
         shutil.rmtree(folder)
 
 
-def page_to_doc(html: str, page: Page) -> SearchDoc:
-    """The SearchDoc of a rendered speech page (front matter from page.meta)."""
+def speech_text(html: str, page: Page) -> SpeechText:
+    """What the index needs of a rendered speech page (front matter from page.meta)."""
     meta = page.meta or {}
-    parser = _SectionParser()
-    parser.feed(html)
-    parser.close()
-    sections = parser.sections()
-    title = str(meta.get("title") or parser.title or page.title or "")
-    return SearchDoc(
+    return SpeechText(
         url=page.url,
-        title=title,
-        sections=tuple(sections),
+        title=str(meta.get("title") or ""),
+        page_title=str(page.title or ""),
         date=str(meta.get("date") or ""),
         speaker=str(meta.get("speaker") or ""),
         event=str(meta.get("event") or ""),
+        html=html,
     )
+
+
+def page_to_doc(html: str, page: Page) -> SearchDoc:
+    """The SearchDoc of a rendered speech page (front matter from page.meta)."""
+    return speech_text(html, page).doc()
 
 
 _BLOCKS = {"p", "li", "tr", "div", "blockquote", "pre", "table", "dd", "dt", "br", "figcaption"}
