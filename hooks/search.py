@@ -16,7 +16,8 @@ import gc
 import multiprocessing
 import shutil
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import astuple, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -97,27 +98,32 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    global _background
     if files.get_file_from_path("search.md") is None:
         language = str(config.theme.get("language") or "en")
         labels = LABELS["zh" if is_chinese(language) else "en"]
         files.append(File.generated(config, "search.md", content=SEARCH_PAGE.format(**labels)))
+    if _in_background:
+        _stop_background()
+        _background = _BackgroundIndex.start(Path(config.site_dir) / INDEX_FOLDER, _options)
     return files
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     speeches = config.extra.get("archive", {}).get("speeches", "speeches").strip("/") + "/"
     if page.file.src_uri.startswith(speeches):
-        _pages.append(speech_text(html, page))
+        if _background is not None:
+            _background.add(speech_text(html, page))
+        else:
+            _pages.append(speech_text(html, page))
     return html
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
-    """Every page's Markdown is rendered now, and MkDocs renders the templates next, on one core: the
-    index is built meanwhile in a process of its own (its workers use the other cores)."""
-    global _background
-    if _in_background:
-        _background = _BackgroundIndex.start(list(_pages), Path(config.site_dir) / INDEX_FOLDER, _options)
-        _pages.clear()
+    """Every page's Markdown is rendered now: the index process has every speech and builds the index
+    while MkDocs renders the templates (on one core; the index's workers use the other cores)."""
+    if _background is not None:
+        _background.end_of_pages()
     return env
 
 
@@ -154,59 +160,99 @@ def _stop_background() -> None:
 
 
 class _BackgroundIndex:
-    """build_index in a forked process, which hands back its IndexStats (or its error) through a pipe.
+    """build_index in a process of its own, started (forked) before MkDocs renders the pages. MkDocs
+    renders them on one core; the process receives each speech page through a pipe as soon as it is
+    rendered, and parses and stores it on the other core, so the index's own work starts before the
+    last page is rendered, and it builds the index while MkDocs renders the templates. It hands back
+    its IndexStats, or its error, through a second pipe.
 
-    Forked, so the pages need no copying: the child reads the parent's memory, and it freezes the
-    garbage collector first, because a collection would write to every object of the parent's build and
-    so make the child a copy of it. The parent freezes its own objects until the index is done, for the
-    same reason (pages the collector writes to stop being shared)."""
+    The build freezes its garbage collector's objects from the end of the pages to the end of the
+    index: it holds every page until the end of the build, and each collection of the templates' phase
+    would walk them all again."""
 
-    def __init__(self, process, connection) -> None:
+    def __init__(self, process, pages, result) -> None:
         self.process = process
-        self.connection = connection
+        self.pages = pages  # the sending end: SpeechText, then None
+        self.result_pipe = result
+        self.frozen = False
 
     @classmethod
-    def start(cls, pages: list[SpeechText], out: Path, options: IndexOptions) -> _BackgroundIndex:
-        receiver, sender = multiprocessing.Pipe(duplex=False)
+    def start(cls, out: Path, options: IndexOptions) -> _BackgroundIndex:
+        page_reader, page_writer = multiprocessing.Pipe(duplex=False)
+        result_reader, result_writer = multiprocessing.Pipe(duplex=False)
         context = multiprocessing.get_context("fork")
-        process = context.Process(target=_build_in_child, args=(pages, out, options, sender), daemon=False)
-        gc.freeze()
+        ends = (page_reader, result_writer, (page_writer, result_reader))
+        process = context.Process(target=_build_in_child, args=(*ends, out, options), daemon=False)
         process.start()
-        sender.close()
-        return cls(process, receiver)
+        page_reader.close()
+        result_writer.close()
+        return cls(process, page_writer, result_reader)
+
+    def add(self, page: SpeechText | None) -> None:
+        if self.pages.closed:
+            return
+        try:
+            # as a tuple: MkDocs loads this file as a module no other process can import, so its
+            # classes do not pickle
+            self.pages.send(page if page is None else astuple(page))
+        except OSError:  # the process stopped: result() says why
+            self.pages.close()
+
+    def end_of_pages(self) -> None:
+        self.add(None)
+        if not self.pages.closed:
+            self.pages.close()
+        gc.freeze()
+        self.frozen = True
 
     def result(self) -> IndexStats:
         """Wait for the index; a PluginError (one line, no traceback) when it could not be built."""
         try:
-            outcome, value = self.connection.recv()
+            outcome, value = self.result_pipe.recv()
         except EOFError:
             outcome, value = "error", "the index process stopped"
         finally:
-            self.connection.close()
-            self.process.join()
-            gc.unfreeze()
+            self.stop(kill=False)
         if outcome != "ok":
             raise PluginError(
                 f"The search index could not be built: {value} (exit code {self.process.exitcode})."
             )
         return value
 
-    def stop(self) -> None:
-        if self.process.is_alive():
+    def stop(self, kill: bool = True) -> None:
+        if kill and self.process.is_alive():
             self.process.kill()
         self.process.join()
-        self.connection.close()
-        gc.unfreeze()
+        for end in (self.pages, self.result_pipe):
+            end.close()
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
 
 
-def _build_in_child(pages: list[SpeechText], out: Path, options: IndexOptions, connection) -> None:
-    gc.freeze()
+def _build_in_child(pages, result, parents_ends, out: Path, options: IndexOptions) -> None:
+    for end in parents_ends:  # else the pipe of pages would never end if the build stopped
+        end.close()
     try:
-        connection.send(("ok", build_index((page.doc() for page in pages), out, options)))
+        docs = (page.doc() for page in _received(pages))
+        result.send(("ok", build_index(docs, out, options)))
     except Exception as error:  # reported by the parent, which fails the build with it
-        connection.send(("error", f"{type(error).__name__}: {error}"))
+        result.send(("error", f"{type(error).__name__}: {error}"))
     finally:
-        connection.close()
+        pages.close()
+        result.close()
+
+
+def _received(pages) -> Iterator[SpeechText]:
+    """The pages the build sends, until its None; a build that stopped sending ends them too."""
+    while True:
+        try:
+            page = pages.recv()
+        except EOFError:
+            raise RuntimeError("the build stopped before sending every page") from None
+        if page is None:
+            return
+        yield SpeechText(*page)
 
 
 # Material copies the language files of its own search (lunr) into every site, search plugin or not.

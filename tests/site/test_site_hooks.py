@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sys
@@ -395,7 +396,11 @@ def test_the_index_built_in_the_background_is_the_index_built_in_the_build(tmp_p
     from converter.search.builder import IndexOptions, build_index
 
     pages = _speech_texts(12)
-    stats = _BackgroundIndex.start(pages, tmp_path / "background", IndexOptions(workers=1)).result()
+    background = _BackgroundIndex.start(tmp_path / "background", IndexOptions(workers=1))
+    for page in pages:
+        background.add(page)
+    background.end_of_pages()
+    stats = background.result()
     build_index((page.doc() for page in pages), tmp_path / "here", IndexOptions(workers=1))
     assert stats.docs == 12
     assert _index_files(tmp_path / "background") == _index_files(tmp_path / "here")
@@ -415,7 +420,10 @@ def test_an_index_that_cannot_be_built_in_the_background_fails_the_build_in_one_
     from converter.search.builder import IndexOptions
 
     (tmp_path / "site").write_text("a file where the site's folder should be")
-    background = _BackgroundIndex.start(_speech_texts(2), tmp_path / "site" / "search-index", IndexOptions())
+    background = _BackgroundIndex.start(tmp_path / "site" / "search-index", IndexOptions())
+    for page in _speech_texts(300):  # the process has stopped: the pages go nowhere, without an error
+        background.add(page)
+    background.end_of_pages()
     with pytest.raises(PluginError, match="The search index could not be built: .*Error"):
         background.result()
 
@@ -425,8 +433,24 @@ def test_a_failed_build_stops_the_index_in_the_background(tmp_path):
 
     from converter.search.builder import IndexOptions
 
-    search._background = search._BackgroundIndex.start(_speech_texts(400), tmp_path / "ix", IndexOptions())
+    search._background = search._BackgroundIndex.start(tmp_path / "ix", IndexOptions())
+    for page in _speech_texts(400):
+        search._background.add(page)
+    search._background.end_of_pages()  # the index is being built when a template fails
+    process = search._background.process
+    search.on_build_error(RuntimeError("a template failed"))
+    assert search._background is None
+    assert not process.is_alive()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_that_stops_before_every_page_is_rendered_stops_the_index(tmp_path):
+    import search
+
+    from converter.search.builder import IndexOptions
+
+    search._background = search._BackgroundIndex.start(tmp_path / "ix", IndexOptions())
+    search._background.add(_speech_texts(1)[0])
     process = search._background.process
     search.on_build_error(RuntimeError("a page failed"))
-    assert search._background is None
     assert not process.is_alive()
