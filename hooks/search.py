@@ -1,9 +1,12 @@
 """MkDocs hook: the archive's own full-text search (exact for Chinese), replacing Material's search plugin.
 
-- on_files adds the search page (`search/`), unless docs/ already has a search.md;
+- on_files adds the search page (`search/`), unless docs/ already has a search.md, and starts the index
+  process (_BackgroundIndex);
 - on_page_content reads each speech page's rendered HTML: its title, and every section with the id MkDocs
   gave its heading, so a result can link to the section where the phrase occurs;
-- on_post_build writes the index into `search-index/` in the site (format: converter/search/FORMAT.md).
+- on_env tells the index process it has every page: it writes the index into `search-index/` in the site
+  (format: converter/search/FORMAT.md) while MkDocs renders the templates;
+- on_post_build waits for it (under `mkdocs serve`, it builds the index itself, in one process).
 
 The search box lives in overrides/partials/search.html, the client in
 overrides/assets/javascripts/archive-search.js. Elements with a `data-search-exclude` attribute (or the
@@ -51,9 +54,8 @@ LABELS = {
 
 @dataclass(frozen=True)
 class SpeechText:
-    """What the index needs of one speech page, taken when its Markdown is rendered: the HTML is the
-    page's own content (MkDocs keeps it for the template), so holding it costs nothing; it is parsed into
-    a SearchDoc only when the index is built."""
+    """What the index needs of one speech page, taken when its Markdown is rendered. The HTML is parsed
+    into a SearchDoc by the process that builds the index, not by the build's own."""
 
     url: str
     title: str  # the front matter's; else the page's first h1, else MkDocs' title (page_title)
@@ -210,13 +212,13 @@ class _BackgroundIndex:
         try:
             outcome, value = self.result_pipe.recv()
         except EOFError:
-            outcome, value = "error", "the index process stopped"
+            outcome, value = "stopped", "the index process stopped"
         finally:
             self.stop(kill=False)
+        if outcome == "stopped":  # killed, or out of memory: only its exit code tells
+            value += f" (exit code {self.process.exitcode})"
         if outcome != "ok":
-            raise PluginError(
-                f"The search index could not be built: {value} (exit code {self.process.exitcode})."
-            )
+            raise PluginError(f"The search index could not be built: {value}.")
         return value
 
     def stop(self, kill: bool = True) -> None:
@@ -278,11 +280,6 @@ def speech_text(html: str, page: Page) -> SpeechText:
         event=str(meta.get("event") or ""),
         html=html,
     )
-
-
-def page_to_doc(html: str, page: Page) -> SearchDoc:
-    """The SearchDoc of a rendered speech page (front matter from page.meta)."""
-    return speech_text(html, page).doc()
 
 
 _BLOCKS = {"p", "li", "tr", "div", "blockquote", "pre", "table", "dd", "dt", "br", "figcaption"}

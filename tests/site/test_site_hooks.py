@@ -454,3 +454,20 @@ def test_a_build_that_stops_before_every_page_is_rendered_stops_the_index(tmp_pa
     process = search._background.process
     search.on_build_error(RuntimeError("a page failed"))
     assert not process.is_alive()
+
+
+def test_an_index_process_that_dies_fails_the_build_with_its_exit_code(tmp_path):
+    from mkdocs.exceptions import PluginError
+    from search import _BackgroundIndex
+
+    from converter.search.builder import IndexOptions
+
+    background = _BackgroundIndex.start(tmp_path / "ix", IndexOptions())
+    background.process.kill()  # as the kernel does to a process out of memory
+    background.process.join()
+    for page in _speech_texts(3):
+        background.add(page)
+    background.end_of_pages()
+    with pytest.raises(PluginError, match=r"the index process stopped \(exit code -9\)"):
+        background.result()
+    assert gc.get_freeze_count() == 0
