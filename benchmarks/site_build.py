@@ -5,7 +5,8 @@
 Each speech page follows the converter's page contract (front matter + about 10,000 Chinese characters in
 一、/（一） sections). Each size is built in its own child process, so the peak memory reported
 (getrusage(RUSAGE_CHILDREN).ru_maxrss: the largest resident set of the mkdocs process or of one of the
-index builder's worker processes) belongs to that build alone. Prints a table and writes
+index builder's worker processes) belongs to that build alone; so does its CPU time (user and system, of
+the build and its workers), which a busy machine changes less than the wall time. Prints a table and writes
 benchmarks/results/site_build.json: build time, peak memory, site size and files (per speech too), the
 search index's size and files and its size against the speeches' text (the originals), the largest file,
 mean speech page size, mean size of every HTML page, and how the largest size's mean speech page compares
@@ -98,17 +99,26 @@ def write_project(workdir: Path, count: int, without_search: bool) -> None:
         (originals / f"s{i:05d}.txt").write_text(page.split("\n---\n", 1)[1], encoding="utf-8")
 
 
+def _children_cpu_seconds() -> float:
+    """User and system CPU time of the finished child processes (the build and its index workers): on a
+    shared machine the wall time depends on the other jobs, the CPU time much less."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(count: int, without_search: bool) -> dict:
     """Generate and build one archive (called in a child process) and return its figures."""
     with tempfile.TemporaryDirectory(prefix=f"site-bench-{count}-") as tmp:
         workdir = Path(tmp)
         write_project(workdir, count, without_search)
         started = time.perf_counter()
+        cpu_before = _children_cpu_seconds()
         done = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(workdir / "mkdocs.yml")],
             capture_output=True, text=True, cwd=workdir, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         seconds = time.perf_counter() - started
+        cpu_seconds = _children_cpu_seconds() - cpu_before
         if done.returncode != 0:
             raise SystemExit(f"mkdocs build failed for {count} speeches:\n{done.stdout}{done.stderr}")
         site = workdir / "site"
@@ -124,6 +134,7 @@ def measure(count: int, without_search: bool) -> dict:
         return {
             "speeches": count,
             "build_seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu_seconds, 2),
             "peak_memory_mb": round(peak_kib / 1024, 1),
             "site_mb": round(sum(sizes.values()) / 1e6, 2),
             "files": len(files),
@@ -166,11 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         "mean_speech_page_growth": round(growth, 4),
         "within_10_percent": abs(growth) <= 0.10,
     }
-    header = (f"{'speeches':>9} {'build s':>8} {'peak MB':>8} {'site MB':>8} {'files':>7} {'per speech':>10} "
+    header = (f"{'speeches':>9} {'build s':>8} {'cpu s':>7} {'peak MB':>8} {'site MB':>8} {'files':>7} {'per speech':>10} "
               f"{'index MB':>9} {'index/text':>10} {'largest KB':>10} {'speech KB':>10} {'html KB':>8}")  # fmt: skip
     print(header)
     for row in rows:
-        print(f"{row['speeches']:>9} {row['build_seconds']:>8} {row['peak_memory_mb']:>8} {row['site_mb']:>8} "
+        print(f"{row['speeches']:>9} {row['build_seconds']:>8} {row['cpu_seconds']:>7} {row['peak_memory_mb']:>8} {row['site_mb']:>8} "
               f"{row['files']:>7} {row['files_per_speech']:>10} {row.get('index_mb', 0):>9} "
               f"{row.get('index_to_text', 0):>10} {row['largest_file_kb']:>10} {row['mean_speech_page_kb']:>10} "
               f"{row['mean_html_page_kb']:>8}")  # fmt: skip

@@ -24,6 +24,7 @@ from .model import is_chinese
 # CJK Unified Ideographs Extension A, CJK Unified Ideographs, CJK Compatibility Ideographs.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_CHAR = re.compile(f"[{HAN}]")
+_HAN_RUN = re.compile(f"[{HAN}]+")
 # A text is Chinese when more than this share of its letters are Han characters: a Chinese speech
 # quoting English names and terms stays Chinese, an English one quoting a Chinese title stays English.
 CHINESE_SHARE = 0.3
@@ -40,15 +41,27 @@ HANGUL_SYLLABLES = "\uac00-\ud7af"
 
 
 def han_count(text: str) -> int:
-    """How many Han characters the text holds."""
-    return len(HAN_CHAR.findall(text))
+    """How many Han characters the text holds (what is left without them is shorter by that many:
+    faster than listing them one by one)."""
+    return len(text) - len(_HAN_RUN.sub("", text))
 
 
 def han_ratio(text: str) -> float:
     """Han characters as a share of the letters (digits, punctuation and spaces do not count); 0.0
     for a text without letters."""
-    letters = sum(ch.isalpha() for ch in text)
+    letters = letter_count(text)
     return han_count(text) / letters if letters else 0.0
+
+
+def letter_count(text: str) -> int:
+    """How many characters of the text are letters (str.isalpha). A speech has few distinct characters
+    that are not letters (punctuation, digits, spaces), and str.count finds each of them far faster than
+    asking all 10,000 characters in turn (a fifth of the converter's time on a Chinese speech); a text of
+    many distinct symbols is asked character by character."""
+    others = [char for char in set(text) if not char.isalpha()]
+    if len(others) > 64:
+        return sum(char.isalpha() for char in text)
+    return len(text) - sum(map(text.count, others))
 
 
 def is_chinese_text(text: str) -> bool:

@@ -1,9 +1,12 @@
 """MkDocs hook: the archive's own full-text search (exact for Chinese), replacing Material's search plugin.
 
-- on_files adds the search page (`search/`), unless docs/ already has a search.md;
+- on_files adds the search page (`search/`), unless docs/ already has a search.md, and starts the index
+  process (_BackgroundIndex);
 - on_page_content reads each speech page's rendered HTML: its title, and every section with the id MkDocs
   gave its heading, so a result can link to the section where the phrase occurs;
-- on_post_build writes the index into `search-index/` in the site (format: converter/search/FORMAT.md).
+- on_env tells the index process it has every page: it writes the index into `search-index/` in the site
+  (format: converter/search/FORMAT.md) while MkDocs renders the templates;
+- on_post_build waits for it (under `mkdocs serve`, it builds the index itself, in one process).
 
 The search box lives in overrides/partials/search.html, the client in
 overrides/assets/javascripts/archive-search.js. Elements with a `data-search-exclude` attribute (or the
@@ -12,18 +15,23 @@ heading permalinks) are left out of the index, so the site can add panels to a p
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import shutil
 import time
+from collections.abc import Iterator
+from dataclasses import astuple, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from converter.model import is_chinese
-from converter.search.builder import IndexOptions, SearchDoc, SearchSection, build_index
+from converter.search.builder import IndexOptions, IndexStats, SearchDoc, SearchSection, build_index
 
 log = get_plugin_logger("search")
 
@@ -43,41 +51,92 @@ LABELS = {
     "en": {"title": "Search", "noscript": "Search needs JavaScript."},
 }
 
-_docs: list[SearchDoc] = []
+
+@dataclass(frozen=True)
+class SpeechText:
+    """What the index needs of one speech page, taken when its Markdown is rendered. The HTML is parsed
+    into a SearchDoc by the process that builds the index, not by the build's own."""
+
+    url: str
+    title: str  # the front matter's; else the page's first h1, else MkDocs' title (page_title)
+    page_title: str
+    date: str
+    speaker: str
+    event: str
+    html: str
+
+    def doc(self) -> SearchDoc:
+        parser = _SectionParser()
+        parser.feed(self.html)
+        parser.close()
+        return SearchDoc(
+            url=self.url,
+            title=self.title or parser.title or self.page_title,
+            sections=tuple(parser.sections()),
+            date=self.date,
+            speaker=self.speaker,
+            event=self.event,
+        )
+
+
+_pages: list[SpeechText] = []
 # `mkdocs serve` runs threads (the file watcher, the web server); forking worker processes beside
-# threads can deadlock, so the index is built in one process there.
+# threads can deadlock, so the index is built in one process there, after the pages.
 _options = IndexOptions()
+_in_background = True
+_background: _BackgroundIndex | None = None
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _options
-    _options = IndexOptions(workers=1) if command == "serve" else IndexOptions()
+    global _options, _in_background
+    _in_background = command != "serve" and "fork" in multiprocessing.get_all_start_methods()
+    _options = IndexOptions() if _in_background else IndexOptions(workers=1)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    _docs.clear()
+    _pages.clear()
+    _stop_background()
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    global _background
     if files.get_file_from_path("search.md") is None:
         language = str(config.theme.get("language") or "en")
         labels = LABELS["zh" if is_chinese(language) else "en"]
         files.append(File.generated(config, "search.md", content=SEARCH_PAGE.format(**labels)))
+    if _in_background:
+        _stop_background()
+        _background = _BackgroundIndex.start(Path(config.site_dir) / INDEX_FOLDER, _options)
     return files
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     speeches = config.extra.get("archive", {}).get("speeches", "speeches").strip("/") + "/"
     if page.file.src_uri.startswith(speeches):
-        _docs.append(page_to_doc(html, page))
+        if _background is not None:
+            _background.add(speech_text(html, page))
+        else:
+            _pages.append(speech_text(html, page))
     return html
 
 
+def on_env(env, config: MkDocsConfig, files: Files):
+    """Every page's Markdown is rendered now: the index process has every speech and builds the index
+    while MkDocs renders the templates (on one core; the index's workers use the other cores)."""
+    if _background is not None:
+        _background.end_of_pages()
+    return env
+
+
 def on_post_build(config: MkDocsConfig) -> None:
+    global _background
     _remove_unused_theme_search(Path(config.site_dir))
     started = time.perf_counter()
-    stats = build_index(_docs, Path(config.site_dir) / INDEX_FOLDER, _options)
+    if _background is not None:
+        stats, _background = _background.result(), None
+    else:
+        stats = build_index((page.doc() for page in _pages), Path(config.site_dir) / INDEX_FOLDER, _options)
     log.info(
         "search index: %d speeches, %d terms, %d files, %.1f MB (%.2f times the text) in %.1f s",
         stats.docs,
@@ -87,7 +146,115 @@ def on_post_build(config: MkDocsConfig) -> None:
         stats.bytes / max(stats.text_bytes, 1),
         time.perf_counter() - started,
     )
-    _docs.clear()
+    _pages.clear()
+
+
+def on_build_error(error: Exception) -> None:
+    _stop_background()
+    _pages.clear()
+
+
+def _stop_background() -> None:
+    global _background
+    if _background is not None:
+        _background.stop()
+        _background = None
+
+
+class _BackgroundIndex:
+    """build_index in a process of its own, started (forked) before MkDocs renders the pages. MkDocs
+    renders them on one core; the process receives each speech page through a pipe as soon as it is
+    rendered, and parses and stores it on the other core, so the index's own work starts before the
+    last page is rendered, and it builds the index while MkDocs renders the templates. It hands back
+    its IndexStats, or its error, through a second pipe.
+
+    The build freezes its garbage collector's objects from the end of the pages to the end of the
+    index: it holds every page until the end of the build, and each collection of the templates' phase
+    would walk them all again."""
+
+    def __init__(self, process, pages, result) -> None:
+        self.process = process
+        self.pages = pages  # the sending end: SpeechText, then None
+        self.result_pipe = result
+        self.frozen = False
+
+    @classmethod
+    def start(cls, out: Path, options: IndexOptions) -> _BackgroundIndex:
+        page_reader, page_writer = multiprocessing.Pipe(duplex=False)
+        result_reader, result_writer = multiprocessing.Pipe(duplex=False)
+        context = multiprocessing.get_context("fork")
+        ends = (page_reader, result_writer, (page_writer, result_reader))
+        process = context.Process(target=_build_in_child, args=(*ends, out, options), daemon=False)
+        process.start()
+        page_reader.close()
+        result_writer.close()
+        return cls(process, page_writer, result_reader)
+
+    def add(self, page: SpeechText | None) -> None:
+        if self.pages.closed:
+            return
+        try:
+            # as a tuple: MkDocs loads this file as a module no other process can import, so its
+            # classes do not pickle
+            self.pages.send(page if page is None else astuple(page))
+        except OSError:  # the process stopped: result() says why
+            self.pages.close()
+
+    def end_of_pages(self) -> None:
+        self.add(None)
+        if not self.pages.closed:
+            self.pages.close()
+        gc.freeze()
+        self.frozen = True
+
+    def result(self) -> IndexStats:
+        """Wait for the index; a PluginError (one line, no traceback) when it could not be built."""
+        try:
+            outcome, value = self.result_pipe.recv()
+        except EOFError:
+            outcome, value = "stopped", "the index process stopped"
+        finally:
+            self.stop(kill=False)
+        if outcome == "stopped":  # killed, or out of memory: only its exit code tells
+            value += f" (exit code {self.process.exitcode})"
+        if outcome != "ok":
+            raise PluginError(f"The search index could not be built: {value}.")
+        return value
+
+    def stop(self, kill: bool = True) -> None:
+        if kill and self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        for end in (self.pages, self.result_pipe):
+            end.close()
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
+
+
+def _build_in_child(pages, result, parents_ends, out: Path, options: IndexOptions) -> None:
+    for end in parents_ends:  # else the pipe of pages would never end if the build stopped
+        end.close()
+    try:
+        docs = (page.doc() for page in _received(pages))
+        result.send(("ok", build_index(docs, out, options)))
+    except Exception as error:  # reported by the parent, which fails the build with it
+        result.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        pages.close()
+        result.close()
+
+
+def _received(pages) -> Iterator[SpeechText]:
+    """The pages the build sends, until its None; a build that stopped sending ends them too."""
+    while True:
+        try:
+            page = pages.recv()
+        except EOFError:
+            raise RuntimeError("the build stopped before sending every page") from None
+        if page is None:
+            return
+        yield SpeechText(*page)
 
 
 # Material copies the language files of its own search (lunr) into every site, search plugin or not.
@@ -101,21 +268,17 @@ def _remove_unused_theme_search(site_dir: Path) -> None:
         shutil.rmtree(folder)
 
 
-def page_to_doc(html: str, page: Page) -> SearchDoc:
-    """The SearchDoc of a rendered speech page (front matter from page.meta)."""
+def speech_text(html: str, page: Page) -> SpeechText:
+    """What the index needs of a rendered speech page (front matter from page.meta)."""
     meta = page.meta or {}
-    parser = _SectionParser()
-    parser.feed(html)
-    parser.close()
-    sections = parser.sections()
-    title = str(meta.get("title") or parser.title or page.title or "")
-    return SearchDoc(
+    return SpeechText(
         url=page.url,
-        title=title,
-        sections=tuple(sections),
+        title=str(meta.get("title") or ""),
+        page_title=str(page.title or ""),
         date=str(meta.get("date") or ""),
         speaker=str(meta.get("speaker") or ""),
         event=str(meta.get("event") or ""),
+        html=html,
     )
 
 

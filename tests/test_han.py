@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from converter.han import (
     CJK_WIDE,
@@ -85,3 +87,25 @@ SPEECHES = {
 @pytest.mark.parametrize(("language", "text", "chinese"), SPEECHES.values(), ids=SPEECHES.keys())
 def test_chinese_speech(language, text, chinese):
     assert is_chinese_speech(language, text) is chinese
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_letters_are_counted_as_str_isalpha_counts_them(text):
+    from converter.han import letter_count
+
+    assert letter_count(text) == sum(char.isalpha() for char in text)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_han_characters_are_counted_one_by_one(text):
+    assert han_count(text) == len(re.findall("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))
+
+
+def test_a_text_of_many_distinct_symbols_counts_its_letters_too():
+    from converter.han import letter_count
+
+    symbols = "".join(chr(code) for code in range(0x2200, 0x2300))  # mathematical operators: no letters
+    text = symbols * 3 + "同志们abc"
+    assert letter_count(text) == sum(char.isalpha() for char in text) == 6

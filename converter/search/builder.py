@@ -320,17 +320,37 @@ def build_dictionary(texts: list[str], encoding: str, size: int = DICTIONARY_BYT
     """A preset dictionary for the blocks: the strings of six characters that recur most in `texts`, the
     commonest last (DEFLATE reaches near strings with shorter codes), at most `size` bytes in `encoding`.
     Empty when nothing recurs."""
-    counts: Counter = Counter()
-    for text in texts:
-        counts.update(text[i : i + 6] for i in range(len(text) - 5))
+    counts = _recurring(texts, 6)
     chosen = []
     total = 0
-    for piece, count in counts.most_common():
-        if count < 2 or total >= size:
+    # as Counter.most_common: by count, equal counts in the order first seen (sorted() is stable)
+    for piece in sorted(counts, key=counts.__getitem__, reverse=True):
+        if total >= size:
             break
         chosen.append(piece)
         total += len(piece.encode(encoding))
     return "".join(reversed(chosen)).encode(encoding)[-size:] if chosen else b""
+
+
+def _recurring(texts: list[str], width: int, sketch_bits: int = 24) -> dict[str, int]:
+    """The strings of `width` characters found more than once in `texts`, with their counts, in the order
+    first seen. Most strings of a sample occur once, and counting every one of them took 300 MB or more
+    (a Python string and a dict entry each); so a first pass counts them by hash, up to two, in a table of
+    2**sketch_bits bytes, and the second counts only the strings whose hash was seen twice. A string
+    seen twice is always counted (strings that share its hash only add to the table), and one that
+    shares a hash with another is dropped by its count."""
+    mask = (1 << sketch_bits) - 1
+    seen = bytearray(mask + 1)
+    for text in texts:
+        for i in range(len(text) - width + 1):
+            slot = hash(text[i : i + width]) & mask
+            if seen[slot] < 2:
+                seen[slot] += 1
+    counts: Counter = Counter()
+    for text in texts:
+        grams = (text[i : i + width] for i in range(len(text) - width + 1))
+        counts.update(gram for gram in grams if seen[hash(gram) & mask] == 2)
+    return {gram: count for gram, count in counts.items() if count > 1}
 
 
 def _power_of_two(wanted: float) -> int:

@@ -323,3 +323,48 @@ def test_every_character_pair_of_every_section_is_in_the_index(tmp_path, workers
     assert any(len(v) > len(docs) // 8 for v in got.values())  # some document lists are bitmaps
     assert any(n >= 63 for v in expected.values() for n, _, _ in v.values())  # the cap is reached
     assert any(max(b) >= 3 for v in expected.values() for _, _, b in v.values() if b)  # far blocks
+
+
+def _dictionary_by_counting_everything(texts, encoding, size):
+    """build_dictionary as it was first written: every string of six characters in a Counter."""
+    from collections import Counter
+
+    counts = Counter()
+    for text in texts:
+        counts.update(text[i : i + 6] for i in range(len(text) - 5))
+    chosen, total = [], 0
+    for piece, count in counts.most_common():
+        if count < 2 or total >= size:
+            break
+        chosen.append(piece)
+        total += len(piece.encode(encoding))
+    return "".join(reversed(chosen)).encode(encoding)[-size:] if chosen else b""
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_dictionary_is_the_one_counting_every_string_would_give(seed):
+    from converter.search import builder
+
+    rng = random.Random(seed)
+    alphabet = "ab中文化现立 \n"[: rng.randint(1, 10)]
+    texts = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400))) for _ in range(rng.randint(0, 6))
+    ]
+    for encoding in ("utf-8", "utf-16le"):
+        for size in (12, 100, 32768):
+            expected = _dictionary_by_counting_everything(texts, encoding, size)
+            assert builder.build_dictionary(texts, encoding, size) == expected
+
+
+def test_strings_that_share_a_hash_are_still_counted_apart():
+    from collections import Counter
+
+    from converter.search.builder import _recurring
+
+    rng = random.Random(3)
+    texts = ["".join(rng.choice("甲乙丙丁") for _ in range(300)) for _ in range(3)]
+    everything = Counter(text[i : i + 6] for text in texts for i in range(len(text) - 5))
+    recurring = [(gram, count) for gram, count in everything.items() if count > 1]
+    # a table of 2 entries: nearly every string shares its slot with others
+    assert list(_recurring(texts, 6, sketch_bits=1).items()) == recurring
+    assert list(_recurring(texts, 6).items()) == recurring

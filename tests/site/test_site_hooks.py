@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sys
@@ -356,8 +357,117 @@ def test_the_site_reads_back_every_field_the_converter_writes():
     )  # fmt: skip
     extra = dict(source_file="a.docx", source_format="Word", original="../originals/a.docx", length=1234,
                  length_unit="characters", reading_minutes=5, truncated=True, slug="a", converter="speech-archive x")  # fmt: skip
-    page = write_page(Speech(metadata, Section((), 0, (Paragraph((Span("正文"),)),), ()), {}, (), True), extra, "")
+    page = write_page(
+        Speech(metadata, Section((), 0, (Paragraph((Span("正文"),)),), ()), {}, (), True), extra, ""
+    )
     record, problems = make_record("speeches/a.md", "speeches/a/", read_front_matter(page))
     assert problems == []
     expected = {**{k: getattr(metadata, k) for k in metadata.__dataclass_fields__}, **extra}
     assert {name: getattr(record, name) for name in PAGE_FIELDS} == expected
+
+
+# --------------------------------------------------------------------------- the search index in the background
+
+
+def _speech_texts(count: int):
+    from search import SpeechText
+
+    return [
+        SpeechText(
+            url=f"speeches/s{i}/",
+            title="" if i % 2 else f"第{i}号讲话",
+            page_title=f"MkDocs 标题{i}",
+            date=f"20{10 + i % 9}-0{1 + i % 9}-01",
+            speaker=f"讲话人{i % 3}",
+            event=f"会议{i % 4}",
+            html=f'<h1 id="t">页面标题{i}</h1><p>同志们：今天开会。</p><h2 id="a">一、发展{i}</h2><p>推进工业经济发展{i}。</p>',
+        )
+        for i in range(count)
+    ]
+
+
+def _index_files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_index_built_in_the_background_is_the_index_built_in_the_build(tmp_path):
+    from search import _BackgroundIndex
+
+    from converter.search.builder import IndexOptions, build_index
+
+    pages = _speech_texts(12)
+    background = _BackgroundIndex.start(tmp_path / "background", IndexOptions(workers=1))
+    for page in pages:
+        background.add(page)
+    background.end_of_pages()
+    stats = background.result()
+    build_index((page.doc() for page in pages), tmp_path / "here", IndexOptions(workers=1))
+    assert stats.docs == 12
+    assert _index_files(tmp_path / "background") == _index_files(tmp_path / "here")
+
+
+def test_a_speech_without_a_title_in_its_front_matter_takes_its_first_heading():
+    first, second = _speech_texts(2)
+    assert first.doc().title == "第0号讲话"
+    assert second.doc().title == "页面标题1"
+    assert [s.anchor for s in second.doc().sections] == ["", "a"]
+
+
+def test_an_index_that_cannot_be_built_in_the_background_fails_the_build_in_one_line(tmp_path):
+    from mkdocs.exceptions import PluginError
+    from search import _BackgroundIndex
+
+    from converter.search.builder import IndexOptions
+
+    (tmp_path / "site").write_text("a file where the site's folder should be")
+    background = _BackgroundIndex.start(tmp_path / "site" / "search-index", IndexOptions())
+    for page in _speech_texts(300):  # the process has stopped: the pages go nowhere, without an error
+        background.add(page)
+    background.end_of_pages()
+    with pytest.raises(PluginError, match="The search index could not be built: .*Error"):
+        background.result()
+
+
+def test_a_failed_build_stops_the_index_in_the_background(tmp_path):
+    import search
+
+    from converter.search.builder import IndexOptions
+
+    search._background = search._BackgroundIndex.start(tmp_path / "ix", IndexOptions())
+    for page in _speech_texts(400):
+        search._background.add(page)
+    search._background.end_of_pages()  # the index is being built when a template fails
+    process = search._background.process
+    search.on_build_error(RuntimeError("a template failed"))
+    assert search._background is None
+    assert not process.is_alive()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_that_stops_before_every_page_is_rendered_stops_the_index(tmp_path):
+    import search
+
+    from converter.search.builder import IndexOptions
+
+    search._background = search._BackgroundIndex.start(tmp_path / "ix", IndexOptions())
+    search._background.add(_speech_texts(1)[0])
+    process = search._background.process
+    search.on_build_error(RuntimeError("a page failed"))
+    assert not process.is_alive()
+
+
+def test_an_index_process_that_dies_fails_the_build_with_its_exit_code(tmp_path):
+    from mkdocs.exceptions import PluginError
+    from search import _BackgroundIndex
+
+    from converter.search.builder import IndexOptions
+
+    background = _BackgroundIndex.start(tmp_path / "ix", IndexOptions())
+    background.process.kill()  # as the kernel does to a process out of memory
+    background.process.join()
+    for page in _speech_texts(3):
+        background.add(page)
+    background.end_of_pages()
+    with pytest.raises(PluginError, match=r"the index process stopped \(exit code -9\)"):
+        background.result()
+    assert gc.get_freeze_count() == 0
