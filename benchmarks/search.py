@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/search.py [--sizes 1000 10000] [--queries 200] [--absent 50]
                                           [--full-site 1000] [--material 1000] [--cold 20]
     .venv/bin/python benchmarks/search.py --index-only 100000
+    .venv/bin/python benchmarks/search.py --small-sites 100 300
 
 For each size it generates an archive of speeches of about 10,000 Chinese characters (words drawn with
 Zipf frequencies from a vocabulary of common words, generated words and a few long formulaic phrases,
@@ -28,6 +29,9 @@ for a query on a fresh page ("first": everything the page read, index.json and t
 memory per 1,000 speeches, and index size and files. Printed as a table, written to
 benchmarks/results/search.json. --index-only builds only the index (no browser, no ground truth), to show
 that the builder streams: time, peak memory, size and files, in benchmarks/results/search_index_build.json.
+--small-sites builds whole sites of small archives (the same corpus, `mkdocs build --strict`), where an
+index's fixed costs (a term's entry, its directory line) weigh most: index size against the text, and
+files per speech, in benchmarks/results/search_small.json.
 """
 
 from __future__ import annotations
@@ -264,6 +268,28 @@ def index_only(sizes: list[int], work: Path, output: Path) -> None:
     for r in rows:
         print(f"{r['speeches']:>9} {r['build_seconds']:>8} {r['peak_memory_mb']:>8} {r['bytes'] / 1e6:>9.0f} "
               f"{r['files']:>8} {r['files_per_speech']:>10} {r['index_to_text']:>10}")  # fmt: skip
+
+
+def small_sites(sizes: list[int], work: Path, output: Path) -> None:
+    """Build the whole site of small archives and report the index's size against the text and the
+    site's files per speech (no originals: the corpus has none)."""
+    rows = []
+    for size in sizes:
+        print(f"[{size}] small site", flush=True)
+        corpus = Corpus(size)
+        site, seconds = build_full_site(corpus, work / f"small-{size}")
+        text = sum(len(corpus.text(corpus.speech(i)).encode()) for i in range(size))
+        index = folder_size(site / "search-index")
+        rows.append({"speeches": size, "build_seconds": round(seconds, 1), "text_bytes": text,
+                     "index_bytes": index, "index_to_text": round(index / text, 3),
+                     "index_files": sum(1 for p in (site / "search-index").rglob("*") if p.is_file()),
+                     "site_files_per_speech": round(sum(1 for p in site.rglob("*") if p.is_file()) / size, 2)})  # fmt: skip
+        output.write_text(json.dumps(rows, indent=1) + "\n", "utf-8")
+    print(f"{'speeches':>9} {'index/text':>10} {'index files':>11} {'site files per speech':>22}")
+    for r in rows:
+        print(
+            f"{r['speeches']:>9} {r['index_to_text']:>10} {r['index_files']:>11} {r['site_files_per_speech']:>22}"
+        )
 
 
 def run_child(args: list[str]) -> None:
@@ -679,7 +705,12 @@ def main() -> None:
     parser.add_argument("--build-index", nargs=2, metavar=("SIZE", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--index-only", type=int, nargs="+", metavar="SIZE",
                         help="only build the index of these sizes; write benchmarks/results/search_index_build.json")  # fmt: skip
+    parser.add_argument("--small-sites", type=int, nargs="+", metavar="SIZE",
+                        help="only build whole sites of these small sizes; write benchmarks/results/search_small.json")  # fmt: skip
     args = parser.parse_args()
+    if args.small_sites:
+        small_sites(args.small_sites, Path(args.work), RESULTS.with_name("search_small.json"))
+        return
     if args.index_only:
         index_only(args.index_only, Path(args.work), RESULTS.with_name("search_index_build.json"))
         return
