@@ -731,7 +731,7 @@
    * they are few, the next (a phrase can only start where every term of it starts nearby). None for a
    * phrase that is too long or has spaces of any width, which is looked for in the whole text. */
   function placingTerms(p, every) {
-    if (!p.fixed || p.length + 2 > BLOCK_MIN) return [];
+    if (!inBlocks(p)) return [];
     var withBlocks = p.terms.filter(function (t) { return t.entry && t.entry.masksSize; });
     withBlocks.sort(function (a, b) { return a.entry.masksSize - b.entry.masksSize; });
     return every ? withBlocks : withBlocks.filter(function (t, i) {
@@ -739,6 +739,12 @@
     });
   }
   var BLOCK_MIN = 511; // characters a block holds at least (builder.BLOCK, less one for a surrogate pair)
+
+  /* Whether a place of phrase p lies within the block where it starts and the next: it has no spaces of
+   * any width and is shorter than a block. Otherwise it is looked for in the whole text. */
+  function inBlocks(p) {
+    return p.fixed && p.length + 2 <= BLOCK_MIN;
+  }
 
   /* Rule out the candidates where a phrase cannot be: where the blocks of its placing terms leave no
    * block for it to start in. It reads the blocks of those terms (one part of their shard each). */
@@ -924,7 +930,7 @@
   function placesIn(head, p, starts, proof) {
     var count = head.starts.length;
     starts = starts === null ? null : starts.filter(function (k) { return k < count; });
-    if (!proof || starts === null || starts.length < 2 || !blocksToRead(p, [], count)) {
+    if (!proof || starts === null || starts.length < 2 || !inBlocks(p)) {
       return placesInBlocks(head, p, starts);
     }
     return placesInBlocks(head, p, starts.slice(0, 1)).then(function (out) {
@@ -936,7 +942,7 @@
    * place is whole in its block with the block's overlap (a short phrase), with the next block when it
    * is longer, or null (every block) when it can be longer than a block. */
   function blocksToRead(p, starts, count) {
-    if (!p.fixed || p.length + 2 > BLOCK_MIN) return null;
+    if (!inBlocks(p)) return null;
     var read = starts.slice();
     if (p.length + 2 > manifestNow.overlap) {
       starts.forEach(function (k) { if (k + 1 < count && read.indexOf(k + 1) < 0) read.push(k + 1); });
