@@ -282,6 +282,49 @@ def test_results_by_date_are_proven_by_the_first_blocks_that_hold_the_phrase(pag
     assert found["long"] == [[2, 11 * 512 - 2]]
 
 
+def test_many_candidates_are_ruled_out_by_the_masks_of_a_selective_bigram(page, serve, tmp_path):
+    """作和能 where every speech has both its bigrams: 和能 in blocks 1 to 6, 作和 in blocks 0 and 7 (and
+    speech 0 has 作和能 in block 3). Placed by 和能 alone (the fewest bytes of masks), every one of the 30
+    speeches may hold the phrase in 7 blocks; more candidates than a search reads are left, so the masks
+    of 作和 (twice a speech: two bytes) are read too, and then each candidate has one block left (two in
+    speech 0). Same results, a fraction of the reading."""
+    rng = random.Random(5)
+
+    def speech(pieces: dict[int, str]) -> str:
+        blocks = ["".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512)) for _ in range(8)]
+        for k, piece in pieces.items():
+            blocks[k] = blocks[k][:20] + piece + blocks[k][20 + len(piece) :]
+        return "".join(blocks)
+
+    pieces = {0: "工作和", 7: "工作和", **{k: "和能力" for k in range(1, 7)}}
+    texts = [speech({**pieces, 3: "工作和能力"})] + [speech(pieces) for _ in range(29)]
+    docs = [SearchDoc(url=f"speeches/s{i}/", title="长", date=f"2020-01-{i + 1:02d}",
+                      sections=(SearchSection("a", "", text),)) for i, text in enumerate(texts)]  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, None)
+    found = page.evaluate(
+        """async () => {
+             const read = async (selective) => {
+               Object.assign(archiveSearch.settings, {secondMasks: 0, selectiveMasks: selective});
+               const before = archiveSearch.stats.byKind.d || 0;
+               const s = await archiveSearch.search("作和能");
+               const first = s.results.map(r => [r.doc, r.score, r.at]);
+               await s.more(Infinity, Infinity);
+               return {first, all: s.results.map(r => [r.doc, r.score, r.at]),
+                       d: archiveSearch.stats.byKind.d - before,
+                       placing: s.phrases[0].placing.map(t => t.term)};
+             };
+             return {without: await read(0), with: await read(2)}; }"""
+    )
+    newest_first = sorted(range(30), key=lambda i: docs[i].date, reverse=True)
+    at = ("长\n" + texts[0]).index("作和能")
+    truth = [[newest_first.index(0), 1, at]]
+    assert all(t.count("作和能") == (1 if i == 0 else 0) for i, t in enumerate(texts))
+    assert found["without"]["all"] == found["with"]["all"] == truth
+    assert found["with"]["first"] == truth
+    assert found["without"]["placing"] == ["和能"] and found["with"]["placing"] == ["和能", "作和"]
+    assert found["with"]["d"] * 3 < found["without"]["d"]
+
+
 def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_path):
     """Substring truth on every path: 文化现立 is not in "文化 现立" and "文化 现立" is not in 文化现立,
     whether a phrase is placed in its blocks by one term or by two."""

@@ -668,7 +668,7 @@
         p.terms.forEach(function (t) { t.entry = entries.get(t.term); });
         p.placing = placingTerms(p);
       });
-      return narrow(phrases, docs);
+      return narrow(phrases, docs, entries, options.sort);
     }).then(function (docs) {
       return new Search(phrases, entries, docs, options.sort).more(options.want || PAGE_SIZE);
     });
@@ -688,6 +688,7 @@
       if (infos.some(function (i) { return !i; })) return false;
       var size = new Map(names.map(function (n, i) { return [n, infos[i].posting]; }));
       phrases.forEach(function (p) {
+        p.allTerms.forEach(function (t) { t.info = infos[names.indexOf(t.term)]; });
         var pairs = p.allTerms.filter(function (t) { return t.pair; });
         pairs.sort(function (a, b) { return size.get(a.term) - size.get(b.term) || a.at - b.at; });
         p.terms = p.allTerms.filter(function (t) { return !t.pair; }).concat(pairs.slice(0, settings.pairsPerPhrase));
@@ -747,17 +748,78 @@
   }
 
   /* Rule out the candidates where a phrase cannot be: where the blocks of its placing terms leave no
-   * block for it to start in. It reads the blocks of those terms (one part of their shard each). */
-  function narrow(phrases, docs) {
+   * block for it to start in. It reads the blocks of those terms (one part of their shard each). When
+   * more candidates are left than one search reads, the phrase's other selective bigrams are read too
+   * (addSelectiveTerms), and their entries added to `entries`. */
+  function narrow(phrases, docs, entries, sort) {
     var placed = phrases.filter(function (p) { return !p.single && p.placing.length; });
     if (!placed.length || !docs.length) return Promise.resolve(docs);
-    return Promise.all(placed.map(function (p) {
-      return Promise.all(p.placing.map(function (t) { return t.entry.masks(); }));
-    })).then(function () {
-      return docs.filter(function (doc) {
-        return placed.every(function (p) { return startBlocks(p, doc).length > 0; });
+    function placeable(docs) {
+      return Promise.all(placed.map(function (p) {
+        return Promise.all(p.placing.map(function (t) { return t.entry.masks(); }));
+      })).then(function () {
+        return docs.filter(function (doc) {
+          return placed.every(function (p) {
+            return p.terms.every(function (t) { return indexOf(t.entry.docs, doc) >= 0; }) &&
+              startBlocks(p, doc).length > 0;
+          });
+        });
+      });
+    }
+    return placeable(docs).then(function (left) {
+      if (left.length <= settings.maxDocs) return left;
+      var first = firstRead(phrases, entries, left, sort);
+      return Promise.all(placed.map(function (p) { return addSelectiveTerms(p, first); })).then(function (added) {
+        placed.forEach(function (p) { p.terms.forEach(function (t) { entries.set(t.term, t.entry); }); });
+        return added.some(Boolean) ? placeable(left) : left;
       });
     });
+  }
+
+  /* Add to phrase p's terms and placing terms its other bigrams whose masks are likely to save more
+   * reading than they cost; resolve to how many. `docs`: the candidates the search reads next. A speech
+   * read costs its header and about a kilobyte (BLOCK_BYTES) a block where the phrase may start, so the
+   * blocks beyond one a speech are what better placing can save: that many kilobytes are spent on the
+   * masks of bigrams that start in few blocks of each speech (at most settings.selectiveMasks bytes of
+   * masks a speech: once or twice), most selective first. A phrase of common bigrams (作和能) placed by one
+   * of them has thousands of candidates where it does not occur, and its other bigram, once a speech,
+   * rules most of them out; a bigram found in most blocks of every speech (在一, 责任) rules out few. A
+   * bigram whose posting is not read yet is read when its masks are small (they come with it). */
+  function addSelectiveTerms(p, docs) {
+    var blocks = docs.reduce(function (sum, doc) { return sum + startBlocks(p, doc).length; }, 0);
+    var budget = (blocks - docs.length) * BLOCK_BYTES;
+    var others = p.allTerms.filter(function (t) {
+      if (!t.pair || p.placing.indexOf(t) >= 0) return false;
+      if (!t.entry) return t.info.masks <= settings.secondMasks;
+      return t.entry.masksSize && t.entry.masksSize <= settings.selectiveMasks * t.entry.docs.length;
+    });
+    others.sort(function (a, b) { return perSpeech(a) - perSpeech(b); });
+    var chosen = others.filter(function (t) {
+      budget -= t.entry ? t.entry.masksSize : t.info.posting + t.info.masks;
+      return budget >= 0;
+    });
+    return Promise.all(chosen.map(function (t) {
+      return t.entry || loadTerm(t.term).then(function (e) { t.entry = e; });
+    })).then(function () {
+      var more = chosen.filter(function (t) { return t.entry && t.entry.masksSize; });
+      more.forEach(function (t) { if (p.terms.indexOf(t) < 0) p.terms.push(t); });
+      p.placing = p.placing.concat(more);
+      return more.length;
+    });
+  }
+  var BLOCK_BYTES = 1000; // a block of 512 characters, compressed (about 0.8 KB), and its share of a request
+
+  /* The settings.maxDocs candidates a search reads first (Search: best possible score first, or newest). */
+  function firstRead(phrases, entries, docs, sort) {
+    if (sort === "date") return docs.slice(0, settings.maxDocs);
+    var bound = new Map(docs.map(function (d) { return [d, upperBound(phrases, entries, d)]; }));
+    return docs.slice().sort(function (a, b) { return bound.get(b) - bound.get(a) || a - b; }).slice(0, settings.maxDocs);
+  }
+
+  /* Bytes of masks a speech of term t: about 1 when it occurs once or twice in each (a term whose
+   * posting is not read yet counts as 1: only small ones are read). */
+  function perSpeech(t) {
+    return t.entry ? t.entry.masksSize / t.entry.docs.length : 1;
   }
 
   /* The blocks where phrase `p` may start in speech `doc`, from its placing terms' blocks (read already),
@@ -783,8 +845,10 @@
   // Speeches read per batch and per call of Search.more; keepDocs: speeches kept in memory once read;
   // keepFiles: whole files kept from a server that ignores Range; secondMasks: the most bytes of blocks
   // read for a phrase's second placing term.
-  // pairsPerPhrase: the bigrams of a phrase whose postings are read.
-  var settings = { batchDocs: 10, maxDocs: 20, keepDocs: 200, keepFiles: 300, secondMasks: 8192, pairsPerPhrase: 2 };
+  // pairsPerPhrase: the bigrams of a phrase whose postings are read. selectiveMasks: the most bytes of
+  // masks a speech of a bigram read to rule out candidates beyond the placing terms (addSelectiveTerms).
+  var settings = { batchDocs: 10, maxDocs: 20, keepDocs: 200, keepFiles: 300, secondMasks: 8192, pairsPerPhrase: 2,
+    selectiveMasks: 2 };
 
   function Search(phrases, entries, docs, sort) {
     var self = this;
@@ -854,7 +918,10 @@
     var read = 0;
     function step() {
       if (self.settled(want) || budget <= 0) return Promise.resolve(self);
-      var batch = self.queue.splice(0, Math.min(batchSize, budget));
+      // Once `want` results are in and only their order is uncertain, the next few candidates settle it
+      // as well as a whole batch does, at a fraction of the reading.
+      var size = self.results.length >= want ? Math.ceil(batchSize / 2) : batchSize;
+      var batch = self.queue.splice(0, Math.min(size, budget));
       budget -= batch.length;
       var proof = self.sort === "date";
       return Promise.all(batch.map(function (doc) { return match(self.phrases, doc, proof); })).then(function (found) {
