@@ -291,7 +291,10 @@ def test_many_candidates_are_ruled_out_by_the_masks_of_a_selective_bigram(page, 
     rng = random.Random(5)
 
     def speech(pieces: dict[int, str]) -> str:
-        blocks = ["".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512)) for _ in range(8)]
+        blocks = [
+            "".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512))
+            for _ in range(8)
+        ]
         for k, piece in pieces.items():
             blocks[k] = blocks[k][:20] + piece + blocks[k][20 + len(piece) :]
         return "".join(blocks)
@@ -323,6 +326,48 @@ def test_many_candidates_are_ruled_out_by_the_masks_of_a_selective_bigram(page, 
     assert found["with"]["first"] == truth
     assert found["without"]["placing"] == ["和能"] and found["with"]["placing"] == ["和能", "作和"]
     assert found["with"]["d"] * 3 < found["without"]["d"]
+
+
+def test_the_first_page_waits_for_as_few_requests_as_it_can(page, serve, tmp_path):
+    """A result's metadata is asked for as soon as the search finds it (describe then asks for nothing);
+    a result the index settles, whose place is in the speech's first blocks, has them read with its
+    header: one request, then the metadata."""
+    rng = random.Random(9)
+    filler = lambda n: "".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(n))  # noqa: E731
+    texts = [filler(100) + "乡村振兴" + filler(3000) for _ in range(3)] + [filler(3000) for _ in range(3)]
+    docs = [SearchDoc(url=f"speeches/s{i}/", title=f"讲话{i}", date=f"2020-01-{i + 1:02d}",
+                      sections=(SearchSection("a", "", t),)) for i, t in enumerate(texts)]  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, None)
+    found = page.evaluate(
+        """async () => {
+             // requests counted when asked for (stats counts them when answered)
+             window.asked = 0; const fetch0 = window.fetch;
+             window.fetch = (...args) => { window.asked += 1; return fetch0(...args); };
+             const describeAll = async (q) => {
+               const s = await archiveSearch.search(q);
+               const before = window.asked;
+               const described = await Promise.all(s.results.map(r => archiveSearch.describe(r, s.phrases)));
+               return {requests: window.asked - before, results: s.results.length,
+                       snippets: described.map(d => d.snippet.join(""))};
+             };
+             return {phrase: await describeAll("乡村振兴"), term: await describeAll("村振")}; }"""
+    )
+    assert found["phrase"]["results"] == 3 and found["phrase"]["requests"] == 0
+    assert found["term"]["results"] == 3 and found["term"]["requests"] == 0  # the speeches read just now
+    assert all("乡村振兴" in s for s in found["phrase"]["snippets"])
+    page.reload()
+    page.wait_for_function("window.archiveSearch")
+    fresh = page.evaluate(
+        """async () => {
+             window.asked = 0; const fetch0 = window.fetch;
+             window.fetch = (...args) => { window.asked += 1; return fetch0(...args); };
+             const s = await archiveSearch.search("村振");
+             const before = window.asked;
+             const d = await archiveSearch.describe(s.results[0], s.phrases);
+             return {requests: window.asked - before, snippet: d.snippet.join("")}; }"""
+    )
+    assert "村振" in fresh["snippet"]
+    assert fresh["requests"] == 2  # the header with the first blocks, then the metadata
 
 
 def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_path):
@@ -499,7 +544,9 @@ def test_a_wrong_part_from_a_cache_is_asked_for_again(page, search_url):
     page.route("**/search-index/d/**", short_part_once)
     titles = results_for(page, search_url, "富硒")
     assert sorted(titles) == ["在全县农业农村工作会议上的讲话", "在全县工业经济发展推进会上的讲话"]
-    assert len(wrong) >= 4  # the header and the blocks (and metadata) of two speeches
+    # the first part of each of the two speeches (its header, with its first blocks: 富硒 is one index
+    # term, whose place the client looks for from the first blocks on), and any part read after it
+    assert len(wrong) >= 2 and all("/d/" in url for url, _ in wrong)
 
 
 def test_a_dropped_connection_is_tried_again(page, search_url):

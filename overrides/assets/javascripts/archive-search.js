@@ -221,9 +221,17 @@
     return +m[2] === end - 1 || (m[3] !== "*" && +m[2] === +m[3] - 1);
   }
 
-  /* The bytes start..end-1 of a file whose beginning `head` holds already, or fetched. */
+  /* The bytes start..end-1 of a file whose beginning `head` holds already, or fetched (only what `head`
+   * does not hold). */
   function partOf(path, head, start, end) {
-    return end <= head.length ? Promise.resolve(head.subarray(start, end)) : fetchRange(path, start, end);
+    if (end <= head.length) return Promise.resolve(head.subarray(start, end));
+    if (start >= head.length) return fetchRange(path, start, end);
+    return fetchRange(path, head.length, end).then(function (rest) {
+      var all = new Uint8Array(end - start);
+      all.set(head.subarray(start));
+      all.set(rest, head.length - start);
+      return all;
+    });
   }
 
   /* A file's first `size` bytes: the first read (index.json's firstRead), and the rest when they do not
@@ -287,8 +295,10 @@
 
   /* The header of speech `doc` (FORMAT.md): the text's length, where each block starts and lies in the
    * file, where the metadata lies, and the lines (title, headings) whose places score more. Blocks and
-   * metadata are read when needed (blockOf, metaOf). */
-  function loadHead(doc) {
+   * metadata are read when needed (blockOf, metaOf). `blocks`: how many of the first blocks the caller
+   * reads next; they follow the header in the file, so they are asked for with it (about BLOCK_BYTES
+   * each), saving a request's wait. */
+  function loadHead(doc, blocks) {
     var cached = docCache.get(doc);
     if (cached) {
       docCache.delete(doc); // most recently used: to the end
@@ -298,7 +308,7 @@
     while (docCache.size >= settings.keepDocs) docCache.delete(docCache.keys().next().value);
     var path = "d/" + doc;
     var loading = loadManifest().then(function (man) {
-      return fetchPrefix(path, man.firstRead.d);
+      return fetchPrefix(path, man.firstRead.d + (blocks || 0) * BLOCK_BYTES);
     }).then(function (bytes) {
       var r = new Reader(bytes);
       var end = r.varint() + r.p;
@@ -927,6 +937,7 @@
       return Promise.all(batch.map(function (doc) { return match(self.phrases, doc, proof); })).then(function (found) {
         found.forEach(function (r) { if (r) self.results.push(r); });
         sortResults(self.results, self.sort);
+        prefetchMeta(self.results.slice(0, want));
         read += batch.length;
         progress(read, self.queue.length);
         return step();
@@ -934,6 +945,14 @@
     }
     return step();
   };
+
+  /* Ask for the metadata of the results that will be shown (describe needs it) while the search reads
+   * on: the first page then waits for one request fewer. At most `want` of them: the first page's. */
+  function prefetchMeta(results) {
+    results.forEach(function (r) {
+      loadHead(r.doc).then(metaOf).catch(function () {}); // describe asks again and reports a failure
+    });
+  }
 
   /* The best score a document could have, from the tf bytes: a phrase is in the title only if all its
    * terms are, and occurs no more often than its rarest term. */
@@ -1065,54 +1084,69 @@
   /* Metadata, section and snippet of one result: {doc, meta, section, snippet: [text, hit, text, ...]}. It
    * reads the metadata and the block of the first place (found first when the index settled the result). */
   function describe(result, phrases) {
-    return loadHead(result.doc).then(function (head) {
-      var at = result.at !== null && result.at !== undefined ? Promise.resolve(result.at) : firstPlace(head, phrases);
-      return Promise.all([metaOf(head), at]).then(function (got) {
-        var meta = got[0], at = got[1];
-        var section = null;
-        if (at !== null) meta.h.forEach(function (h) { if (h[0] <= at) section = h; });
-        if (at === null) return { doc: result.doc, meta: meta, section: section, snippet: null };
-        var k = blockAt(head, at);
-        return loadBlocks(head, [k]).then(function (texts) {
-          var w = windows(head, [k], texts)[0];
-          return { doc: result.doc, meta: meta, section: section,
-            snippet: cutSnippet(w.text, at - w.from, phraseRegex(phrases), w.from > 0, w.own[1] < head.units) };
+    var known = result.at !== null && result.at !== undefined;
+    return (known ? Promise.resolve(null) : blocksToLookIn(phrases, result.doc)).then(function (order) {
+      return loadHead(result.doc, known ? 0 : leadingBlocks(order)).then(function (head) {
+        var at = known ? Promise.resolve(result.at) : firstPlace(head, phrases, order);
+        return Promise.all([metaOf(head), at]).then(function (got) {
+          var meta = got[0], at = got[1];
+          var section = null;
+          if (at !== null) meta.h.forEach(function (h) { if (h[0] <= at) section = h; });
+          if (at === null) return { doc: result.doc, meta: meta, section: section, snippet: null };
+          var k = blockAt(head, at);
+          return loadBlocks(head, [k]).then(function (texts) {
+            var w = windows(head, [k], texts)[0];
+            return { doc: result.doc, meta: meta, section: section,
+              snippet: cutSnippet(w.text, at - w.from, phraseRegex(phrases), w.from > 0, w.own[1] < head.units) };
+          });
         });
       });
     });
   }
 
-  /* The first place of any phrase in a speech the index settled: each phrase's term's blocks tell where,
-   * when they are few to read; otherwise the blocks are read from the start, a few at a time. */
-  function firstPlace(head, phrases) {
-    var all = head.starts.map(function (s, k) { return k; });
+  /* The blocks where the phrases of a result the index settled start in speech `doc` (ascending), from
+   * their terms' masks when they are few to read, or null: every block, from the first on. */
+  function blocksToLookIn(phrases, doc) {
     return Promise.all(phrases.map(function (p) {
       var t = p.terms[0];
       var cheap = p.single && t.entry && t.entry.masksSize && t.entry.masksSize <= settings.secondMasks;
-      return cheap ? t.entry.masks().then(function () { return Array.from(termStarts(t, head.doc)); }) : null;
+      return cheap ? t.entry.masks().then(function () { return Array.from(termStarts(t, doc)); }) : null;
     })).then(function (lists) {
-      var order = lists.some(function (l) { return l === null; }) ? all
-        : Array.from(new Set([].concat.apply([], lists))).filter(function (k) { return k < all.length; }).sort(function (a, b) { return a - b; });
-      var re = phraseRegex(phrases);
-      function from(i) {
-        if (i >= order.length) return Promise.resolve(null);
-        var ks = order.slice(i, i + 2);
-        return loadBlocks(head, ks).then(function (texts) {
-          var best = null;
-          windows(head, ks, texts).forEach(function (w) {
-            re.lastIndex = 0;
-            var m;
-            while (best === null && (m = re.exec(w.text)) !== null) {
-              var at = w.from + m.index;
-              if (at >= w.own[0] && at < w.own[1]) best = at;
-              re.lastIndex = m.index + 1;
-            }
-          });
-          return best !== null ? best : from(i + 2);
-        });
-      }
-      return from(0);
+      if (lists.some(function (l) { return l === null; })) return null;
+      return Array.from(new Set([].concat.apply([], lists))).sort(function (a, b) { return a - b; });
     });
+  }
+
+  /* How many of the blocks firstPlace reads first (two of `order`) are the speech's first blocks. */
+  function leadingBlocks(order) {
+    if (order === null) return 2;
+    return order[0] !== 0 ? 0 : order[1] === 1 ? 2 : 1;
+  }
+
+  /* The first place of any phrase in a speech the index settled, looking in blocks `order` (null: every
+   * block), a few at a time. */
+  function firstPlace(head, phrases, order) {
+    var count = head.starts.length;
+    order = order === null ? head.starts.map(function (s, k) { return k; }) : order.filter(function (k) { return k < count; });
+    var re = phraseRegex(phrases);
+    function from(i) {
+      if (i >= order.length) return Promise.resolve(null);
+      var ks = order.slice(i, i + 2);
+      return loadBlocks(head, ks).then(function (texts) {
+        var best = null;
+        windows(head, ks, texts).forEach(function (w) {
+          re.lastIndex = 0;
+          var m;
+          while (best === null && (m = re.exec(w.text)) !== null) {
+            var at = w.from + m.index;
+            if (at >= w.own[0] && at < w.own[1]) best = at;
+            re.lastIndex = m.index + 1;
+          }
+        });
+        return best !== null ? best : from(i + 2);
+      });
+    }
+    return from(0);
   }
 
   /* The text around offset `at` of `text`, split into [plain, hit, plain, hit, ...]; "…" where the text
