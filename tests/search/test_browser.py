@@ -328,6 +328,35 @@ def test_many_candidates_are_ruled_out_by_the_masks_of_a_selective_bigram(page, 
     assert found["with"]["d"] * 3 < found["without"]["d"]
 
 
+def test_a_search_of_mostly_false_candidates_stops_early_and_reads_on_when_asked(page, serve, tmp_path):
+    """30 speeches have 工作 and 作和 in one block, and only the oldest has 工作和: once a search has read
+    settings.missBytes and fewer than half the speeches it read were results, it stops (10 read, not 20);
+    "More results" reads on in the same way, and reading every candidate finds the one result."""
+    rng = random.Random(11)
+    filler = lambda n: "".join(rng.choice("发展经济业推进企项目建设改革创新服务，。") for _ in range(n))  # noqa: E731
+    texts = [filler(50) + ("工作和" if i == 29 else "工作。作和") + filler(2000) for i in range(30)]
+    docs = [SearchDoc(url=f"speeches/s{i}/", title=f"讲话{i}", date=f"2020-01-{30 - i:02d}",
+                      sections=(SearchSection("a", "", t),)) for i, t in enumerate(texts)]  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, None)
+    found = page.evaluate(
+        """async () => {
+             const run = async (missBytes) => {
+               archiveSearch.settings.missBytes = missBytes;
+               const s = await archiveSearch.search("工作和");
+               const first = {results: s.results.length, pending: s.pending};
+               await s.more(10);
+               const more = {results: s.results.length, pending: s.pending};
+               await s.more(Infinity, Infinity);
+               return {first, more, all: s.results.map(r => r.doc)};
+             };
+             return {capped: await run(1), uncapped: await run(Infinity)}; }"""
+    )
+    assert found["capped"]["first"] == {"results": 0, "pending": 20}
+    assert found["capped"]["more"] == {"results": 0, "pending": 10}
+    assert found["uncapped"]["first"] == {"results": 0, "pending": 10}
+    assert found["capped"]["all"] == found["uncapped"]["all"] == [29]
+
+
 def test_the_first_page_waits_for_as_few_requests_as_it_can(page, serve, tmp_path):
     """A result's metadata is asked for as soon as the search finds it (describe then asks for nothing);
     a result the index settles, whose place is in the speech's first blocks, has them read with its
@@ -456,9 +485,10 @@ def test_results_are_exact_substrings_on_a_random_archive(page, request, tmp_pat
              archiveSearch.settings.secondMasks = small ? 0 : 8192;
              const out = {};
              for (const q of qs) {
-               archiveSearch.settings.maxDocs = 2;  // a tight budget: results so far are still exact
+               // tight budgets: results so far are still exact
+               Object.assign(archiveSearch.settings, {maxDocs: 2, missBytes: 1});
                const partial = (await archiveSearch.search(q)).results.map(r => r.doc);
-               archiveSearch.settings.maxDocs = 1e9;
+               Object.assign(archiveSearch.settings, {maxDocs: 1e9, missBytes: Infinity});
                const s = await archiveSearch.search(q);
                const first = s.results.slice(0, 10).map(r => [r.doc, r.score]), unchecked = s.pending;
                await s.more(Infinity, Infinity);

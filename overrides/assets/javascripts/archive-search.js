@@ -857,8 +857,9 @@
   // read for a phrase's second placing term.
   // pairsPerPhrase: the bigrams of a phrase whose postings are read. selectiveMasks: the most bytes of
   // masks a speech of a bigram read to rule out candidates beyond the placing terms (addSelectiveTerms).
+  // missBytes: bytes a search reads before it stops when fewer than half the speeches read were results.
   var settings = { batchDocs: 10, maxDocs: 20, keepDocs: 200, keepFiles: 300, secondMasks: 8192, pairsPerPhrase: 2,
-    selectiveMasks: 2 };
+    selectiveMasks: 2, missBytes: 20000 };
 
   function Search(phrases, entries, docs, sort) {
     var self = this;
@@ -925,9 +926,15 @@
     var budget = docs === undefined ? settings.maxDocs : docs;
     var batchSize = (options && options.batch) || settings.batchDocs;
     var progress = (options && options.progress) || function () {};
-    var read = 0;
+    var read = 0, start = stats.bytes;
+    // A search (and each "More results") stops early when most of what it read were not results and it
+    // has spent settings.missBytes: a phrase of common bigrams can have thousands of candidates of which
+    // few contain it, and the rest wait for the reader to ask. Reading every candidate (docs: Infinity,
+    // for the count by year and the CSV) does not stop.
+    var missBytes = docs === undefined ? settings.missBytes : Infinity;
     function step() {
       if (self.settled(want) || budget <= 0) return Promise.resolve(self);
+      if (stats.bytes - start > missBytes && self.results.length * 2 < read) return Promise.resolve(self);
       // Once `want` results are in and only their order is uncertain, the next few candidates settle it
       // as well as a whole batch does, at a fraction of the reading.
       var size = self.results.length >= want ? Math.ceil(batchSize / 2) : batchSize;
