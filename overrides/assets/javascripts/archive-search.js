@@ -838,19 +838,25 @@
   function startBlocks(p, doc) {
     var out = null;
     p.placing.forEach(function (t) {
-      var set = termStarts(t, doc);
-      out = out === null ? set : new Set(Array.from(out).filter(function (k) { return set.has(k); }));
+      var blocks = termStarts(t, doc);
+      out = out === null ? blocks : out.filter(function (k) { return blocks.indexOf(k) >= 0; });
     });
-    return out === null ? null : Array.from(out).sort(function (a, b) { return a - b; });
+    return out;
   }
 
-  /* The blocks where a phrase may start in speech `doc` by one of its terms (its blocks read already). */
+  /* The blocks where a phrase may start in speech `doc` by one of its terms (its blocks read already),
+   * ascending, each once. Plain arrays, not sets: a phrase of common bigrams tests thousands of
+   * candidates, and a speech has a few dozen blocks. */
   function termStarts(t, doc) {
-    var blocks = t.entry.blockListsNow[indexOf(t.entry.docs, doc)];
-    var set = new Set(blocks);
-    if (t.at > 0) blocks.forEach(function (k) { if (k > 0) set.add(k - 1); });
-    return set;
+    var out = [];
+    function add(k) { if (!out.length || k > out[out.length - 1]) out.push(k); }
+    t.entry.blockListsNow[indexOf(t.entry.docs, doc)].forEach(function (k) {
+      if (t.at > 0 && k > 0) add(k - 1);
+      add(k);
+    });
+    return out;
   }
+
 
   // Speeches read per batch and per call of Search.more; keepDocs: speeches kept in memory once read;
   // keepFiles: whole files kept from a server that ignores Range; secondMasks: the most bytes of blocks
