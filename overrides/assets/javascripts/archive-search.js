@@ -857,7 +857,6 @@
     return out;
   }
 
-
   // Speeches read per batch and per call of Search.more; keepDocs: speeches kept in memory once read;
   // keepFiles: whole files kept from a server that ignores Range; secondMasks: the most bytes of blocks
   // read for a phrase's second placing term.
