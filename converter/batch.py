@@ -39,7 +39,7 @@ from .dates import split_stem_date
 from .markdown import media_file_name
 from .model import ConversionError, Message, warning
 from .overrides import load_overrides
-from .pipeline import Converted, Task, convert_task, original_name
+from .pipeline import Converted, Task, convert_task, identity_of, original_name
 from .readers import office
 from .safety import atomic_write
 
@@ -521,7 +521,7 @@ def convert_folder(
                     "outputs": outputs,
                     "messages": [m.as_dict() for m in entry.messages],
                     "repairs": entry.repairs,
-                    **identity_fields(read_page_identity(docs, outputs[0])),
+                    **identity_fields(_identity(docs, result, outputs[0])),
                 }
         # A source that fails keeps its record (and last good page) so a later deletion still cleans up;
         # its fingerprint no longer matches, so the next run tries it again.
@@ -589,6 +589,11 @@ def _complete_identities(docs: Path, known: dict) -> None:
             record.update(identity_fields(read_page_identity(docs, record["output"])))
 
 
+def _identity(docs: Path, result: Converted, output: str) -> tuple[str, str] | None:
+    """The identity the worker read from the page it made, else (a `work` that does not say) the page's."""
+    return result.identity if result.identity is not None else read_page_identity(docs, output)
+
+
 def read_page_identity(docs: Path, output: str) -> tuple[str, str] | None:
     """A page's (title, date), read from its front matter."""
     if not output:
@@ -598,10 +603,7 @@ def read_page_identity(docs: Path, output: str) -> tuple[str, str] | None:
         meta = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n")) or {}
     except (OSError, ValueError, yaml.YAMLError):
         return None
-    if not isinstance(meta, dict):
-        return None
-    title = str(meta.get("title") or "").strip()
-    return (title, str(meta.get("date") or "")) if title else None
+    return identity_of(meta)
 
 
 def _edited_and_renamed(docs: Path, vanished: dict, converted: list[str], known: dict) -> dict[str, str]:
