@@ -362,13 +362,18 @@ def _run_pool(
 ) -> Iterator[Converted]:
     """Run tasks from `source` in one pool until it is empty, or the pool breaks or a task overruns."""
     pool = ProcessPoolExecutor(max_workers=workers, initializer=safety.limit_resources)
-    running: dict = {}  # future -> (task, started)
+    running: dict = {}  # future -> (task, started), started None while it waits in the pool's queue
+    # A task queued ahead for each worker, so a worker starts its next source at once instead of idling
+    # while this process writes the last one's files. Not when running suspects alone: a worker that
+    # dies fails every task handed to its pool, and only the one it was converting may fail.
+    in_flight = workers if alone else 2 * workers
     stuck = False
     try:
         while source or running:
-            while source and len(running) < workers:
+            while source and len(running) < in_flight:
                 task = source.popleft()
-                running[pool.submit(work, task)] = (task, time.monotonic())
+                running[pool.submit(work, task)] = (task, None)
+            _start_clocks(running, workers)
             done, _ = wait(running, timeout=1.0, return_when=FIRST_COMPLETED)
             broken = False
             for future in done:
@@ -382,7 +387,7 @@ def _run_pool(
                     else:
                         suspects.append(task)
             now = time.monotonic()
-            overdue = [f for f, (_, started) in running.items() if now - started > wall_limit]
+            overdue = [f for f, (_, started) in running.items() if started and now - started > wall_limit]
             for future in overdue:
                 task, _ = running.pop(future)
                 yield _failed(task, "too-slow", TOO_SLOW.format(seconds=wall_limit))
@@ -394,6 +399,17 @@ def _run_pool(
                 return
     finally:
         _stop_pool(pool, kill=stuck or bool(running))
+
+
+def _start_clocks(running: dict, workers: int) -> None:
+    """Start the wall clock of the tasks the workers are converting: the pool takes tasks in the order
+    they were handed in, so those are the first `workers` of `running` (insertion order). A clock starts
+    when its task reaches them, at most one pass of the loop after it did in the pool."""
+    now = time.monotonic()
+    for future in list(running)[:workers]:
+        task, started = running[future]
+        if started is None:
+            running[future] = (task, now)
 
 
 def _stop_pool(pool: ProcessPoolExecutor, kill: bool) -> None:
