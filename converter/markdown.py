@@ -47,14 +47,15 @@ ENTITIES = {
 # Only these need escaping everywhere; the rest of BACKSLASH only where they could start syntax.
 ALWAYS = set("\\`*_[]<>&|~^{}#")
 # Characters that end a line for Markdown or YAML besides \n: inside a paragraph they are spaces.
-LINE_BREAKS = str.maketrans({c: " " for c in "\r\x0b\x0c\x85\u2028\u2029"})
+LINE_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
+_ANY_LINE_BREAK = re.compile(f"[\n{LINE_BREAKS}]")  # a regex: str.translate is slow on non-ASCII text
 LINE_START = re.compile(r"^(\s*)(#{1,6}|[-+*]|\d+[.)]|>|=+|-{3,}|_{3,}|\*{3,}|!!!|\?\?\?|:::)(?=\s|$)")
 
 
 # One table for both: a line break becomes a space (never a character of ALWAYS), and a character of
 # ALWAYS its escape. A regex finds the few such characters in C; a loop over every character of a
 # speech took 2 ms (str.translate with this table still 0.9 ms, a regex 0.1 ms).
-_ESCAPES = {c: " " for c in "\r\x0b\x0c\x85\u2028\u2029"} | {
+_ESCAPES = {c: " " for c in LINE_BREAKS} | {
     ch: "\\" + ch if ch in BACKSLASH else ENTITIES[ch] for ch in ALWAYS
 }
 _TO_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
@@ -101,7 +102,7 @@ def render_spans(spans: tuple[Span, ...], media_prefix: str, media_names: set[st
 
 
 def _render_text_span(span: Span) -> str:
-    text = span.text.translate(LINE_BREAKS).replace("\n", " ")
+    text = _ANY_LINE_BREAK.sub(" ", span.text)
     core = text.strip()
     if not core:
         return text
