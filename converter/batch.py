@@ -189,6 +189,9 @@ def load_state(docs: Path) -> dict:
 
 
 def save_state(docs: Path, state: dict) -> None:
+    """Write the state, after the files it names: pages and originals are written without a flush
+    each (write_outputs), so a power cut must not leave a state that calls an empty page converted."""
+    safety.make_durable()
     atomic_write(docs / STATE_FILE, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True))
 
 
@@ -439,14 +442,14 @@ def write_outputs(docs: Path, task: Task, result: Converted) -> list[str]:
     """Write a converted page, its original and its media; return their paths relative to DOCS."""
     written = []
     page_rel = f"speeches/{task.slug}.md"
-    atomic_write(docs / page_rel, result.page)
+    atomic_write(docs / page_rel, result.page, durable=False)  # save_state makes them durable
     written.append(page_rel)
     original_rel = f"originals/{original_name(task.slug, task.path)}"
-    atomic_write(docs / original_rel, task.path.read_bytes())
+    atomic_write(docs / original_rel, task.path.read_bytes(), durable=False)
     written.append(original_rel)
     for media in result.media:
         media_rel = f"media/{task.slug}/{media_file_name(media.name)}"
-        atomic_write(docs / media_rel, media.data)
+        atomic_write(docs / media_rel, media.data, durable=False)
         written.append(media_rel)
     return written
 
