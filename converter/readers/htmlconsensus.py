@@ -44,6 +44,9 @@ class Confirmed:
     # library kept it). Pruning asks about the same sentences again and again (the article, then each
     # block, then each container left); each is cleaned and searched for once.
     _sentences: dict = field(default_factory=dict, compare=False, repr=False)
+    # Where in each library's text the last sentence found there ended: the next sentence of the page is
+    # looked for from there first, since the libraries keep the page's order (else in the whole text).
+    _after: list = field(default_factory=list, compare=False, repr=False)
 
     def covers(self, text: str) -> float:
         """The share of `text` (by characters, sentence by sentence) that every library kept. Sentences
@@ -59,8 +62,21 @@ class Confirmed:
         facts = self._sentences.get(sentence)
         if facts is None:
             words = NOT_WORD.sub("", sentence)
-            facts = self._sentences[sentence] = (len(words), tuple(words in kept for kept in self.texts))
+            kept = tuple(self._kept(library, words) for library in range(len(self.texts)))
+            facts = self._sentences[sentence] = (len(words), kept)
         return facts
+
+    def _kept(self, library: int, words: str) -> bool:
+        """Whether the library's text holds `words` (`words in text`): looked for after the last sentence
+        found there, then in what lies before (so a sentence the library left out costs one pass too)."""
+        if not self._after:
+            self._after.extend([0] * len(self.texts))
+        text, after = self.texts[library], self._after[library]
+        at = text.find(words, after)
+        if at < 0:
+            return text.find(words, 0, after + len(words) - 1) >= 0
+        self._after[library] = at + len(words)
+        return True
 
 
 @dataclass(frozen=True)
