@@ -4,14 +4,17 @@
 
 Generates COUNT speeches of about 10,000 Chinese characters (a third each .docx, .html and .txt,
 with 一、（一） sections and 一是/二是 points), converts them with the real CLI, and prints a table;
-the numbers also go to benchmarks/results/convert.json. Peak memory is the largest resident set of
-any one process (the CLI or a worker), from getrusage(RUSAGE_CHILDREN).
+the numbers also go to benchmarks/results/convert.json (convert_COUNT.json for another --count). Peak
+memory is the largest resident set of any one process (the CLI or a worker), and CPU time the user and
+system time of the CLI and its workers, both from getrusage(RUSAGE_CHILDREN). CPU time per speech is
+the steadier figure on a shared machine; the load average before and after each run says how shared.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
@@ -22,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results" / "convert.json"
+RESULTS = ROOT / "benchmarks" / "results"
 WORDS = (
     "发展 经济 工业 推进 企业 项目 建设 改革 创新 服务 基础 领导 干部 群众 农业 产业 富硒 茶叶 旅游 交通 "
     "生态 环境 保护 安全 生产 教育 医疗 就业 收入 民生 财政 金融 投资 消费 市场 开放 合作 乡村 振兴 城镇 "
@@ -103,8 +106,15 @@ def generate(folder: Path, count: int, seed: int = 7) -> int:
     return sum(p.stat().st_size for p in folder.iterdir())
 
 
-def convert(sources: Path, docs: Path, jobs: int, *extra: str) -> tuple[float, dict]:
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def convert(sources: Path, docs: Path, jobs: int, *extra: str) -> tuple[float, float, dict]:
+    """Run the CLI; return its wall-clock seconds, CPU seconds (with its workers') and report summary."""
     report = docs.parent / "report.json"
+    cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     proc = subprocess.run(
         [
@@ -126,9 +136,21 @@ def convert(sources: Path, docs: Path, jobs: int, *extra: str) -> tuple[float, d
         text=True,
     )
     seconds = time.perf_counter() - started
+    cpu = children_cpu_seconds() - cpu_before
     if proc.returncode not in (0, 1):
         raise SystemExit(proc.stderr)
-    return seconds, json.loads(report.read_text(encoding="utf-8"))["summary"]
+    return seconds, cpu, json.loads(report.read_text(encoding="utf-8"))["summary"]
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def measured_run(name: str, sources: Path, docs: Path, jobs: int) -> tuple:
+    """(name, seconds, CPU seconds, (load average before, after), report summary) of one conversion."""
+    load_before = load_average()
+    seconds, cpu, summary = convert(sources, docs, jobs)
+    return name, seconds, cpu, (load_before, load_average()), summary
 
 
 def edit_some(sources: Path, fraction: float) -> int:
@@ -150,14 +172,10 @@ def main() -> None:
         t0 = time.perf_counter()
         total_bytes = generate(sources, args.count)
         gen_seconds = time.perf_counter() - t0
-        rows = []
-        cold, summary = convert(sources, docs, args.jobs)
-        rows.append(("cold", cold, summary))
-        warm, summary = convert(sources, docs, args.jobs)
-        rows.append(("incremental, nothing changed", warm, summary))
+        rows = [measured_run("cold", sources, docs, args.jobs)]
+        rows.append(measured_run("incremental, nothing changed", sources, docs, args.jobs))
         edited = edit_some(sources, 0.01)
-        partial, summary = convert(sources, docs, args.jobs)
-        rows.append((f"incremental, {edited} edited", partial, summary))
+        rows.append(measured_run(f"incremental, {edited} edited", sources, docs, args.jobs))
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         shutil.rmtree(docs)
     mb = total_bytes / 1e6
@@ -173,25 +191,32 @@ def main() -> None:
         f"{args.count} speeches, {mb:.1f} MB of sources, --jobs {args.jobs}, peak RSS {peak_mb:.0f} MB per process"
     )
     print(
-        f"{'run':32} {'seconds':>8} {'docs/s':>8} {'MB/s':>7} {'converted':>10} {'unchanged':>10} {'failed':>7}"
+        f"{'run':32} {'seconds':>8} {'docs/s':>8} {'MB/s':>7} {'CPU s':>7} {'CPU ms/sp':>10} "
+        f"{'load':>11} {'converted':>10} {'unchanged':>10} {'failed':>7}"
     )
-    for name, seconds, summary in rows:
+    for name, seconds, cpu, load, summary in rows:
         print(
-            f"{name:32} {seconds:8.1f} {args.count / seconds:8.1f} {mb / seconds:7.2f} "
+            f"{name:32} {seconds:8.1f} {args.count / seconds:8.1f} {mb / seconds:7.2f} {cpu:7.1f} "
+            f"{1000 * cpu / args.count:10.2f} {load[0]:5.1f}-{load[1]:<5.1f} "
             f"{summary['converted']:10} {summary['unchanged']:10} {summary['failed']:7}"
         )
         results["runs"].append(
             {
                 "run": name,
-                "seconds": round(seconds, 2),
+                "seconds": round(seconds, 2),  # the report's own "seconds" (no process start) replaces it
+                "wall_seconds": round(seconds, 2),  # with the CLI's start, as docs_per_s and mb_per_s
                 "docs_per_s": round(args.count / seconds, 1),
                 "mb_per_s": round(mb / seconds, 2),
+                "cpu_seconds": round(cpu, 2),  # the CLI's and its workers' user + system time
+                "cpu_ms_per_speech": round(1000 * cpu / args.count, 2),
+                "load_average_before_after": list(load),
                 **summary,
             }
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    path = RESULTS / ("convert.json" if args.count == 1000 else f"convert_{args.count}.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ file itself carries. The shared stages (`cleaning`, `metadata`, `sections`) turn
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Literal
 
 # --------------------------------------------------------------------------- messages
@@ -104,8 +105,9 @@ class Paragraph:
     centered: bool = False
     quote: bool = False
 
-    @property
+    @cached_property
     def text(self) -> str:
+        # Cached: the section finder asks a paragraph for its text a dozen times, and spans never change.
         return plain_text(self.spans)
 
     @property
@@ -122,7 +124,7 @@ class ListItem:
     ordered: bool = False
     level: int = 0
 
-    @property
+    @cached_property
     def text(self) -> str:
         return plain_text(self.spans)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__, safety
 from .han import han_count, is_chinese_speech
-from .markdown import speech_text, write_page
+from .markdown import render_page, speech_text
 from .metadata import build_metadata, check_declared_date, split_title
 from .model import ConversionError, Document, Media, Message, Speech, is_chinese, warning
 from .readers import FORMAT_NAMES, office, reader_for
@@ -60,6 +60,16 @@ class Converted:
     messages: tuple[Message, ...] = ()
     repairs: dict = field(default_factory=dict)
     failed: bool = False
+    identity: tuple[str, str] | None = None  # the page's (title, date), as `identity_of` its front matter
+
+
+def identity_of(meta: object) -> tuple[str, str] | None:
+    """A page's (title, date) from its front matter as YAML reads it: how a page is recognised when its
+    source was renamed and edited at once. None for a page without a title."""
+    if not isinstance(meta, dict):
+        return None
+    title = str(meta.get("title") or "").strip()
+    return (title, str(meta.get("date") or "")) if title else None
 
 
 def original_name(slug: str, source: Path) -> str:
@@ -111,8 +121,10 @@ def _convert(task: Task) -> Converted:
         )
     doc = office.read(task.path, prepared=task.prepared) if task.prepared else reader(task.path)
     speech, messages, repairs = build_speech(doc, task.path, task.overrides)
-    page = write_page(speech, page_extra(speech, task), media_prefix=f"../media/{task.slug}/")
-    return Converted(task.rel, task.slug, page, speech.media, tuple(messages), repairs)
+    page, meta = render_page(speech, page_extra(speech, task), media_prefix=f"../media/{task.slug}/")
+    return Converted(
+        task.rel, task.slug, page, speech.media, tuple(messages), repairs, identity=identity_of(meta)
+    )
 
 
 def build_speech(doc: Document, source: Path, overrides: dict) -> tuple[Speech, list[Message], dict]:

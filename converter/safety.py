@@ -278,11 +278,15 @@ def _decode_prefix(data: bytes, encoding: str) -> str | None:
         return None
 
 
+# C0 controls but tab, line feed, form feed and carriage return; DEL and the C1 controls.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
-    controls = sum(1 for c in text if (c < " " and c not in "\t\r\n\x0c") or "\x7f" <= c < "\xa0")
-    return controls / len(text)
+    # A regex counts them in C: a loop over every character was most of the time to check a text source.
+    return len(_CONTROL_CHARS.findall(text)) / len(text)
 
 
 # --------------------------------------------------------------------------- .docx
@@ -817,17 +821,28 @@ def time_limit(seconds: float = MAX_SECONDS_PER_SOURCE, *, wall: bool = False) -
             signal.setitimer(timer, *previous_timer)
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write a file so that readers (and a crash) only ever see the old or the new content."""
+def atomic_write(path: Path, data: bytes | str, durable: bool = True) -> None:
+    """Write a file so that readers (and a crash) only ever see the old or the new content.
+
+    `durable=False` leaves out the fsync that makes the content survive a power cut before the rename
+    does: for many files at once, whose writer calls `make_durable` before it records them anywhere
+    (one flush for all of them instead of one wait on the disk for each, 4 to 15 ms here)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         with open(tmp, "wb") as f:
             f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def make_durable() -> None:
+    """Put every file written so far on the disk (sync(2)): the barrier after writes made with
+    `atomic_write(..., durable=False)`, before anything that names those files is written."""
+    os.sync()

@@ -702,3 +702,31 @@ def test_hostile_image_name_in_a_docx_never_becomes_html(tmp_path):
     tree = to_html(body)
     assert [el.get("onerror") for el in tree.iter("img")] == [None]
     assert "<img" not in body
+
+
+def test_pages_reach_the_disk_before_the_state_that_names_them(tmp_path, monkeypatch):
+    """Pages and originals are written without an fsync each; the state, which calls them converted,
+    is written only after one flush of everything (a power cut must not leave it naming empty pages)."""
+    from converter import batch, safety
+
+    events = []
+    real_write = batch.atomic_write
+
+    def logged_write(path, data, durable=True):
+        events.append(("write", Path(path).name, durable))
+        real_write(path, data, durable)
+
+    monkeypatch.setattr(batch, "atomic_write", logged_write)
+    monkeypatch.setattr(safety, "make_durable", lambda: events.append(("flush",)))
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(FIXTURES / "speech.txt", sources / name)
+    batch.convert_folder(sources, tmp_path / "docs", batch.Options(jobs=1))
+
+    outputs = [e for e in events if e[0] == "write" and e[1] != STATE_FILE]
+    assert len(outputs) == 4 and not any(durable for _, _, durable in outputs)
+    state_at = max(i for i, e in enumerate(events) if e[:2] == ("write", STATE_FILE))
+    last_output = max(events.index(e) for e in outputs)
+    assert events[state_at][2] is True
+    assert ("flush",) in events[last_output:state_at]

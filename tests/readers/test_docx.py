@@ -161,6 +161,22 @@ def test_localized_heading_style_is_found_by_name_not_id(tmp_path):
     assert codes(result) == []
 
 
+def test_documents_with_different_styles_parts_keep_their_own_styles(tmp_path):
+    """A worker remembers the styles parts it has read (documents from one template share one): a
+    document whose styles differ must still be read with its own, before and after the others."""
+
+    def not_a_heading(files):
+        styles = files["word/styles.xml"].decode()
+        styles = styles.replace('<w:name w:val="heading 1"/>', '<w:name w:val="body custom"/>')
+        files["word/styles.xml"] = re.sub(r"<w:outlineLvl [^>]*/>", "", styles).encode()
+
+    body = p("一、总体要求", '<w:pStyle w:val="Heading1"/>') + p("正文。")
+    plain = make_docx(tmp_path, "template_styles", body=body)
+    renamed = make_docx(tmp_path, "own_styles", body=body, edit=not_a_heading)
+    levels = [[b.heading_level for b in read(path).blocks] for path in (plain, renamed, plain, renamed)]
+    assert levels == [[1, None], [None, None], [1, None], [None, None]]
+
+
 def test_outline_level_in_style_chain_marks_heading(tmp_path):
     def build(doc):
         style = doc.styles.add_style("一级标题", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
