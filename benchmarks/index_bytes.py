@@ -28,15 +28,13 @@ def df_band(df: int) -> str:
 
 def shard_bytes(folder: Path) -> Counter:
     kinds: Counter = Counter()
-    count = json.loads((folder / "index.json").read_text())["docs"]
     for path in (folder / "t").iterdir():
         data = path.read_bytes()
-        directory, parts = read_shard_parts(data, count)
+        directory, parts = read_shard_parts(data)
         kinds["t directory"] += directory
         for df, size in parts:
             kinds[f"t terms {df_band(df)}"] += size
             kinds[f"t terms {df_band(df)} (count)"] += 1
-            kinds["t terms in the directory (count)"] += not size
     return kinds
 
 

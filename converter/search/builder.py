@@ -711,16 +711,9 @@ def _write_partitions(
     return sizes.by_kind, terms_written, dirs
 
 
-# A term whose parts together take at most INLINE bytes is written in its shard's directory (FORMAT.md):
-# most terms of a small archive occur in one or two speeches, and their parts alone would each cost a
-# directory field and a byte of padding; in the directory they cost less and need no second request.
-INLINE = 8
-
-
 def shard_file(entries: list[tuple[str, tuple[bytes, int, bytes, int]]]) -> tuple[bytes, int]:
     """A shard's file and the size of its directory (FORMAT.md): the directory (each term's name, front
-    coded, with the size and flags of its parts, or its parts themselves when they are tiny; deflated) and
-    then the parts of the other terms."""
+    coded, with the size and flags of its parts; deflated) and then each term's parts."""
     directory = bytearray()
     varint(len(entries), directory)
     body = []
@@ -732,11 +725,7 @@ def shard_file(entries: list[tuple[str, tuple[bytes, int, bytes, int]]]) -> tupl
         varint(len(name) - shared, directory)
         directory += name[shared:]
         previous = name
-        if not posting_flags and not mask_flags and len(posting) + len(masks) <= INLINE:
-            varint((len(posting) + len(masks)) << 2 | 1, directory)
-            directory += posting + masks
-            continue
-        varint(len(posting) << 2 | posting_flags << 1, directory)
+        varint(len(posting) << 1 | posting_flags, directory)
         varint(len(masks) << 1 | mask_flags, directory)
         body += (posting, masks)
     packed = _deflate(bytes(directory))
@@ -748,23 +737,20 @@ def _shared_prefix(a: bytes, b: bytes) -> int:
     return len(os.path.commonprefix([a, b]))
 
 
-def read_shard(data: bytes, count: int) -> dict[str, tuple[bytes, bytes]]:
-    """A shard file read back: term -> (posting, masks), as the client reads them (`count`: the archive's
-    documents, which an inline posting's length depends on)."""
-    return {term: parts for term, parts, _ in _shard_terms(data, count)}
+def read_shard(data: bytes) -> dict[str, tuple[bytes, bytes]]:
+    """A shard file read back: term -> (posting, masks), as the client reads them."""
+    return {term: parts for term, parts, _ in _shard_terms(data)}
 
 
-def read_shard_parts(data: bytes, count: int) -> tuple[int, list[tuple[int, int]]]:
+def read_shard_parts(data: bytes) -> tuple[int, list[tuple[int, int]]]:
     """A shard's layout: the size of its directory and, for each term, its document count and the bytes of
-    its parts in the file (0 for a term in the directory), for benchmarks/index_bytes.py."""
+    its parts in the file, for benchmarks/index_bytes.py."""
     size, at = _read_varint(data, 0)
-    return size + at, [
-        (_read_varint(parts[0], 0)[0], stored) for _, parts, stored in _shard_terms(data, count)
-    ]
+    return size + at, [(_read_varint(parts[0], 0)[0] >> 1, stored) for _, parts, stored in _shard_terms(data)]
 
 
-def _shard_terms(data: bytes, count: int):
-    """Each term of a shard: its name, its parts (inflated) and the bytes they take after the directory."""
+def _shard_terms(data: bytes):
+    """Each term of a shard: its name, its parts (inflated) and the bytes they take in the file."""
     size, at = _read_varint(data, 0)
     directory = zlib.decompress(data[at : at + size], -15)
     at += size
@@ -775,17 +761,11 @@ def _shard_terms(data: bytes, count: int):
         length, p = _read_varint(directory, p)
         name = name[:shared] + directory[p : p + length]
         p += length
-        field, p = _read_varint(directory, p)
-        if field & 1:
-            inline = directory[p : p + (field >> 2)]
-            p += field >> 2
-            end = decode_posting(inline, count)[2]
-            yield name.decode("utf-8"), (inline[:end], inline[end:]), 0
-            continue
+        posting_field, p = _read_varint(directory, p)
         masks_field, p = _read_varint(directory, p)
-        posting, masks = field >> 2, masks_field >> 1
+        posting, masks = posting_field >> 1, masks_field >> 1
         parts = (
-            _unpacked(data[at : at + posting], field >> 1 & 1),
+            _unpacked(data[at : at + posting], posting_field & 1),
             _unpacked(data[at + posting : at + posting + masks], masks_field & 1),
         )
         yield name.decode("utf-8"), parts, posting + masks

@@ -134,7 +134,8 @@ def encode_posting(docs: list[int], tfs: bytes, count: int) -> bytes:
     byte in each (min(count, 63) << 2 | flags)."""
     df = len(docs)
     flagged = [i for i, tf in enumerate(tfs) if tf & 3]
-    head = varints((df, len(flagged)))
+    # df and whether any document is flagged in one varint: most terms are in no title or heading
+    head = varints((df << 1 | 1, len(flagged)) if flagged else (df << 1,))
     gaps = [b - a - 1 for a, b in pairwise(docs)]
     counts = [(tf >> 2) - 1 for tf in tfs]
     k_tf = rice_parameter(counts, 7) if df > 1 else 0
@@ -182,7 +183,10 @@ def decode_posting(data: bytes, count: int) -> tuple[list[int], bytes, int]:
     """A posting read back (as the client's decodeTerm): its documents, its tf bytes, and where it ends in
     `data` (an inline term's masks follow it)."""
     df, at = read_varint(data, 0)
-    flagged, at = read_varint(data, at)
+    flagged = 0
+    if df & 1:
+        flagged, at = read_varint(data, at)
+    df >>= 1
     params = 0
     if df > 1:
         params, at = data[at], at + 1

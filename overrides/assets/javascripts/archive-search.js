@@ -497,10 +497,8 @@
     var k = 31 - Math.clz32(size), u = Math.pow(2, k + 1) - size, v = this.read(k);
     return v < u ? v : v * 2 + this.bit() - u;
   };
-  BitReader.prototype.end = function () { return (this.q + 7) >> 3; };
 
-  /* A shard's directory: term -> {at, posting, deflated, masks, masksDeflated, inline} (FORMAT.md). A term
-   * whose parts are tiny has them in the directory (inline: its posting then its masks, not deflated). */
+  /* A shard's directory: term -> {at, posting, deflated, masks, masksDeflated} (FORMAT.md). */
   var dirs = new Map();
   function loadDir(shard) {
     if (!dirs.has(shard)) {
@@ -519,16 +517,10 @@
             next.set(dir.subarray(d.p, d.p + len), shared);
             name = next;
             d.p += len;
-            var field = d.varint(), e;
-            if (field % 2) {
-              var inline = dir.subarray(d.p, d.p += Math.floor(field / 4));
-              e = { posting: inline.length, inline: inline };
-            } else {
-              var masks = d.varint();
-              e = { at: at, posting: Math.floor(field / 4), deflated: Math.floor(field / 2) % 2,
-                masks: Math.floor(masks / 2), masksDeflated: masks % 2 };
-              at += e.posting + e.masks;
-            }
+            var posting = d.varint(), masks = d.varint();
+            var e = { at: at, posting: Math.floor(posting / 2), deflated: posting % 2,
+              masks: Math.floor(masks / 2), masksDeflated: masks % 2 };
+            at += e.posting + e.masks;
             terms.set(decoder.decode(name), e);
           }
           return { path: path, head: bytes, terms: terms };
@@ -548,7 +540,6 @@
         return loadDir(fnv1a(term) % man.shards).then(function (dir) {
           var e = dir.terms.get(term);
           if (!e) return null;
-          if (e.inline) return inlineTerm(e.inline, man.docs);
           // Small masks come with the posting in the same request: they are the ones that place phrases
           // (placingTerms) and find a one-term phrase's first place (firstPlace).
           var withMasks = e.masks <= settings.secondMasks ? e.masks : 0;
@@ -570,20 +561,13 @@
     return terms.get(term);
   }
 
-  /* A term whose parts are in its directory: its posting, then its masks from where the posting ends. */
-  function inlineTerm(bytes, count) {
-    var entry = decodeTerm(bytes, 0, count), masks = bytes.subarray(entry.end);
-    entry.masksSize = masks.length;
-    entry.masks = function () { return loadMasks(entry, null, { masksDeflated: 0 }, masks); };
-    return entry;
-  }
-
-  /* A posting (FORMAT.md): df, the number of documents flagged (title, heading), the Rice parameters, then
-   * in bits the documents (a bitmap, or the first id and Rice coded gaps), the counts and the flags. The
-   * tf bytes (count << 2 | flags) are rebuilt as format 6 stored them. */
+  /* A posting (FORMAT.md): df and whether any document is flagged (title, heading), how many are, the
+   * Rice parameters, then in bits the documents (a bitmap, or the first id and Rice coded gaps), the
+   * counts and the flags. The tf bytes (count << 2 | flags) are rebuilt as format 6 stored them. */
   function decodeTerm(bytes, start, count) {
     var r = new Reader(bytes, start);
-    var df = r.varint(), flagged = r.varint(), params = df > 1 ? bytes[r.p++] : 0;
+    var dfFlag = r.varint(), flagged = dfFlag % 2 ? r.varint() : 0, df = Math.floor(dfFlag / 2);
+    var params = df > 1 ? bytes[r.p++] : 0;
     var b = new BitReader(bytes, r.p);
     var docs = new Int32Array(df), v = new Uint8Array(df), j;
     if (params & 1) {
@@ -600,7 +584,7 @@
       at += 1 + b.rice(kFlag);
       v[at] |= b.read(2);
     }
-    return { docs: docs, v: v, end: b.end() };
+    return { docs: docs, v: v };
   }
 
   /* The blocks where a term starts, in each of its speeches (in the order of entry.docs): read once, when
