@@ -35,7 +35,14 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
-from converter.search.postings import decode_masks, decode_posting, encode_masks, encode_posting
+from converter.search.postings import (
+    decode_masks,
+    decode_masks_bytes,
+    decode_posting,
+    encode_masks,
+    encode_posting,
+    encode_posting_bytes,
+)
 from converter.search.tokens import runs
 
 __all__ = ["decode_masks", "decode_posting"]  # the readers of a term's parts, with read_shard
@@ -441,28 +448,6 @@ def encode_mask(mask: int, count: int) -> bytes:
     return varints((mask,))
 
 
-def held_blocks(data: bytes, tfs: bytes) -> list[list[int]]:
-    """The blocks of each document of a term from the form encode_mask holds them in."""
-    out = []
-    at = 0
-    for tf in tfs:
-        count = tf >> 2
-        value = data[at]
-        if value < 128 and count == 1:  # the common case, without a call
-            at += 1
-            out.append([value])
-            continue
-        value, at = _read_varint(data, at)
-        if count == 1:
-            out.append([value])
-        elif count == 2:
-            gap, at = _read_varint(data, at)
-            out.append([value, value + gap] if gap else [value])
-        else:
-            out.append([k for k in range(value.bit_length()) if value >> k & 1])
-    return out
-
-
 def _index_range(plan: _Plan, worker: int, first: int, last: int) -> tuple[dict[str, list[int]], list[int]]:
     """Step 2 for the documents `first`..`last`-1: write their document files and append their postings to
     the partition files `part-<worker>-<n>`. Returns the sizes of the files written and the size of each
@@ -725,8 +710,8 @@ def shard_file(entries: list[tuple[str, tuple[bytes, int, bytes, int]]]) -> tupl
         varint(len(name) - shared, directory)
         directory += name[shared:]
         previous = name
-        varint(len(posting) << 1 | posting_flags, directory)
-        varint(len(masks) << 1 | mask_flags, directory)
+        varint(len(posting) << 2 | posting_flags, directory)
+        varint(len(masks) << 2 | mask_flags, directory)
         body += (posting, masks)
     packed = _deflate(bytes(directory))
     prefix = varints((len(packed),)) + packed
@@ -737,8 +722,9 @@ def _shared_prefix(a: bytes, b: bytes) -> int:
     return len(os.path.commonprefix([a, b]))
 
 
-def read_shard(data: bytes) -> dict[str, tuple[bytes, bytes]]:
-    """A shard file read back: term -> (posting, masks), as the client reads them."""
+def read_shard(data: bytes) -> dict[str, tuple[bytes, bytes, bool, bool]]:
+    """A shard file read back: term -> (posting, masks, whether the posting is in bytes, whether the masks
+    are), as the client reads them (see decode_posting, decode_masks)."""
     return {term: parts for term, parts, _ in _shard_terms(data)}
 
 
@@ -746,7 +732,13 @@ def read_shard_parts(data: bytes) -> tuple[int, list[tuple[int, int]]]:
     """A shard's layout: the size of its directory and, for each term, its document count and the bytes of
     its parts in the file, for benchmarks/index_bytes.py."""
     size, at = _read_varint(data, 0)
-    return size + at, [(_read_varint(parts[0], 0)[0] >> 1, stored) for _, parts, stored in _shard_terms(data)]
+    return size + at, [(_df(parts[0], parts[2]), stored) for _, parts, stored in _shard_terms(data)]
+
+
+def _df(posting: bytes, in_bytes: bool) -> int:
+    """A posting's document count: its first varint (in bits, with the flag of any title or heading)."""
+    value = _read_varint(posting, 0)[0]
+    return value if in_bytes else value >> 1
 
 
 def _shard_terms(data: bytes):
@@ -763,10 +755,12 @@ def _shard_terms(data: bytes):
         p += length
         posting_field, p = _read_varint(directory, p)
         masks_field, p = _read_varint(directory, p)
-        posting, masks = posting_field >> 1, masks_field >> 1
+        posting, masks = posting_field >> 2, masks_field >> 2
         parts = (
             _unpacked(data[at : at + posting], posting_field & 1),
             _unpacked(data[at + posting : at + posting + masks], masks_field & 1),
+            bool(posting_field & 2),
+            bool(masks_field & 2),
         )
         yield name.decode("utf-8"), parts, posting + masks
         at += posting + masks
@@ -824,11 +818,22 @@ def _encode_term(segments: list[tuple], plan: _Plan) -> tuple[bytes, int, bytes,
     single character)."""
     gaps, tfs, masks = _join(segments)
     docs = _docs(gaps)
-    posting, deflated = _packed(encode_posting(docs, tfs, plan.count))
+    posting, posting_flags = _smaller(encode_posting(docs, tfs, plan.count),
+                                      encode_posting_bytes(docs, gaps, tfs, plan.count))  # fmt: skip
     if not masks:
-        return posting, int(deflated), b"", 0
-    masks, masks_deflated = _packed(encode_masks(held_blocks(masks, tfs), tfs))
-    return posting, int(deflated), masks, int(masks_deflated)
+        return posting, posting_flags, b"", 0
+    masks, masks_flags = _smaller(encode_masks(decode_masks_bytes(masks, tfs), tfs), masks)
+    return posting, posting_flags, masks, masks_flags
+
+
+def _smaller(bits: bytes, in_bytes: bytes) -> tuple[bytes, int]:
+    """A part written in bits or in bytes, each deflated when that makes it smaller, whichever is
+    smallest, with its flags (FORMAT.md): 2 when in bytes, 1 when deflated."""
+    packed, deflated = _packed(bits)
+    packed_bytes, deflated_bytes = _packed(in_bytes)
+    if len(packed_bytes) < len(packed):
+        return packed_bytes, 2 | deflated_bytes
+    return packed, int(deflated)
 
 
 def _docs(gaps: bytes) -> list[int]:

@@ -6,6 +6,10 @@ code of its own, so each document cost about three bytes. Written in bits with c
 (Rice codes for gaps and counts, block numbers in as few bits as the term's last block needs), a document
 costs about two, in a small archive as in a large one.
 
+A term in most of the speeches is the exception: its counts and blocks repeat, and format 6's bytes
+deflated take less than bits. So each part is written both ways and the smaller is kept ("in bytes": the
+functions ending in _bytes); the directory says which (FORMAT.md).
+
 Bits are written most significant first: the first bit of a part is bit 7 of its first byte. The builder
 builds a part as a string of "0" and "1" (joined from tables in C, not bit by bit in Python).
 """
@@ -179,9 +183,11 @@ def _bitmap(docs: list[int], count: int) -> str:
     return "".join(bits)
 
 
-def decode_posting(data: bytes, count: int) -> tuple[list[int], bytes, int]:
+def decode_posting(data: bytes, count: int, in_bytes: bool = False) -> tuple[list[int], bytes, int]:
     """A posting read back (as the client's decodeTerm): its documents, its tf bytes, and where it ends in
-    `data` (an inline term's masks follow it)."""
+    `data`."""
+    if in_bytes:
+        return decode_posting_bytes(data, count)
     df, at = read_varint(data, 0)
     flagged = 0
     if df & 1:
@@ -240,8 +246,10 @@ def listed(times: int, width: int, last: int) -> bool:
     return times < 63 and times * width < last
 
 
-def decode_masks(data: bytes, tfs: bytes) -> list[list[int]]:
+def decode_masks(data: bytes, tfs: bytes, in_bytes: bool = False) -> list[list[int]]:
     """The blocks of each document of a term from its masks and its tf bytes, as the client decodes them."""
+    if in_bytes:
+        return decode_masks_bytes(data, tfs)
     last, at = read_varint(data, 0)
     width = (last - 1).bit_length()
     bits = BitReader(data, at)
@@ -252,4 +260,61 @@ def decode_masks(data: bytes, tfs: bytes) -> list[list[int]]:
             out.append(sorted({bits.truncated(last) for _ in range(times)}))
         else:
             out.append([k for k in range(last) if bits.read(1)])
+    return out
+
+
+# ------------------------------------------------------------------------------------------ in bytes
+
+
+def encode_posting_bytes(docs: list[int], gaps: bytes, tfs: bytes, count: int) -> bytes:
+    """A posting in bytes (format 6's): df, then a bitmap of the documents (mode 1) or their gaps as
+    varints (mode 0: `gaps`, the first from 0), whichever is smaller, then the tf bytes."""
+    size = (count + 7) // 8
+    if len(gaps) > size:
+        bitmap = bytearray(size)
+        for doc in docs:
+            bitmap[doc >> 3] |= 1 << (doc & 7)
+        return varints((len(docs),)) + b"\x01" + bytes(bitmap) + tfs
+    return varints((len(docs),)) + b"\x00" + gaps + tfs
+
+
+def decode_posting_bytes(data: bytes, count: int) -> tuple[list[int], bytes, int]:
+    df, at = read_varint(data, 0)
+    mode, at = data[at], at + 1
+    if mode == 1:
+        docs = [d for d in range(count) if data[at + (d >> 3)] >> (d & 7) & 1]
+        at += (count + 7) // 8
+    else:
+        docs = []
+        doc = 0
+        for _ in range(df):
+            gap, at = read_varint(data, at)
+            doc += gap
+            docs.append(doc)
+    if len(docs) != df or at + df > len(data):
+        raise ValueError("a damaged posting")
+    return docs, bytes(data[at : at + df]), at + df
+
+
+def decode_masks_bytes(data: bytes, tfs: bytes) -> list[list[int]]:
+    """The blocks of each document from masks in bytes (format 6's, and the form the builder holds them
+    in, see builder.encode_mask): once, the block; twice, the first block and the gap to the second; more
+    often, the bit mask (bit k for block k) as a varint."""
+    out = []
+    at = 0
+    for tf in tfs:
+        count = tf >> 2
+        value = data[at]
+        if value < 128 and count == 1:  # the common case, without a call
+            at += 1
+            out.append([value])
+            continue
+        value, at = read_varint(data, at)
+        if count == 1:
+            out.append([value])
+        elif count == 2:
+            gap, at = read_varint(data, at)
+            out.append([value, value + gap] if gap else [value])
+        else:
+            out.append([k for k in range(value.bit_length()) if value >> k & 1])
     return out

@@ -247,11 +247,12 @@ def _shard_entries(folder: Path, manifest: dict) -> dict[str, dict[int, tuple[in
     entries = {}
     count = manifest["docs"]
     for shard in range(manifest["shards"]):
-        for term, (data, masks) in read_shard((folder / "t" / str(shard)).read_bytes()).items():
+        for term, parts in read_shard((folder / "t" / str(shard)).read_bytes()).items():
+            data, masks, posting_in_bytes, masks_in_bytes = parts
             assert fnv1a(term) % manifest["shards"] == shard, term
-            docs, tfs, end = decode_posting(data, count)
+            docs, tfs, end = decode_posting(data, count, posting_in_bytes)
             assert end == len(data), term
-            blocks = decode_masks(masks, tfs) if masks else [None] * len(docs)
+            blocks = decode_masks(masks, tfs, masks_in_bytes) if masks else [None] * len(docs)
             entries[term] = dict(zip(docs, zip(tfs, blocks, strict=True), strict=True))
     return entries
 

@@ -469,6 +469,19 @@
     } while (byte & 128);
     return v;
   };
+  /* A varint that is a bit mask, as the numbers of its bits (a long speech has more blocks than a
+   * number holds bits exactly). */
+  Reader.prototype.bits = function () {
+    var out = [], group = 0, byte;
+    do {
+      byte = this.b[this.p++];
+      for (var bit = 0; bit < 7; bit++) {
+        if (byte >> bit & 1) out.push(group * 7 + bit);
+      }
+      group++;
+    } while (byte & 128);
+    return out;
+  };
 
   /* The bits of a term's part (FORMAT.md, "A term's parts"), from byte `pos` on, the highest bit of a
    * byte first. */
@@ -498,7 +511,8 @@
     return v < u ? v : v * 2 + this.bit() - u;
   };
 
-  /* A shard's directory: term -> {at, posting, deflated, masks, masksDeflated} (FORMAT.md). */
+  /* A shard's directory: term -> {at, posting, deflated, inBytes, masks, masksDeflated, masksInBytes}
+   * (FORMAT.md: a part is in bits, or in bytes as format 6 wrote it, whichever is smaller). */
   var dirs = new Map();
   function loadDir(shard) {
     if (!dirs.has(shard)) {
@@ -518,8 +532,8 @@
             name = next;
             d.p += len;
             var posting = d.varint(), masks = d.varint();
-            var e = { at: at, posting: Math.floor(posting / 2), deflated: posting % 2,
-              masks: Math.floor(masks / 2), masksDeflated: masks % 2 };
+            var e = { at: at, posting: Math.floor(posting / 4), deflated: posting % 2, inBytes: Math.floor(posting / 2) % 2,
+              masks: Math.floor(masks / 4), masksDeflated: masks % 2, masksInBytes: Math.floor(masks / 2) % 2 };
             at += e.posting + e.masks;
             terms.set(decoder.decode(name), e);
           }
@@ -548,7 +562,7 @@
             if (withMasks) masks = b.subarray(e.posting);
             return e.deflated ? inflate(b.subarray(0, e.posting)) : b.subarray(0, e.posting);
           }).then(function (bytes) {
-            var entry = decodeTerm(bytes, 0, man.docs);
+            var entry = e.inBytes ? decodeTermBytes(bytes, man.docs) : decodeTerm(bytes, 0, man.docs);
             entry.masksSize = e.masks;
             entry.masks = function () { return loadMasks(entry, dir, e, masks); };
             return entry;
@@ -587,6 +601,50 @@
     return { docs: docs, v: v };
   }
 
+  /* A posting in bytes (format 6's): df, mode, the documents (a bitmap, or varint gaps), a tf byte each. */
+  function decodeTermBytes(bytes, count) {
+    var r = new Reader(bytes);
+    var df = r.varint();
+    var mode = bytes[r.p++];
+    var docs = new Int32Array(df);
+    if (mode & 1) {
+      readBitmap(bytes, r.p, count, docs);
+      r.p += (count + 7) >> 3;
+    } else {
+      var last = 0;
+      for (var j = 0; j < df; j++) docs[j] = last += r.varint();
+    }
+    return { docs: docs, v: bytes.subarray(r.p, r.p + df) };
+  }
+
+  /* The documents of a bitmap (bit d of byte d >> 3) at `at`, into `docs`; returns how many. */
+  function readBitmap(bytes, at, count, docs) {
+    var k = 0;
+    for (var i = 0; i < (count + 7) >> 3; i++) {
+      var byte = bytes[at + i];
+      for (var bit = 0; byte; bit++, byte >>= 1) if (byte & 1) docs[k++] = i * 8 + bit;
+    }
+    return k;
+  }
+
+  /* Masks in bytes (format 6's): for each document, by its count: the block; the first block and the gap
+   * to the second; or a bit mask as a varint. */
+  function decodeMasksBytes(entry, bytes) {
+    var r = new Reader(bytes), out = new Array(entry.v.length);
+    for (var i = 0; i < out.length; i++) {
+      var count = entry.v[i] >> 2;
+      if (count > 2) {
+        out[i] = r.bits();
+        continue;
+      }
+      var first = r.varint();
+      out[i] = [first];
+      var gap = count === 2 ? r.varint() : 0;
+      if (gap) out[i].push(first + gap);
+    }
+    return out;
+  }
+
   /* The blocks where a term starts, in each of its speeches (in the order of entry.docs): read once, when
    * a phrase is to be found in the text. A term's count in a speech says how its blocks are written: once,
    * the block; twice, the first and the gap to the second; more often, a bit mask (FORMAT.md). */
@@ -596,6 +654,7 @@
       entry.blockLists = bytes.then(function (b) {
         return e.masksDeflated ? inflate(b) : b;
       }).then(function (bytes) {
+        if (e.masksInBytes) return (entry.blockListsNow = decodeMasksBytes(entry, bytes));
         // B (blocks 0..B-1 hold every start), then per document a list (a truncated binary block number
         // for each time the term occurs) or a mask of B bits, whichever the count makes shorter
         var r = new Reader(bytes), last = r.varint(), width = 32 - Math.clz32(last - 1);
