@@ -6,6 +6,7 @@ import json
 import random
 import re
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from converter.search.builder import (
     IndexOptions,
     SearchDoc,
     SearchSection,
+    _smaller,
     build_index,
     decode_masks,
     decode_posting,
@@ -25,7 +27,7 @@ from converter.search.builder import (
     load_document,
     read_shard,
 )
-from converter.search.postings import encode_masks, encode_posting
+from converter.search.postings import encode_masks, encode_posting, encode_posting_bytes
 from converter.search.tokens import runs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -320,6 +322,16 @@ def test_every_character_pair_of_every_section_is_in_the_index(tmp_path, workers
     assert any(len(v) > len(docs) // 8 for v in got.values())  # some document lists are bitmaps
     assert any(n >= 63 for v in expected.values() for n, _, _ in v.values())  # the cap is reached
     assert any(max(b) >= 3 for v in expected.values() for _, _, b in v.values() if b)  # far blocks
+
+
+def test_a_posting_of_a_term_in_every_speech_at_the_cap_is_kept_in_bytes():
+    """Counts at the cap in every speech: format 6's bytes deflated are smaller than Rice codes."""
+    docs = list(range(1000))
+    tfs = bytes([63 << 2] * 1000)
+    bits = encode_posting(docs, tfs, 1000)
+    part, flags = _smaller(bits, encode_posting_bytes(docs, bytes([0] + [1] * 999), tfs, 1000))
+    assert flags == 2 | 1 and len(part) < len(bits)  # in bytes, deflated
+    assert decode_posting(zlib.decompress(part, -15), 1000, True)[:2] == (docs, tfs)
 
 
 def _dictionary_by_counting_everything(texts, encoding, size):
