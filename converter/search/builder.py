@@ -32,11 +32,22 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
+from converter.search.postings import (
+    decode_masks,
+    decode_masks_bytes,
+    decode_posting,
+    encode_masks,
+    encode_posting,
+    encode_posting_bytes,
+)
 from converter.search.tokens import runs
 
-FORMAT_VERSION = 6
+__all__ = ["decode_masks", "decode_posting"]  # the readers of a term's parts, with read_shard
+
+FORMAT_VERSION = 7
 TITLE_FLAG = 2
 HEADING_FLAG = 1
 TF_CAP = 63
@@ -425,32 +436,16 @@ def encode_slots(slots: list[int]) -> bytes:
 
 
 def encode_mask(mask: int, count: int) -> bytes:
-    """The blocks where a term starts in one document, in a form its tf byte's count implies (FORMAT.md):
-    once, the block; twice, the first block and the gap to the second; more often, the bit mask (bit k for
-    block k) as a varint. Most terms occur once in a document, so most masks are one byte."""
+    """The blocks where a term starts in one document, as the builder holds them until the term's shard is
+    written (the form of format 6's masks): once, the block; twice, the first block and the gap to the
+    second; more often, the bit mask (bit k for block k) as a varint. Most terms occur once in a document,
+    so most take one byte."""
     if count == 1:
         return VARINT[mask.bit_length() - 1]
     if count == 2:
         first = (mask & -mask).bit_length() - 1
         return VARINT[first] + VARINT[mask.bit_length() - 1 - first]
     return varints((mask,))
-
-
-def decode_masks(data: bytes, tfs: bytes) -> list[list[int]]:
-    """The blocks of each document of a term from its masks and its tf bytes, as the client decodes them."""
-    out = []
-    at = 0
-    for tf in tfs:
-        count = tf >> 2
-        value, at = _read_varint(data, at)
-        if count == 1:
-            out.append([value])
-        elif count == 2:
-            gap, at = _read_varint(data, at)
-            out.append(sorted({value, value + gap}))
-        else:
-            out.append([k for k in range(value.bit_length()) if value >> k & 1])
-    return out
 
 
 def _index_range(plan: _Plan, worker: int, first: int, last: int) -> tuple[dict[str, list[int]], list[int]]:
@@ -574,8 +569,15 @@ def _inflate(data: bytes, dictionary: bytes = b"") -> bytes:
     return inflater.decompress(data) + inflater.flush()
 
 
+# Parts shorter than this are not even tried with DEFLATE: it seldom makes them smaller, and trying it
+# (two forms of two parts of every term) took a sixth of the index's build.
+DEFLATE_FROM = 16
+
+
 def _packed(data: bytes) -> tuple[bytes, bool]:
     """`data` deflated, or as it is when deflating would not make it smaller (tiny postings)."""
+    if len(data) < DEFLATE_FROM:
+        return data, False
     packed = _deflate(data)
     return (packed, True) if len(packed) < len(data) else (data, False)
 
@@ -702,42 +704,73 @@ def _write_partitions(
 
 
 def shard_file(entries: list[tuple[str, tuple[bytes, int, bytes, int]]]) -> tuple[bytes, int]:
-    """A shard's file and the size of its directory (FORMAT.md): the directory (each term with the size
-    and flags of its posting and of its masks; deflated) and then each term's posting and masks."""
+    """A shard's file and the size of its directory (FORMAT.md): the directory (each term's name, front
+    coded, with the size and flags of its parts; deflated) and then each term's parts."""
     directory = bytearray()
     varint(len(entries), directory)
+    body = []
+    previous = b""
     for term, (posting, posting_flags, masks, mask_flags) in entries:
         name = term.encode("utf-8")
-        varint(len(name), directory)
-        directory += name
-        varint(len(posting) << 1 | posting_flags, directory)
-        varint(len(masks) << 1 | mask_flags, directory)
+        shared = _shared_prefix(previous, name)
+        varint(shared, directory)
+        varint(len(name) - shared, directory)
+        directory += name[shared:]
+        previous = name
+        varint(len(posting) << 2 | posting_flags, directory)
+        varint(len(masks) << 2 | mask_flags, directory)
+        body += (posting, masks)
     packed = _deflate(bytes(directory))
     prefix = varints((len(packed),)) + packed
-    body = b"".join(parts[0] + parts[2] for _, parts in entries)
-    return prefix + body, len(prefix)
+    return prefix + b"".join(body), len(prefix)
 
 
-def read_shard(data: bytes) -> dict[str, tuple[bytes, bytes]]:
-    """A shard file read back: term -> (posting, masks), as the client reads them."""
+def _shared_prefix(a: bytes, b: bytes) -> int:
+    return len(os.path.commonprefix([a, b]))
+
+
+def read_shard(data: bytes) -> dict[str, tuple[bytes, bytes, bool, bool]]:
+    """A shard file read back: term -> (posting, masks, whether the posting is in bytes, whether the masks
+    are), as the client reads them (see decode_posting, decode_masks)."""
+    return {term: parts for term, parts, _ in _shard_terms(data)}
+
+
+def read_shard_parts(data: bytes) -> tuple[int, list[tuple[int, int]]]:
+    """A shard's layout: the size of its directory and, for each term, its document count and the bytes of
+    its parts in the file, for benchmarks/index_bytes.py."""
+    size, at = _read_varint(data, 0)
+    return size + at, [(_df(parts[0], parts[2]), stored) for _, parts, stored in _shard_terms(data)]
+
+
+def _df(posting: bytes, in_bytes: bool) -> int:
+    """A posting's document count: its first varint (in bits, with the flag of any title or heading)."""
+    value = _read_varint(posting, 0)[0]
+    return value if in_bytes else value >> 1
+
+
+def _shard_terms(data: bytes):
+    """Each term of a shard: its name, its parts (inflated) and the bytes they take in the file."""
     size, at = _read_varint(data, 0)
     directory = zlib.decompress(data[at : at + size], -15)
     at += size
-    count, p = _read_varint(directory, 0)
-    out = {}
-    for _ in range(count):
+    terms, p = _read_varint(directory, 0)
+    name = b""
+    for _ in range(terms):
+        shared, p = _read_varint(directory, p)
         length, p = _read_varint(directory, p)
-        term = directory[p : p + length].decode("utf-8")
+        name = name[:shared] + directory[p : p + length]
         p += length
         posting_field, p = _read_varint(directory, p)
         masks_field, p = _read_varint(directory, p)
-        posting, masks = posting_field >> 1, masks_field >> 1
-        out[term] = (
+        posting, masks = posting_field >> 2, masks_field >> 2
+        parts = (
             _unpacked(data[at : at + posting], posting_field & 1),
             _unpacked(data[at + posting : at + posting + masks], masks_field & 1),
+            bool(posting_field & 2),
+            bool(masks_field & 2),
         )
+        yield name.decode("utf-8"), parts, posting + masks
         at += posting + masks
-    return out
 
 
 def _unpacked(data: bytes, deflated: int) -> bytes:
@@ -767,21 +800,6 @@ def _load_segments(plan: _Plan, number: int, workers: int) -> dict[str, list]:
     return grouped
 
 
-def _bitmap(gaps: bytes, size: int) -> bytes:
-    """The bitmap (bit d of byte d >> 3 for document d) of a list of document gaps."""
-    bitmap = bytearray(size)
-    doc_id = value = shift = 0
-    for byte in gaps:
-        value |= (byte & 127) << shift
-        if byte > 127:
-            shift += 7
-            continue
-        doc_id += value
-        bitmap[doc_id >> 3] |= 1 << (doc_id & 7)
-        value = shift = 0
-    return bytes(bitmap)
-
-
 def _join(segments: list[tuple]) -> tuple[bytes, bytes, bytes]:
     """One term's doc gaps, tf bytes and masks from its segments in document order: each segment's first
     gap counts from 0, so it is re-encoded as the gap from the previous segment's last document."""
@@ -802,20 +820,37 @@ def _join(segments: list[tuple]) -> tuple[bytes, bytes, bytes]:
 
 
 def _encode_term(segments: list[tuple], plan: _Plan) -> tuple[bytes, int, bytes, int]:
-    """The two parts of one term in its shard, each deflated unless that makes it larger, with their flags
-    (FORMAT.md): its posting (its documents, as a list of gaps or a bitmap, whichever is smaller, and its
-    tf byte in each) and its block masks (none for a single character)."""
+    """The two parts of one term in its shard, each deflated when that makes it smaller, with their flags
+    (FORMAT.md): its posting (its documents and its tf byte in each) and its block masks (none for a
+    single character)."""
     gaps, tfs, masks = _join(segments)
-    bitmap_size = (plan.count + 7) // 8
-    data = bytearray()
-    varint(len(tfs), data)
-    if len(gaps) > bitmap_size:
-        data.append(1)
-        data += _bitmap(gaps, bitmap_size)
+    docs = _docs(gaps)
+    posting, posting_flags = _smaller(encode_posting(docs, tfs, plan.count),
+                                      encode_posting_bytes(docs, gaps, tfs, plan.count))  # fmt: skip
+    if not masks:
+        return posting, posting_flags, b"", 0
+    masks, masks_flags = _smaller(encode_masks(decode_masks_bytes(masks, tfs), tfs), masks)
+    return posting, posting_flags, masks, masks_flags
+
+
+def _smaller(bits: bytes, in_bytes: bytes) -> tuple[bytes, int]:
+    """A part written in bits or in bytes, each deflated when that makes it smaller, whichever is
+    smallest, with its flags (FORMAT.md): 2 when in bytes, 1 when deflated."""
+    packed, deflated = _packed(bits)
+    packed_bytes, deflated_bytes = _packed(in_bytes)
+    if len(packed_bytes) < len(packed):
+        return packed_bytes, 2 | deflated_bytes
+    return packed, int(deflated)
+
+
+def _docs(gaps: bytes) -> list[int]:
+    """The ascending document ids of a list of gaps (varints, the first from 0)."""
+    if not gaps or max(gaps) < 128:  # one byte each: no varint to decode
+        values = gaps
     else:
-        data.append(0)
-        data += gaps
-    data += tfs
-    posting, deflated = _packed(bytes(data))
-    masks, masks_deflated = _packed(masks) if masks else (b"", False)
-    return posting, int(deflated), masks, int(masks_deflated)
+        values = []
+        at = 0
+        while at < len(gaps):
+            value, at = _read_varint(gaps, at)
+            values.append(value)
+    return list(accumulate(values))

@@ -6,6 +6,7 @@ import json
 import random
 import re
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -16,15 +17,17 @@ from converter.search.builder import (
     IndexOptions,
     SearchDoc,
     SearchSection,
+    _smaller,
     build_index,
     decode_masks,
+    decode_posting,
     document_meta,
-    encode_mask,
     encode_slots,
     fnv1a,
     load_document,
     read_shard,
 )
+from converter.search.postings import encode_masks, encode_posting, encode_posting_bytes
 from converter.search.tokens import runs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,17 +187,6 @@ def test_workers_and_spills_do_not_change_the_index(tmp_path):
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
 
 
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 127) << shift
-        if byte < 128:
-            return value, at
-        shift += 7
-
-
 def test_a_document_file_holds_its_text_in_blocks_with_their_edges(tmp_path):
     """Each block is BLOCK characters of the text with the character before it and the OVERLAP after it,
     compressed on its own; the header also places the title and the headings (the lines whose places
@@ -220,14 +212,32 @@ def test_a_document_file_holds_its_text_in_blocks_with_their_edges(tmp_path):
 
 @pytest.mark.parametrize("count", [1, 2, 3, 63])
 def test_block_masks_are_written_in_the_form_the_count_implies(count):
-    masks = {1: [1 << 5, 1 << 130], 2: [1 << 7, 1 << 2 | 1 << 9, 1 << 200 | 1 << 3], 3: [0b10110, 1 << 70 | 1],
-             63: [(1 << 90) - 1]}[count]  # fmt: skip
-    masks = [m for m in masks if count > 1 or m & (m - 1) == 0]
-    data = b"".join(encode_mask(m, count) for m in masks)
-    blocks = decode_masks(data, bytes([count << 2] * len(masks)))
-    assert blocks == [[k for k in range(m.bit_length()) if m >> k & 1] for m in masks]
+    blocks = {1: [[5], [130], [0]], 2: [[7], [2, 9], [3, 200]], 3: [[1, 2, 4], [0, 70], [0, 1, 2]],
+              63: [list(range(90)), [4]]}[count]  # fmt: skip
+    tfs = bytes([count << 2] * len(blocks))
+    data = encode_masks(blocks, tfs)
+    assert decode_masks(data, tfs) == blocks
     if count == 1:
-        assert len(encode_mask(1 << 5, 1)) == 1  # most terms occur once in a speech: one byte
+        # most terms occur once in a speech: a block number in as few bits as the last block needs
+        assert len(encode_masks([[5], [19], [0], [7]], bytes([4] * 4))) == 1 + 3  # B, then 4 × 5 bits
+
+
+@pytest.mark.parametrize("count", [1, 2, 300, 5000])
+def test_postings_read_back_with_their_counts_and_flags(count):
+    rng = random.Random(count)
+    for df in sorted({1, min(count, 2), min(count, 7), count // 2 or 1, count}):
+        docs = sorted(rng.sample(range(count), df))
+        tfs = bytes(
+            min(63, rng.choice([1, 1, 1, 2, 5, 80])) << 2 | rng.choice([0, 0, 0, 1, 2, 3]) for _ in docs
+        )
+        data = encode_posting(docs, tfs, count)
+        assert decode_posting(data + b"\xff", count) == (docs, tfs, len(data))
+
+
+def test_a_term_of_one_speech_costs_a_few_bytes():
+    """Most terms of a small archive are in one speech: their posting is df (and that it is in no title
+    or heading) in a byte, then the document's id in 9 bits and its count in 1."""
+    assert len(encode_posting([287], bytes([4]), 300)) == 1 + 2
 
 
 CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -239,23 +249,12 @@ def _shard_entries(folder: Path, manifest: dict) -> dict[str, dict[int, tuple[in
     entries = {}
     count = manifest["docs"]
     for shard in range(manifest["shards"]):
-        for term, (data, masks) in read_shard((folder / "t" / str(shard)).read_bytes()).items():
+        for term, parts in read_shard((folder / "t" / str(shard)).read_bytes()).items():
+            data, masks, posting_in_bytes, masks_in_bytes = parts
             assert fnv1a(term) % manifest["shards"] == shard, term
-            df, at = _varint(data, 0)
-            mode, at = data[at], at + 1
-            if mode == 1:
-                bits = data[at : at + (count + 7) // 8]
-                docs = [d for d in range(count) if bits[d >> 3] >> (d & 7) & 1]
-                at += (count + 7) // 8
-            else:
-                docs, last = [], 0
-                for _ in range(df):
-                    gap, at = _varint(data, at)
-                    last += gap
-                    docs.append(last)
-            assert len(docs) == df and at + df == len(data), term
-            tfs = data[at:]
-            blocks = decode_masks(masks, tfs) if masks else [None] * df
+            docs, tfs, end = decode_posting(data, count, posting_in_bytes)
+            assert end == len(data), term
+            blocks = decode_masks(masks, tfs, masks_in_bytes) if masks else [None] * len(docs)
             entries[term] = dict(zip(docs, zip(tfs, blocks, strict=True), strict=True))
     return entries
 
@@ -266,7 +265,7 @@ def test_every_character_pair_of_every_section_is_in_the_index(tmp_path, workers
     every pair of adjacent CJK characters (and every character, and every word) of every title, heading
     and section text has an entry listing exactly the speeches where it occurs, with its count (at most
     63), whether it is in the title (2) or a heading (1), and (pairs and words) the blocks where it starts
-    (those of a term in more than a quarter of the speeches, by fours). Dropping any pair, count, flag or
+    exactly). Dropping any pair, count, flag or
     block fails."""
     rng = random.Random(8)
     chars = "发展经济工业推进企业项目建设改革创新富硒茶叶㐀豈"
@@ -323,6 +322,16 @@ def test_every_character_pair_of_every_section_is_in_the_index(tmp_path, workers
     assert any(len(v) > len(docs) // 8 for v in got.values())  # some document lists are bitmaps
     assert any(n >= 63 for v in expected.values() for n, _, _ in v.values())  # the cap is reached
     assert any(max(b) >= 3 for v in expected.values() for _, _, b in v.values() if b)  # far blocks
+
+
+def test_a_posting_of_a_term_in_every_speech_at_the_cap_is_kept_in_bytes():
+    """Counts at the cap in every speech: format 6's bytes deflated are smaller than Rice codes."""
+    docs = list(range(1000))
+    tfs = bytes([63 << 2] * 1000)
+    bits = encode_posting(docs, tfs, 1000)
+    part, flags = _smaller(bits, encode_posting_bytes(docs, bytes([0] + [1] * 999), tfs, 1000))
+    assert flags == 2 | 1 and len(part) < len(bits)  # in bytes, deflated
+    assert decode_posting(zlib.decompress(part, -15), 1000, True)[:2] == (docs, tfs)
 
 
 def _dictionary_by_counting_everything(texts, encoding, size):

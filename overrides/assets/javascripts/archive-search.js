@@ -272,7 +272,7 @@
     });
   }
 
-  var FORMAT = 6; // of the index this client reads (converter/search/FORMAT.md)
+  var FORMAT = 7; // of the index this client reads (converter/search/FORMAT.md)
   var manifest = null;
   var manifestNow = null; // the manifest itself, once loaded (every search loads it first)
   function loadManifest() {
@@ -493,7 +493,36 @@
     return out;
   };
 
-  /* A shard's directory: term -> {at, posting, deflated, masks, masksDeflated} (FORMAT.md). */
+  /* The bits of a term's part (FORMAT.md, "A term's parts"), from byte `pos` on, the highest bit of a
+   * byte first. */
+  function BitReader(bytes, pos) {
+    this.b = bytes;
+    this.q = (pos || 0) * 8; // the next bit
+  }
+  BitReader.prototype.bit = function () {
+    var q = this.q++;
+    if (q >> 3 >= this.b.length) throw new Error("a damaged search index part");
+    return this.b[q >> 3] >> (7 - (q & 7)) & 1;
+  };
+  BitReader.prototype.read = function (n) {
+    var v = 0;
+    for (var i = 0; i < n; i++) v = v * 2 + this.bit();
+    return v;
+  };
+  // Rice code with parameter k: the quotient in unary (ones, then a zero), then k low bits.
+  BitReader.prototype.rice = function (k) {
+    var q = 0;
+    while (this.bit()) q++;
+    return q * Math.pow(2, k) + this.read(k);
+  };
+  // Truncated binary code of a number below `size`.
+  BitReader.prototype.truncated = function (size) {
+    var k = 31 - Math.clz32(size), u = Math.pow(2, k + 1) - size, v = this.read(k);
+    return v < u ? v : v * 2 + this.bit() - u;
+  };
+
+  /* A shard's directory: term -> {at, posting, deflated, inBytes, masks, masksDeflated, masksInBytes}
+   * (FORMAT.md: a part is in bits, or in bytes as format 6 wrote it, whichever is smaller). */
   var dirs = new Map();
   function loadDir(shard) {
     if (!dirs.has(shard)) {
@@ -504,16 +533,19 @@
         var r = new Reader(bytes);
         var size = r.varint();
         return inflate(bytes.subarray(r.p, r.p + size)).then(function (dir) {
-          var terms = new Map(), at = r.p + size, d = new Reader(dir);
+          var terms = new Map(), at = r.p + size, d = new Reader(dir), name = new Uint8Array(0);
           for (var n = d.varint(); n > 0; n--) {
-            var len = d.varint();
-            var name = decoder.decode(dir.subarray(d.p, d.p + len));
+            // front coded: the bytes shared with the previous name, then the rest
+            var shared = d.varint(), len = d.varint(), next = new Uint8Array(shared + len);
+            next.set(name.subarray(0, shared));
+            next.set(dir.subarray(d.p, d.p + len), shared);
+            name = next;
             d.p += len;
             var posting = d.varint(), masks = d.varint();
-            var e = { at: at, posting: Math.floor(posting / 2), deflated: posting % 2,
-              masks: Math.floor(masks / 2), masksDeflated: masks % 2 };
+            var e = { at: at, posting: Math.floor(posting / 4), deflated: posting % 2, inBytes: Math.floor(posting / 2) % 2,
+              masks: Math.floor(masks / 4), masksDeflated: masks % 2, masksInBytes: Math.floor(masks / 2) % 2 };
             at += e.posting + e.masks;
-            terms.set(name, e);
+            terms.set(decoder.decode(name), e);
           }
           return { path: path, head: bytes, terms: terms };
         });
@@ -540,7 +572,7 @@
             if (withMasks) masks = b.subarray(e.posting);
             return e.deflated ? inflate(b.subarray(0, e.posting)) : b.subarray(0, e.posting);
           }).then(function (bytes) {
-            var entry = decodeTerm(bytes, 0, man.docs);
+            var entry = e.inBytes ? decodeTermBytes(bytes, man.docs) : decodeTerm(bytes, 0, man.docs);
             entry.masksSize = e.masks;
             entry.masks = function () { return loadMasks(entry, dir, e, masks); };
             return entry;
@@ -553,8 +585,35 @@
     return terms.get(term);
   }
 
+  /* A posting (FORMAT.md): df and whether any document is flagged (title, heading), how many are, the
+   * Rice parameters, then in bits the documents (a bitmap, or the first id and Rice coded gaps), the
+   * counts and the flags. The tf bytes (count << 2 | flags) are rebuilt as format 6 stored them. */
   function decodeTerm(bytes, start, count) {
     var r = new Reader(bytes, start);
+    var dfFlag = r.varint(), flagged = dfFlag % 2 ? r.varint() : 0, df = Math.floor(dfFlag / 2);
+    var params = df > 1 ? bytes[r.p++] : 0;
+    var b = new BitReader(bytes, r.p);
+    var docs = new Int32Array(df), v = new Uint8Array(df), j;
+    if (params & 1) {
+      for (var d = 0, k = 0; d < count; d++) if (b.bit()) docs[k++] = d;
+    } else {
+      var idBits = 32 - Math.clz32(count - 1), kGap = params >> 4;
+      docs[0] = b.read(idBits);
+      for (j = 1; j < df; j++) docs[j] = docs[j - 1] + 1 + b.rice(kGap);
+    }
+    var kTf = (params >> 1) & 7;
+    for (j = 0; j < df; j++) v[j] = (b.rice(kTf) + 1) * 4;
+    var kFlag = flagged ? Math.max(0, 31 - Math.clz32(Math.floor(df / flagged)) - 1) : 0;
+    for (var i = 0, at = -1; i < flagged; i++) {
+      at += 1 + b.rice(kFlag);
+      v[at] |= b.read(2);
+    }
+    return { docs: docs, v: v };
+  }
+
+  /* A posting in bytes (format 6's): df, mode, the documents (a bitmap, or varint gaps), a tf byte each. */
+  function decodeTermBytes(bytes, count) {
+    var r = new Reader(bytes);
     var df = r.varint();
     var mode = bytes[r.p++];
     var docs = new Int32Array(df);
@@ -568,6 +627,34 @@
     return { docs: docs, v: bytes.subarray(r.p, r.p + df) };
   }
 
+  /* The documents of a bitmap (bit d of byte d >> 3) at `at`, into `docs`; returns how many. */
+  function readBitmap(bytes, at, count, docs) {
+    var k = 0;
+    for (var i = 0; i < (count + 7) >> 3; i++) {
+      var byte = bytes[at + i];
+      for (var bit = 0; byte; bit++, byte >>= 1) if (byte & 1) docs[k++] = i * 8 + bit;
+    }
+    return k;
+  }
+
+  /* Masks in bytes (format 6's): for each document, by its count: the block; the first block and the gap
+   * to the second; or a bit mask as a varint. */
+  function decodeMasksBytes(entry, bytes) {
+    var r = new Reader(bytes), out = new Array(entry.v.length);
+    for (var i = 0; i < out.length; i++) {
+      var count = entry.v[i] >> 2;
+      if (count > 2) {
+        out[i] = r.bits();
+        continue;
+      }
+      var first = r.varint();
+      out[i] = [first];
+      var gap = count === 2 ? r.varint() : 0;
+      if (gap) out[i].push(first + gap);
+    }
+    return out;
+  }
+
   /* The blocks where a term starts, in each of its speeches (in the order of entry.docs): read once, when
    * a phrase is to be found in the text. A term's count in a speech says how its blocks are written: once,
    * the block; twice, the first and the gap to the second; more often, a bit mask (FORMAT.md). */
@@ -577,17 +664,22 @@
       entry.blockLists = bytes.then(function (b) {
         return e.masksDeflated ? inflate(b) : b;
       }).then(function (bytes) {
-        var r = new Reader(bytes), out = new Array(entry.v.length);
+        if (e.masksInBytes) return (entry.blockListsNow = decodeMasksBytes(entry, bytes));
+        // B (blocks 0..B-1 hold every start), then per document a list (a truncated binary block number
+        // for each time the term occurs) or a mask of B bits, whichever the count makes shorter
+        var r = new Reader(bytes), last = r.varint(), width = 32 - Math.clz32(last - 1);
+        var b = new BitReader(bytes, r.p), out = new Array(entry.v.length);
         for (var i = 0; i < out.length; i++) {
-          var count = entry.v[i] >> 2;
-          if (count > 2) {
-            out[i] = r.bits();
-            continue;
+          var times = entry.v[i] >> 2, blocks = [];
+          if (times < 63 && times * width < last) {
+            for (var t = 0; t < times; t++) {
+              var k = b.truncated(last);
+              if (blocks[blocks.length - 1] !== k) blocks.push(k);
+            }
+          } else {
+            for (var block = 0; block < last; block++) if (b.bit()) blocks.push(block);
           }
-          var first = r.varint();
-          out[i] = [first];
-          var gap = count === 2 ? r.varint() : 0;
-          if (gap) out[i].push(first + gap);
+          out[i] = blocks;
         }
         entry.blockListsNow = out;
         return out;
@@ -595,16 +687,6 @@
       entry.blockLists.catch(function () { entry.blockLists = null; });
     }
     return entry.blockLists;
-  }
-
-  /* The documents of a bitmap (bit d of byte d >> 3) at `at`, into `docs`; returns how many. */
-  function readBitmap(bytes, at, count, docs) {
-    var k = 0;
-    for (var i = 0; i < (count + 7) >> 3; i++) {
-      var byte = bytes[at + i];
-      for (var bit = 0; byte; bit++, byte >>= 1) if (byte & 1) docs[k++] = i * 8 + bit;
-    }
-    return k;
   }
 
   function indexOf(sorted, value) {
