@@ -40,7 +40,7 @@ SAMPLE = """\
 同志们：这是一段没有任何标记的文字。
 
 Text with **strong**, *em*, _under_, ~~deleted~~, `code`, \\*escaped\\*, &amp; &#20013; &copy; and 1 < 2.
-A line that ends in two spaces  
+A line that ends in two spaces\x20\x20
 breaks; <span class="x">inline HTML</span>, <https://example.org>, <someone@example.org>.
 [a link](https://example.org "title"), ![image](a.png), [ref][r], [r], ![ref image][r], a note[^1].
 
