@@ -1,4 +1,5 @@
-"""QuickInline (hooks/archive_markdown.py) renders every Markdown text exactly as Python-Markdown does."""
+"""QuickInline and QuickToc (hooks/archive_markdown.py) render every Markdown text exactly as Python-Markdown
+does, with the same headings for the table of contents."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from site_fixture import ROOT
 
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from archive_markdown import KNOWN_PATTERNS, QuickInline, QuickInlineProcessor, triggers  # noqa: E402
+from archive_markdown import (  # noqa: E402
+    KNOWN_PATTERNS,
+    QuickInline,
+    QuickInlineProcessor,
+    QuickToc,
+    QuickTocProcessor,
+    triggers,
+)
 
 
 def site_extensions() -> tuple[list, dict]:
@@ -29,9 +37,11 @@ def site_extensions() -> tuple[list, dict]:
 NAMES, CONFIGS = site_extensions()
 
 
-def render(text: str, quick: bool) -> str:
-    extensions = NAMES + ([QuickInline()] if quick else [])
-    return markdown.Markdown(extensions=extensions, extension_configs=CONFIGS).convert(text)
+def render(text: str, quick: bool) -> tuple[str, list]:
+    """The HTML and the headings' list (what MkDocs reads of a page's Markdown)."""
+    extensions = NAMES + ([QuickInline(), QuickToc()] if quick else [])
+    md = markdown.Markdown(extensions=extensions, extension_configs=CONFIGS)
+    return md.convert(text), md.toc_tokens
 
 
 SAMPLE = """\
@@ -68,13 +78,23 @@ breaks; <span class="x">inline HTML</span>, <https://example.org>, <someone@exam
 
 def test_the_sample_renders_the_same():
     assert render(SAMPLE, quick=True) == render(SAMPLE, quick=False)
-    assert "<em>强调</em>" in render(SAMPLE, quick=True)  # the sample does reach the inline patterns
+    html, headings = render(SAMPLE, quick=True)
+    assert "<em>强调</em>" in html  # the sample does reach the inline patterns
+    assert [h["id"] for h in headings] == ["标题-强调-与-代码"]
+    assert [h["id"] for h in headings[0]["children"]] == ["custom-id"]
+
+
+def test_a_toc_marker_still_gets_the_table_of_contents():
+    text = "# 一\n\n[TOC]\n\n## 二\n\n文字\n"
+    assert render(text, quick=True) == render(text, quick=False)
+    assert '<div class="toc">' in render(text, quick=True)[0]
 
 
 def test_every_inline_pattern_of_the_site_is_known():
-    md = markdown.Markdown(extensions=NAMES + [QuickInline()], extension_configs=CONFIGS)
+    md = markdown.Markdown(extensions=NAMES + [QuickInline(), QuickToc()], extension_configs=CONFIGS)
     assert triggers(md) is not None
     assert isinstance(md.treeprocessors["inline"], QuickInlineProcessor)
+    assert isinstance(md.treeprocessors["toc"], QuickTocProcessor)
 
 
 def test_an_unknown_inline_pattern_turns_the_shortcut_off():
@@ -93,7 +113,8 @@ def test_an_unknown_inline_pattern_turns_the_shortcut_off():
 # Texts made of the characters every inline pattern starts with, Chinese, and Markdown's line structure.
 PIECES = st.sampled_from(
     list("*_~`\\[]()!<>&#;:/@^\"'.|-=+{}") + ["  \n", "\n", "\n\n", " ", "中文", "text", "https://a.b",
-    "a@b.c", "&amp;", "<b>", "</b>", "    ", "1. ", "> ", "!!! note\n    ", "[^1]", "[^1]: n\n", "{#x}"]
+    "a@b.c", "&amp;", "<b>", "</b>", "    ", "1. ", "> ", "!!! note\n    ", "[^1]", "[^1]: n\n", "{#x}",
+    "# ", "## ", "### ", "[TOC]", "\n\n[TOC]\n\n", "\n# 题\n"]
 )  # fmt: skip
 
 
