@@ -40,7 +40,7 @@ from archive_compact import compact_page, remove_unpublished_theme_files
 from archive_data import atom_feed, catalog_csv, catalog_json
 from archive_labels import LABELS, labels_for
 from archive_markdown import QuickInline, QuickToc
-from archive_speech import resolve_original, speech_view, today
+from archive_speech import escaped_labels, resolve_original, speech_view, today
 from markupsafe import Markup, escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -266,7 +266,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     browse_page = state.browse.get(page.file.src_uri)
     if browse_page is not None:
         context["browse"] = browse_view(browse_page, page.content or "")
-    context["archive_labels"] = {k: escape(v) for k, v in state.labels.items()}
+    context["archive_labels"] = escaped_labels(state.labels)
     return context
 
 
