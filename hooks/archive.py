@@ -1,6 +1,7 @@
 """MkDocs hook that turns the converter's speech pages into an archive site.
 
-- on_config: reads `extra.archive` and sets the navigation to the browse pages only.
+- on_config: reads `extra.archive`, sets the navigation to the browse pages only, and adds QuickInline
+  and QuickToc (archive_markdown: the same HTML in less time) to the Markdown extensions.
 - on_files: reads every speech page's front matter once (archive_catalog), checks the originals, and adds
   the generated browse pages (archive_browse decides which exist) as `File.generated` pages; each names
   its template in overrides/browse/ in its front matter.
@@ -38,7 +39,8 @@ from archive_catalog import Catalog, make_record, read_front_matter
 from archive_compact import compact_page, remove_unpublished_theme_files
 from archive_data import atom_feed, catalog_csv, catalog_json
 from archive_labels import LABELS, labels_for
-from archive_speech import resolve_original, speech_view, today
+from archive_markdown import QuickInline, QuickToc
+from archive_speech import escaped_labels, resolve_original, speech_view, today
 from markupsafe import Markup, escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -130,6 +132,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if isinstance(toc, dict) and toc.get("permalink_title") in {x["permalink"] for x in LABELS.values()}:
         # mkdocs.yml names the heading permalinks in Chinese; an archive in another language gets its own.
         toc["permalink_title"] = state.labels["permalink"]
+    if not any(isinstance(ext, QuickInline) for ext in config.markdown_extensions):
+        # last: they change the other extensions' steps
+        config.markdown_extensions.extend([QuickInline(), QuickToc()])
     if not config.site_url:
         log.info("site_url is not set (SITE_URL): sitemap.xml, feed.xml and the catalog use relative URLs")
     if not config.nav:
@@ -261,7 +266,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     browse_page = state.browse.get(page.file.src_uri)
     if browse_page is not None:
         context["browse"] = browse_view(browse_page, page.content or "")
-    context["archive_labels"] = {k: escape(v) for k, v in state.labels.items()}
+    context["archive_labels"] = escaped_labels(state.labels)
     return context
 
 

@@ -4,8 +4,9 @@
   process (_BackgroundIndex);
 - on_page_content reads each speech page's rendered HTML: its title, and every section with the id MkDocs
   gave its heading, so a result can link to the section where the phrase occurs;
-- on_env tells the index process it has every page: it writes the index into `search-index/` in the site
-  (format: converter/search/FORMAT.md) while MkDocs renders the templates;
+- on_page_content, after the last speech page (on_nav counts them), or else on_env, tells the index
+  process it has every page: it writes the index into `search-index/` in the site (format:
+  converter/search/FORMAT.md) while MkDocs renders the browse pages and the templates;
 - on_post_build waits for it (under `mkdocs serve`, it builds the index itself, in one process).
 
 The search box lives in overrides/partials/search.html, the client in
@@ -111,19 +112,35 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def _speeches_folder(config: MkDocsConfig) -> str:
+    return config.extra.get("archive", {}).get("speeches", "speeches").strip("/") + "/"
+
+
+def on_nav(nav, config: MkDocsConfig, files: Files):
+    """Every hook and plugin has added its files now: count the speech pages the index will receive, so
+    it can start on them as soon as the last one is rendered (MkDocs renders the browse pages, which the
+    archive hook adds after them, before on_env)."""
+    if _background is not None:
+        speeches = _speeches_folder(config)
+        _background.expected = sum(1 for f in files.documentation_pages() if f.src_uri.startswith(speeches))
+    return nav
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    speeches = config.extra.get("archive", {}).get("speeches", "speeches").strip("/") + "/"
-    if page.file.src_uri.startswith(speeches):
+    if page.file.src_uri.startswith(_speeches_folder(config)):
         if _background is not None:
             _background.add(speech_text(html, page))
+            if _background.sent == _background.expected:
+                _background.end_of_pages()
         else:
             _pages.append(speech_text(html, page))
     return html
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
-    """Every page's Markdown is rendered now: the index process has every speech and builds the index
-    while MkDocs renders the templates (on one core; the index's workers use the other cores)."""
+    """Every page's Markdown is rendered now: the index process has every speech (if it was not told so
+    after the last one) and builds the index while MkDocs renders the templates (on one core; the
+    index's workers use the other cores)."""
     if _background is not None:
         _background.end_of_pages()
     return env
@@ -177,6 +194,9 @@ class _BackgroundIndex:
         self.pages = pages  # the sending end: SpeechText, then None
         self.result_pipe = result
         self.frozen = False
+        self.sent = 0  # speech pages sent
+        self.expected = -1  # speech pages the build renders (on_nav), -1 until known
+        self.ended = False
 
     @classmethod
     def start(cls, out: Path, options: IndexOptions) -> _BackgroundIndex:
@@ -191,6 +211,11 @@ class _BackgroundIndex:
         return cls(process, page_writer, result_reader)
 
     def add(self, page: SpeechText | None) -> None:
+        if self.ended and page is not None:
+            # a page MkDocs renders after the count of on_nav: the index would miss it
+            raise PluginError(f"The search index was closed before the speech page {page.url} was rendered.")
+        if page is not None:
+            self.sent += 1
         if self.pages.closed:
             return
         try:
@@ -201,7 +226,10 @@ class _BackgroundIndex:
             self.pages.close()
 
     def end_of_pages(self) -> None:
+        if self.ended:
+            return
         self.add(None)
+        self.ended = True
         if not self.pages.closed:
             self.pages.close()
         gc.freeze()

@@ -471,3 +471,33 @@ def test_an_index_process_that_dies_fails_the_build_with_its_exit_code(tmp_path)
     with pytest.raises(PluginError, match=r"the index process stopped \(exit code -9\)"):
         background.result()
     assert gc.get_freeze_count() == 0
+
+
+def test_the_index_starts_after_the_last_speech_page_and_refuses_a_later_one(tmp_path):
+    from types import SimpleNamespace
+
+    import search
+    from mkdocs.exceptions import PluginError
+
+    from converter.search.builder import IndexOptions
+
+    texts = _speech_texts(3)
+    config = SimpleNamespace(extra={"archive": {"speeches": "speeches"}})
+    names = [f"speeches/s{i}.md" for i in range(3)] + ["events/e.md"]
+    files = SimpleNamespace(documentation_pages=lambda: [SimpleNamespace(src_uri=n) for n in names])
+    search._background = background = search._BackgroundIndex.start(tmp_path / "ix", IndexOptions(workers=1))
+    try:
+        search.on_nav(None, config, files)
+        assert background.expected == 3
+        for i, text in enumerate(texts):
+            page = SimpleNamespace(file=SimpleNamespace(src_uri=names[i]), url=text.url, title=None,
+                                   meta={"title": text.title, "date": text.date})  # fmt: skip
+            assert not background.ended
+            search.on_page_content(text.html, page, config, None)
+        assert background.ended  # before on_env: the browse pages are still to render
+        with pytest.raises(PluginError, match="closed before the speech page"):
+            background.add(texts[0])
+        assert background.result().docs == 3
+    finally:
+        search._background = None
+        background.stop()
