@@ -399,6 +399,30 @@ def test_the_first_page_waits_for_as_few_requests_as_it_can(page, serve, tmp_pat
     assert fresh["requests"] == 2  # the header with the first blocks, then the metadata
 
 
+def test_reading_every_candidate_asks_for_no_metadata(page, serve, tmp_path):
+    """The count by year reads every candidate (more(Infinity, Infinity)): each speech's header and the
+    block of its phrase, never the metadata of every result, and no header twice even when the speeches
+    read outnumber those kept in memory."""
+    rng = random.Random(13)
+    filler = lambda n: "".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(n))  # noqa: E731
+    docs = [SearchDoc(url=f"speeches/s{i}/", title=f"讲话{i}", date=f"2020-02-{i + 1:02d}",
+                      sections=(SearchSection("a", "", filler(2000) + "乡村振兴" + filler(2000)),)) for i in range(25)]  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, None)
+    found = page.evaluate(
+        """async () => {
+             archiveSearch.settings.keepDocs = 4;
+             window.asked = 0; const fetch0 = window.fetch;
+             window.fetch = (...a) => { if (String(a[0]).includes("/d/")) window.asked += 1; return fetch0(...a); };
+             const s = await archiveSearch.search("乡村振兴", {sort: "date"});
+             await new Promise(r => setTimeout(r, 500));  // the first page's metadata, asked for ahead
+             const first = {read: s.total, asked: window.asked};
+             await s.more(Infinity, Infinity);
+             return {first, results: s.total, asked: window.asked - first.asked}; }"""
+    )
+    assert found["results"] == 25 and found["first"]["read"] == 10
+    assert found["asked"] == 2 * 15  # the other 15 speeches: a header and a block each
+
+
 def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_path):
     """Substring truth on every path: 文化现立 is not in "文化 现立" and "文化 现立" is not in 文化现立,
     whether a phrase is placed in its blocks by one term or by two."""

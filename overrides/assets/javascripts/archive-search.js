@@ -1031,7 +1031,8 @@
       return Promise.all(batch.map(function (doc) { return match(self.phrases, doc, proof); })).then(function (found) {
         found.forEach(function (r) { if (r) self.results.push(r); });
         sortResults(self.results, self.sort);
-        prefetchMeta(self.results.slice(0, want));
+        // the page being filled: not every result when every candidate is read (the count by year)
+        if (isFinite(want)) prefetchMeta(self.results.slice(Math.max(0, want - PAGE_SIZE), want));
         read += batch.length;
         progress(read, self.queue.length);
         return step();
@@ -1041,7 +1042,7 @@
   };
 
   /* Ask for the metadata of the results that will be shown (describe needs it) while the search reads
-   * on: the first page then waits for one request fewer. At most `want` of them: the first page's. */
+   * on: the page then waits for one request fewer. */
   function prefetchMeta(results) {
     results.forEach(function (r) {
       loadHead(r.doc).then(metaOf).catch(function () {}); // describe asks again and reports a failure
