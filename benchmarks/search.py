@@ -356,11 +356,11 @@ RUN_QUERY = """async ([q, full]) => {
 }"""
 
 
-def measure_ours(site: Path, queries: list[str], cold: int) -> dict:
+def measure_ours(site: Path, queries: list[str], cold: int, all_results: bool = True) -> dict:
     """Run every query on one page as a user would (the first 10 results with snippets; the first query
     on a fresh page counts as "first", the others as "later"), then `cold` of them again, each on a fresh
-    browser context; then, on another page, check every candidate of every query (`more(Infinity, Infinity)`) for
-    the full result sets."""
+    browser context; then (unless not `all_results`), on another page, check every candidate of every
+    query (`more(Infinity, Infinity)`) for the full result sets."""
     from playwright.sync_api import sync_playwright
 
     slugs = _slugs(site)
@@ -397,7 +397,7 @@ def measure_ours(site: Path, queries: list[str], cold: int) -> dict:
                 first.append({"query": query, "ms": out["ms"], "bytes": out["all"]})
                 context.close()
             context, page = fresh_page(browser)
-            for query in queries:
+            for query in queries if all_results else []:
                 out = page.evaluate(RUN_QUERY, [query, True])
                 runs[query].update(
                     all_ms=out["ms"], all_bytes=out["bytes"], slugs=[slugs[d] for d in out["docs"]]
@@ -605,9 +605,12 @@ def bench_size(size: int, args, template_site: Path | None) -> tuple[dict, Path]
     if args.trend_only:
         return result, site
     print(f"[{size}] browser", flush=True)
-    measured = measure_ours(site, present + absent, args.cold)
+    measured = measure_ours(site, present + absent, args.cold, not args.first_pages_only)
     runs = measured["runs"]
     later = [runs[q] for q in (present + absent)[1:]]
+    if args.first_pages_only:  # no full result sets: the first pages stand in for them
+        for r in runs.values():
+            r.update(slugs=r["first_page"], all_bytes=0, all_ms=0)
     result["ours"] = {
         "all_results": score(runs, truth, present, absent, None),
         "top10": score(runs, truth, present, absent, 10),
@@ -623,6 +626,9 @@ def bench_size(size: int, args, template_site: Path | None) -> tuple[dict, Path]
         "all_results_kb": summary([r["all_bytes"] / 1000 for r in runs.values()]),
         "all_results_ms": summary([r["all_ms"] for r in runs.values()]),
     }
+    if args.first_pages_only:
+        for key in ("all_results", "top10", "all_results_kb", "all_results_ms"):
+            del result["ours"][key]
     worst = sorted(later, key=lambda r: -r["bytes"])[:1]
     result["ours"]["heaviest_query"] = next(
         ({"query": q, "kb": round(runs[q]["bytes"] / 1000, 1), "results": len(runs[q]["slugs"])}
@@ -685,7 +691,15 @@ def print_table(results: list[dict]) -> None:
             print(*rows_m)
     width = max(len(name) for name, _ in rows)
     for name, get in rows:
-        print(f"{name:<{width}}  " + "  ".join(f"{get(r)!s:>18}" for r in results))
+        print(f"{name:<{width}}  " + "  ".join(f"{_cell(get, r)!s:>18}" for r in results))
+
+
+def _cell(get, result: dict):
+    """A table cell, or a dash for a figure the run did not measure (--first-pages-only)."""
+    try:
+        return get(result)
+    except KeyError:
+        return "—"
 
 
 def main() -> None:
@@ -700,6 +714,8 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--reuse", action="store_true", help="reuse the ground truth and index in --work")
     parser.add_argument("--trend-phrases", type=int, default=10, help="phrases per share of the archive")
+    parser.add_argument("--first-pages-only", action="store_true",
+                        help="skip reading every candidate of every query (the full result sets)")  # fmt: skip
     parser.add_argument("--trend-only", action="store_true",
                         help="measure only the phrase over time; write benchmarks/results/search_trend.json")  # fmt: skip
     parser.add_argument("--build-index", nargs=2, metavar=("SIZE", "OUT"), help=argparse.SUPPRESS)
