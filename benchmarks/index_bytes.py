@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from converter.search.builder import _read_varint, read_shard_parts  # noqa: E402
+from converter.search.builder import read_shard_parts  # noqa: E402
+from converter.search.postings import read_varint  # noqa: E402
 
 
 def df_band(df: int) -> str:
@@ -42,10 +43,10 @@ def document_bytes(folder: Path) -> Counter:
     kinds: Counter = Counter()
     for path in (folder / "d").iterdir():
         data = path.read_bytes()
-        size, at = _read_varint(data, 0)
+        size, at = read_varint(data, 0)
         fields = []
         while at < size + 1 + (size > 127):
-            value, at = _read_varint(data, at)
+            value, at = read_varint(data, at)
             fields.append(value)
         head = at
         count = fields[1]

@@ -42,6 +42,7 @@ from converter.search.postings import (
     encode_masks,
     encode_posting,
     encode_posting_bytes,
+    read_varint,
 )
 from converter.search.tokens import runs
 
@@ -513,19 +514,7 @@ def _spill(plan: _Plan, worker: int, accs: dict[str, list], hashes: dict[str, in
 
 
 def _first_varint(data: bytes) -> int:
-    return _read_varint(data, 0)[0]
-
-
-def _read_varint(data: bytes, at: int) -> tuple[int, int]:
-    """The varint at `at` and where the next field starts."""
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 127) << shift
-        if byte < 128:
-            return value, at
-        shift += 7
+    return read_varint(data, 0)[0]
 
 
 def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> tuple[_Postings, int]:
@@ -620,11 +609,11 @@ class Document:
     """A document file read back, as the client reads it: its metadata, its lines, its blocks and its text."""
 
     def __init__(self, data: bytes, encoding: str, dictionary: bytes = b"") -> None:
-        size, at = _read_varint(data, 0)
+        size, at = read_varint(data, 0)
         fields = []
         end = at + size
         while at < end:
-            value, at = _read_varint(data, at)
+            value, at = read_varint(data, at)
             fields.append(value)
         self.units, count = fields[:2]
         self.starts: list[int] = []
@@ -738,30 +727,30 @@ def read_shard(data: bytes) -> dict[str, tuple[bytes, bytes, bool, bool]]:
 def read_shard_parts(data: bytes) -> tuple[int, list[tuple[int, int]]]:
     """A shard's layout: the size of its directory and, for each term, its document count and the bytes of
     its parts in the file, for benchmarks/index_bytes.py."""
-    size, at = _read_varint(data, 0)
+    size, at = read_varint(data, 0)
     return size + at, [(_df(parts[0], parts[2]), stored) for _, parts, stored in _shard_terms(data)]
 
 
 def _df(posting: bytes, in_bytes: bool) -> int:
     """A posting's document count: its first varint (in bits, with the flag of any title or heading)."""
-    value = _read_varint(posting, 0)[0]
+    value = read_varint(posting, 0)[0]
     return value if in_bytes else value >> 1
 
 
 def _shard_terms(data: bytes):
     """Each term of a shard: its name, its parts (inflated) and the bytes they take in the file."""
-    size, at = _read_varint(data, 0)
+    size, at = read_varint(data, 0)
     directory = zlib.decompress(data[at : at + size], -15)
     at += size
-    terms, p = _read_varint(directory, 0)
+    terms, p = read_varint(directory, 0)
     name = b""
     for _ in range(terms):
-        shared, p = _read_varint(directory, p)
-        length, p = _read_varint(directory, p)
+        shared, p = read_varint(directory, p)
+        length, p = read_varint(directory, p)
         name = name[:shared] + directory[p : p + length]
         p += length
-        posting_field, p = _read_varint(directory, p)
-        masks_field, p = _read_varint(directory, p)
+        posting_field, p = read_varint(directory, p)
+        masks_field, p = read_varint(directory, p)
         posting, masks = posting_field >> 2, masks_field >> 2
         parts = (
             _unpacked(data[at : at + posting], posting_field & 1),
@@ -810,7 +799,7 @@ def _join(segments: list[tuple]) -> tuple[bytes, bytes, bytes]:
     masks_out = bytearray()
     previous = 0
     for _, first, last, gaps, tfs, masks in segments:
-        _, skip = _read_varint(gaps, 0)  # the first gap, re-encoded from the previous segment below
+        _, skip = read_varint(gaps, 0)  # the first gap, re-encoded from the previous segment below
         varint(first - previous, gaps_out)
         gaps_out += gaps[skip:]
         previous = last
@@ -851,6 +840,6 @@ def _docs(gaps: bytes) -> list[int]:
         values = []
         at = 0
         while at < len(gaps):
-            value, at = _read_varint(gaps, at)
+            value, at = read_varint(gaps, at)
             values.append(value)
     return list(accumulate(values))
