@@ -43,6 +43,7 @@ from converter.search.postings import (
     encode_posting,
     encode_posting_bytes,
     read_varint,
+    varints,
 )
 from converter.search.tokens import runs
 
@@ -129,16 +130,6 @@ def varint(value: int, out: bytearray) -> None:
         out.append((value & 127) | 128)
         value >>= 7
     out.append(value)
-
-
-def varints(values: Iterable[int]) -> bytes:
-    out = bytearray()
-    for value in values:
-        while value > 127:
-            out.append((value & 127) | 128)
-            value >>= 7
-        out.append(value)
-    return bytes(out)
 
 
 VARINT_TABLE = 1 << 16
