@@ -851,10 +851,7 @@
         return Promise.all(p.placing.map(function (t) { return t.entry.masks(); }));
       })).then(function () {
         return docs.filter(function (doc) {
-          return placed.every(function (p) {
-            return p.terms.every(function (t) { return indexOf(t.entry.docs, doc) >= 0; }) &&
-              startBlocks(p, doc).length > 0;
-          });
+          return placed.every(function (p) { return mayHold(p, doc); });
         });
       });
     }
@@ -866,6 +863,13 @@
         return added.some(Boolean) ? placeable(left) : left;
       });
     });
+  }
+
+  /* Whether speech `doc` may hold phrase p: it has every one of the phrase's terms read, and, when the
+   * phrase is placed, a block where it may start (its placing terms' masks read already). */
+  function mayHold(p, doc) {
+    if (!p.terms.every(function (t) { return indexOf(t.entry.docs, doc) >= 0; })) return false;
+    return !p.placing.length || startBlocks(p, doc).length > 0;
   }
 
   /* Add to phrase p's terms and placing terms its other bigrams whose masks are likely to save more
@@ -984,10 +988,7 @@
       });
     })).then(function () {
       self.queue = self.queue.filter(function (doc) {
-        return phrases.every(function (p) {
-          var inAll = p.terms.every(function (t) { return indexOf(t.entry.docs, doc) >= 0; });
-          return inAll && (!p.placing.length || startBlocks(p, doc).length > 0);
-        });
+        return phrases.every(function (p) { return mayHold(p, doc); });
       });
     });
     this.widened.catch(function () { self.widened = null; });
