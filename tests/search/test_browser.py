@@ -230,6 +230,18 @@ def test_a_long_speech_is_read_only_where_the_phrase_can_be(page, serve, tmp_pat
     assert found["d"] < whole / 8  # 3 of 81 blocks, the header and the metadata
 
 
+def text_in_blocks(rng: random.Random, count: int, pieces: dict[int, str], at: int) -> str:
+    """A speech's text of `count` blocks of 512 characters drawn from common ones by `rng`, with pieces[k]
+    written `at` characters into block k."""
+    blocks = [
+        "".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512))
+        for _ in range(count)
+    ]
+    for k, piece in pieces.items():
+        blocks[k] = blocks[k][:at] + piece + blocks[k][at + len(piece) :]
+    return "".join(blocks)
+
+
 def test_results_by_date_are_proven_by_the_first_blocks_that_hold_the_phrase(page, serve, tmp_path):
     """Listed by date (and counted by year), a speech needs only proof: its first run of candidate
     blocks is read, and the others only when the phrase is not there. Speech 0 says 富硒产业 in blocks 5,
@@ -239,13 +251,7 @@ def test_results_by_date_are_proven_by_the_first_blocks_that_hold_the_phrase(pag
     rng = random.Random(3)
 
     def speech(pieces: dict[int, str]) -> str:
-        blocks = [
-            "".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512))
-            for _ in range(81)
-        ]
-        for k, piece in pieces.items():
-            blocks[k] = piece + blocks[k][len(piece) :]
-        return "".join(blocks)
+        return text_in_blocks(rng, 81, pieces, at=0)
 
     long = "坚持以人民为中心的发展思想推动高质量发展"
     base, at = speech({}), 11 * 512 - 4  # the text follows "长\n": block 11 starts at the text's 11 * 512 - 2
@@ -291,13 +297,7 @@ def test_many_candidates_are_ruled_out_by_the_masks_of_a_selective_bigram(page, 
     rng = random.Random(5)
 
     def speech(pieces: dict[int, str]) -> str:
-        blocks = [
-            "".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(512))
-            for _ in range(8)
-        ]
-        for k, piece in pieces.items():
-            blocks[k] = blocks[k][:20] + piece + blocks[k][20 + len(piece) :]
-        return "".join(blocks)
+        return text_in_blocks(rng, 8, pieces, at=20)
 
     pieces = {0: "工作和", 7: "工作和", **{k: "和能力" for k in range(1, 7)}}
     texts = [speech({**pieces, 3: "工作和能力"})] + [speech(pieces) for _ in range(29)]
