@@ -83,6 +83,26 @@ def test_an_index_of_another_format_gives_a_clear_message(page, serve, search_si
     assert page.locator(".sa-result").count() == 0
 
 
+def test_a_damaged_block_gives_a_clear_message_not_an_endless_search(page, serve, search_site, tmp_path):
+    """A block that is not DEFLATE (a file damaged in an upload) must end the search with the page's
+    message: the inflating stream's error has to reach the search, not be lost between its parts."""
+    site = tmp_path / "site"
+    shutil.copytree(search_site, site)
+    for path in (site / "search-index" / "d").iterdir():
+        data = bytearray(path.read_bytes())
+        size, at, shift = 0, 0, 0
+        while True:  # the header's size, a varint (FORMAT.md)
+            size |= (data[at] & 0x7F) << shift
+            at, shift = at + 1, shift + 7
+            if data[at - 1] < 0x80:
+                break
+        data[at + size] = 0xFF  # BTYPE 11, which DEFLATE reserves: the first block cannot be inflated
+        path.write_bytes(bytes(data))
+    page.goto(f"{serve(site)}search/?q={quote('富硒')}")
+    page.wait_for_selector("#sa-search-page[data-error]")
+    assert "搜索索引无法读取" in page.inner_text(".sa-page__status")
+
+
 def test_a_browser_that_cannot_inflate_the_index_is_told_so(page, search_url):
     page.add_init_script("delete window.DecompressionStream")
     page.goto(f"{search_url}search/?q={quote('富硒')}")

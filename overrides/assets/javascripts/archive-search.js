@@ -260,9 +260,44 @@
     }
   }
 
-  function inflate(bytes) {
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return new Response(stream).arrayBuffer().then(function (buf) { return new Uint8Array(buf); });
+  /* Inflate `parts` (Uint8Arrays that continue one another) into one Uint8Array, dropping its first `skip`
+   * bytes. The parts go straight into the stream and the output is read chunk by chunk: wrapping them in a
+   * Blob and reading through a Response cost more than the inflating (a Blob is registered with the
+   * browser process), and a block's stream begins with the 32 KB dictionary, which need not be copied. */
+  function inflate(parts, skip) {
+    parts = parts instanceof Uint8Array ? [parts] : parts;
+    skip = skip || 0;
+    var stream = new DecompressionStream("deflate-raw");
+    var writer = stream.writable.getWriter();
+    // A corrupt part rejects these too; the reader below reports it, so they need no handler of their own.
+    parts.forEach(function (part) { writer.write(part).catch(function () {}); });
+    writer.close().catch(function () {});
+    var reader = stream.readable.getReader();
+    var chunks = [];
+    var size = 0;
+    var seen = 0; // bytes of output so far, the skipped ones included
+    function next() {
+      return reader.read().then(function (r) {
+        if (r.done) return joined(chunks, size);
+        var chunk = r.value;
+        if (seen + chunk.length > skip) {
+          var kept = seen >= skip ? chunk : chunk.subarray(skip - seen);
+          chunks.push(kept);
+          size += kept.length;
+        }
+        seen += chunk.length;
+        return next();
+      });
+    }
+    return next();
+  }
+
+  function joined(chunks, size) {
+    if (chunks.length === 1) return chunks[0];
+    var out = new Uint8Array(size);
+    var at = 0;
+    chunks.forEach(function (c) { out.set(c, at); at += c.length; });
+    return out;
   }
 
   var decoder = new TextDecoder();
@@ -373,10 +408,7 @@
   function inflateBlock(bytes) {
     return loadDictionary().then(function (prefix) {
       if (!prefix) return inflate(bytes);
-      var stream = new Uint8Array(prefix.length + bytes.length);
-      stream.set(prefix);
-      stream.set(bytes, prefix.length);
-      return inflate(stream).then(function (out) { return out.subarray(prefix.length - 5); });
+      return inflate([prefix, bytes], prefix.length - 5);
     });
   }
 
