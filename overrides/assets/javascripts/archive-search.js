@@ -1139,17 +1139,31 @@
 
   /* Where phrase `p` occurs in a speech (offsets, ascending), looking only at the places that start in
    * blocks `starts` (null: anywhere). With `proof`, only until one is found (results listed by date and
-   * the count by year do not use the score): the first of those blocks first, and the others only when
-   * the phrase is not there, so a speech that says it in twenty blocks is proven by one. */
+   * the count by year do not use the score): the likeliest of those blocks first, and the others only
+   * when the phrase is not there, so a speech that says it in twenty blocks is proven by one. */
   function placesIn(head, p, starts, proof) {
     var count = head.starts.length;
     starts = starts === null ? null : starts.filter(function (k) { return k < count; });
     if (!proof || starts === null || starts.length < 2 || !inBlocks(p)) {
       return placesInBlocks(head, p, starts);
     }
-    return placesInBlocks(head, p, starts.slice(0, 1)).then(function (out) {
-      return out.length ? out : placesInBlocks(head, p, starts.slice(1));
+    var first = likelyStart(p, head.doc, starts);
+    return placesInBlocks(head, p, [first]).then(function (out) {
+      return out.length ? out : placesInBlocks(head, p, starts.filter(function (k) { return k !== first; }));
     });
+  }
+
+  /* Of blocks `starts` where phrase p may start in speech `doc`, the first where each of its placing
+   * terms starts too. A term `at` characters into the phrase also lets it start in the block before
+   * its own, but only within `at` characters of that block's end: for 执法生 placed by 法生, the block
+   * before each block of 法生 is a start too, and reading it first read two blocks for most speeches. */
+  function likelyStart(p, doc, starts) {
+    var own = p.placing.map(function (t) { return t.entry.blockListsNow[indexOf(t.entry.docs, doc)]; });
+    for (var i = 0; i < starts.length; i++) {
+      var k = starts[i];
+      if (own.every(function (blocks) { return blocks.indexOf(k) >= 0; })) return k;
+    }
+    return starts[0];
   }
 
   /* The blocks to read for the places of phrase p that start in blocks `starts`: those blocks, when a
