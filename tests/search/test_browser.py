@@ -17,6 +17,7 @@ from converter.search.builder import (
     build_index,
     document_meta,
 )
+from converter.search.postings import read_varint
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -306,6 +307,52 @@ def test_results_by_date_are_proven_by_the_first_blocks_that_hold_the_phrase(pag
     assert found["byRelevance"]["results"] == [[0, 3, places[0][0]], [1, 1, places[1][0]]]
     assert found["byRelevance"]["d"] > 0  # speech 0's blocks 30 and 70, not read by date
     assert found["long"] == [[2, 11 * 512 - 2]]
+
+
+def block_bytes(path: Path) -> list[tuple[int, int]]:
+    """Where each block of document file `path` lies in it: [(start, end)] (FORMAT.md)."""
+    data = path.read_bytes()
+    size, at = read_varint(data, 0)
+    end = at + size
+    _, at = read_varint(data, at)  # the text's length
+    count, at = read_varint(data, at)
+    out = []
+    for _ in range(count):
+        _, at = read_varint(data, at)
+        size_lead, at = read_varint(data, at)
+        out.append((end, end + (size_lead >> 2)))
+        end += size_lead >> 2
+    return out
+
+
+def test_a_speech_is_proven_by_the_block_its_terms_share_first(page, serve, tmp_path):
+    """Listed by date, 富硒产业 in block 5 of each speech, and 富硒 also in block 4: 硒产 (one character into
+    the phrase) in block 5 lets the phrase start at the very end of block 4 too, so both are possible
+    starts. Block 5, where every placing term starts itself, is read first and proves the speech; block 4
+    is never asked for."""
+    rng = random.Random(11)
+    texts = [text_in_blocks(rng, 8, {4: "富硒", 5: "富硒产业"}, at=20) for _ in range(12)]
+    docs = [SearchDoc(url=f"speeches/s{i}/", title="长", date=f"2020-01-{i + 1:02d}",
+                      sections=(SearchSection("a", "", text),)) for i, text in enumerate(texts)]  # fmt: skip
+    ranges: dict[str, list[tuple[int, int]]] = {}
+
+    def note_range(request):
+        if "/search-index/d/" in request.url and "range" in request.headers:
+            first, last = request.headers["range"].removeprefix("bytes=").split("-")
+            ranges.setdefault(request.url.rsplit("/", 1)[1], []).append((int(first), int(last) + 1))
+
+    page.on("request", note_range)
+    open_index_page(page, serve, tmp_path, docs, None)
+    found = page.evaluate(
+        """async () => { const s = await archiveSearch.search("富硒产业", {sort: "date"});
+             await s.more(Infinity, Infinity); return s.results.map(r => r.doc); }"""
+    )
+    assert sorted(found) == list(range(12))
+    for doc in range(12):
+        blocks = block_bytes(tmp_path / "search-index" / "d" / str(doc))
+        read = ranges[str(doc)]
+        assert any(a <= blocks[5][0] and blocks[5][1] <= b for a, b in read)
+        assert not any(a < blocks[4][1] and blocks[4][0] < b for a, b in read), (doc, read, blocks[4])
 
 
 def test_many_candidates_are_ruled_out_by_the_masks_of_a_selective_bigram(page, serve, tmp_path):
