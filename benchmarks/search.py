@@ -429,7 +429,7 @@ MATERIAL_QUERY = """async (q) => {
 
 TREND_QUERY = """async (q) => {
   const s = window.archiveSearch; const before = s.stats.bytes; const t0 = performance.now();
-  await s.loadFacets();  // the chart needs every speech's year
+  await s.loadYears({});  // the chart needs every speech's year (archive-trend.js show)
   const found = await window.archiveTrend.count(q, {});
   return {ms: performance.now() - t0, bytes: s.stats.bytes - before, docs: found.results.map(r => r.doc),
           pending: found.pending};

@@ -246,6 +246,7 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
         # How many bytes to ask for first: enough for the whole directory of 9 shards in 10 and the
         # header of 9 documents in 10, so most files take one request before their parts.
         "firstRead": {kind: _first_read(sizes) for kind, sizes in reads.items()},
+        "years": year_runs(facets["years"], facets["y"]),
     }
     data = json.dumps(manifest).encode()
     sizes.add("index.json", _write(os.path.join(out, "index.json"), data, compress=False))
@@ -258,12 +259,26 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
     return stats
 
 
+def year_runs(years: list[str], doc_years: list[int]) -> list[list]:
+    """Each year with its first document, in document order: [[year, first], ...], "" for the undated.
+    Documents are numbered by their date strings, newest first, and strings with the same first four
+    characters sort together, so a year's documents are neighbours: the count by year learns every
+    speech's year from these few bytes instead of the facets file (120 KB at 10,000 speeches)."""
+    runs: list[list] = []
+    for doc, index in enumerate(doc_years):
+        if not runs or runs[-1][0] != years[index]:
+            runs.append([years[index], doc])
+    return runs
+
+
 def _first_read(sizes: list[int]) -> int:
-    """The 90th percentile of `sizes`, rounded up to 256 bytes (at least 256)."""
+    """The 90th percentile of `sizes`, rounded up to 16 bytes (at least 64). Not coarser: a document's
+    header is about 110 bytes, and rounding it up to 256 read 140 bytes too many for every speech a
+    search or the count by year reads (1,000 speeches: 140 KB)."""
     if not sizes:
-        return 256
+        return 64
     ordered = sorted(sizes)
-    return max(256, -(-ordered[len(ordered) * 9 // 10] // 256) * 256)
+    return max(64, -(-ordered[len(ordered) * 9 // 10] // 16) * 16)
 
 
 def _spill_docs(docs: Iterable[SearchDoc], path: str) -> dict:

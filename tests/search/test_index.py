@@ -76,6 +76,21 @@ def test_documents_are_numbered_newest_first(tmp_path):
     assert stats.docs == 4
 
 
+def test_index_json_gives_the_first_speech_of_each_year(tmp_path):
+    """The count by year takes every speech's year from index.json's runs, not from the facets file: the
+    runs must give each document the year its facets give, undated speeches included."""
+    rng = random.Random(5)
+    dates = [rng.choice(["2019-03-01", "2019-11", "2021", "2021-12-31", "2023-06-30", ""]) for _ in range(40)]
+    build_index([_doc(f"t{i}", date, "正文") for i, date in enumerate(dates)], tmp_path / "idx")
+    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
+    facets = json.loads(zlib.decompress((tmp_path / "idx" / "facets").read_bytes(), -15))
+    runs = manifest["years"]
+    assert [year for year, _ in runs] == ["2023", "2021", "2019", ""]
+    ends = [first for _, first in runs[1:]] + [len(dates)]
+    by_runs = [year for (year, first), end in zip(runs, ends) for _ in range(first, end)]
+    assert by_runs == [facets["years"][y] for y in facets["y"]]
+
+
 def _document(folder: Path, doc: int, encoding: str) -> tuple[dict, str]:
     """The metadata and text of document file d/<doc> (FORMAT.md, "A document file")."""
     document = load_document(folder, doc)

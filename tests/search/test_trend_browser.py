@@ -135,6 +135,10 @@ def test_the_table_gives_every_years_exact_counts_for_two_phrases(page, trend_ur
         for year in sorted(old)
     ]
     assert table_rows(page) == expected
+    # the years came from index.json: without a speaker or event filter the facets file is not read
+    read = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert any("/search-index/d/" in url for url in read)
+    assert not any(url.endswith("/search-index/facets") for url in read)
     assert (
         sum(int(r[1]) for r in expected) > 10 and sum(int(r[3]) for r in expected) > 3
     )  # both phrases occur
@@ -184,6 +188,8 @@ def test_filters_apply_and_a_bar_narrows_the_results_to_its_year(page, trend_url
     assert [[r[0], r[1], r[3]] for r in table_rows(page)] == [
         [y, str(found), str(total)] for y, (found, total) in sorted(truth.items())
     ]
+    read = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert any(url.endswith("/search-index/facets") for url in read)  # the speaker filter needs them
     year = max(truth, key=lambda y: truth[y][0])
     page.locator(f'.sa-trend__bar[data-year="{year}"]').click()
     page.wait_for_url(f"**year={year}**")

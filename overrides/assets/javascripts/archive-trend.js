@@ -67,7 +67,7 @@
     progress.setAttribute("aria-label", L.title);
     section.append(el("h2", { id: "sa-trend-title", text: L.title }), note, progress);
     box.appendChild(section);
-    return api.loadFacets().then(function (facets) {
+    return api.loadYears(options.filters).then(function (facets) {
       return countAll(options, function (query, read, all) {
         if (stale()) throw new Stale();
         note.textContent = L.counting(query, read, all);
