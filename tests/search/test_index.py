@@ -87,7 +87,7 @@ def test_index_json_gives_the_first_speech_of_each_year(tmp_path):
     runs = manifest["years"]
     assert [year for year, _ in runs] == ["2023", "2021", "2019", ""]
     ends = [first for _, first in runs[1:]] + [len(dates)]
-    by_runs = [year for (year, first), end in zip(runs, ends) for _ in range(first, end)]
+    by_runs = [year for (year, first), end in zip(runs, ends, strict=True) for _ in range(first, end)]
     assert by_runs == [facets["years"][y] for y in facets["y"]]
 
 
