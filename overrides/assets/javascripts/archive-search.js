@@ -1068,6 +1068,7 @@
     // few contain it, and the rest wait for the reader to ask. Reading every candidate (docs: Infinity,
     // for the count by year and the CSV) does not stop.
     var missBytes = docs === undefined ? settings.missBytes : Infinity;
+    if (want === Infinity) return this.readAll(budget, batchSize, progress);
     function step() {
       if (self.settled(want) || budget <= 0) return Promise.resolve(self);
       if (stats.bytes - start > missBytes && self.results.length * 2 < read) return Promise.resolve(self);
@@ -1088,6 +1089,44 @@
       });
     }
     return step();
+  };
+
+  /* Read `budget` candidates (every one, for the count by year) with `width` speeches in
+   * flight: each one read starts the next, where batches waited for their slowest speech (a header,
+   * then a block: two requests in a row) before the next batch began. `progress(read, left)` follows;
+   * resolves to this search. A speech that fails stops the reading, and the unread ones go back to the
+   * queue. */
+  Search.prototype.readAll = function (budget, width, progress) {
+    var self = this;
+    var todo = this.queue.splice(0, Math.min(budget, this.queue.length));
+    var next = 0, read = 0, failed = false;
+    var proof = this.sort === "date";
+    function report() {
+      sortResults(self.results, self.sort);
+      progress(read, todo.length - read + self.queue.length);
+    }
+    function worker() {
+      if (failed || next >= todo.length) return Promise.resolve();
+      var doc = todo[next++];
+      return match(self.phrases, doc, proof).then(function (r) {
+        if (r) self.results.push(r);
+        read += 1;
+        if (read % width === 0) report();
+        return worker();
+      }, function (err) {
+        failed = true;
+        throw err;
+      });
+    }
+    var workers = [];
+    for (var i = 0; i < Math.min(width, todo.length); i++) workers.push(worker());
+    return Promise.all(workers).then(function () {
+      report();
+      return self;
+    }, function (err) {
+      self.queue = todo.slice(next).concat(self.queue);
+      throw err;
+    });
   };
 
   /* Ask for the metadata of the results that will be shown (describe needs it) while the search reads
