@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from converter.search.builder import load_document
+from converter.search.builder import document_meta, load_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,7 +26,8 @@ FILLER = "".join(c for c in "推进经济工业企业项目建设改革创新服
 
 def generated_archive() -> dict:
     """24 speeches, four a year, by two speakers: each holds each phrase 0-5 times (the new phrase only from
-    2020 on), some in a heading, and near misses that must not count (高质量 发展, 高质量地发展)."""
+    2020 on), some in a heading, and near misses that must not count (高质量 发展, 高质量地发展, and
+    高质量，质量发展, which has every pair of the phrase)."""
     rng = random.Random(13)
     speeches = {}
     for year in YEARS:
@@ -34,6 +35,8 @@ def generated_archive() -> dict:
             old = rng.choice([0, 0, 1, 2, 3, 5])
             new = rng.choice([0, 0, 1, 2]) if year >= 2020 else 0
             pieces = [OLD] * old + [NEW] * new + rng.sample(["高质量 发展", "高质量地发展", "新质 生产力"], 2)
+            if k == 3:  # every pair of 高质量发展 in one block without the phrase: a candidate, not a result
+                pieces.append("高质量，质量发展")
             rng.shuffle(pieces)
             paragraphs = ["".join(rng.choice(FILLER) for _ in range(rng.randint(30, 60))) for _ in range(4)]
             for piece in pieces:
@@ -159,11 +162,21 @@ def test_the_table_gives_every_years_exact_counts_for_two_phrases(page, trend_ur
     page.wait_for_selector(".sa-trend[data-ready]")
     assert page.locator(".sa-result").count() < total and total > 10
     assert f"找到 {total} 篇讲话" in page.inner_text(".sa-page__status")
+    page.evaluate("performance.clearResourceTimings()")
     while page.locator(".sa-page__more").is_visible():
         shown = page.locator(".sa-result").count()
         page.locator(".sa-page__more").click()
         page.wait_for_function(f"document.querySelectorAll('.sa-result').length > {shown}")
     assert page.locator(".sa-result").count() == total
+    # the count (by date, one block a speech) told the page's search (by relevance) which candidates are
+    # results: reading on reads no speech without the phrase
+    titles = {
+        path.name: document_meta(path.read_bytes())["t"]
+        for path in (trend_site[0] / "search-index" / "d").iterdir()
+    }
+    read = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    read_titles = {titles[url.rsplit("/", 1)[1]] for url in read if "/search-index/d/" in url}
+    assert read_titles and read_titles <= set(page.locator(".sa-result .sa-result__title").all_inner_texts())
     assert page.console_errors == [] and page.foreign_requests == []
 
 

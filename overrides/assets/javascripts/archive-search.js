@@ -1043,6 +1043,16 @@
     return this.widened;
   };
 
+  /* `counted`, a search of the same query and filters with every candidate read (the count by year
+   * reads one by date): the speeches it did not find are no results, so this search keeps only the
+   * others in its queue. Reading on then reads only results, and total + pending is the exact number. */
+  Search.prototype.settleBy = function (counted) {
+    if (counted === this) return;
+    var found = new Set(counted.results.map(function (r) { return r.doc; }));
+    this.queue = this.queue.filter(function (doc) { return found.has(doc); });
+    this.exact = true;
+  };
+
   Object.defineProperty(Search.prototype, "pending", { get: function () { return this.queue.length; } });
   Object.defineProperty(Search.prototype, "total", { get: function () { return this.results.length; } });
 
@@ -1547,8 +1557,11 @@
       var found = current.found, query = current.query;
       // Hidden once every result is shown and no candidate is left to read.
       more.hidden = shown >= found.total && !found.pending;
-      status.textContent = found.pending && shown >= found.total ? LABELS.partial(found.total, found.pending)
-        : found.total ? LABELS.found(found.total, query, found.pending) : LABELS.none(query);
+      // Once the count by year has settled the search, every candidate left is a result.
+      var total = found.exact ? found.total + found.pending : found.total;
+      var unsure = found.exact ? 0 : found.pending;
+      status.textContent = unsure && shown >= total ? LABELS.partial(total, unsure)
+        : total ? LABELS.found(total, query, unsure) : LABELS.none(query);
     }
     /* Show the next page of results. One call at a time: a second click while a page is loading waits
      * for it instead of appending the same results twice. */
@@ -1600,7 +1613,10 @@
         if (current.found.total || current.found.pending || series.length > 1) {
           var search = current;
           showTrend(trendBox, { series: series, filters: filters, sort: options.sort, first: search.found,
-            counted: function () { if (search === current) showStatus(); } });
+            counted: function (counted) {
+              search.found.settleBy(counted);
+              if (search === current) showStatus();
+            } });
         }
       }, function (err) {
         console.warn(err);

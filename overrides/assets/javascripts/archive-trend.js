@@ -88,9 +88,9 @@
     });
   }
 
-  /* Every series' search read to the end, one after the other: [{query, search}]. The first series'
-   * search is the page's own (options.first), when given: reading it to the end settles the results
-   * listed too, and options.counted() tells the page so. */
+  /* Every series' search read to the end, one after the other: [{query, search}]. The first series is
+   * the page's own query (its search: options.first, when given): options.counted(search) then tells
+   * the page which of its candidates are results (archive-search.js settleBy). */
   function countAll(options, report) {
     var counted = [];
     return options.series.reduce(function (chain, query, k) {
@@ -104,12 +104,16 @@
     }, Promise.resolve()).then(function () { return counted; });
   }
 
-  /* One query's search with every candidate read: its results are every speech that contains it (exact,
-   * as archive-search.js proves them). `report(read, all)` follows the reading; `search`, when given,
-   * is that query's search already started. benchmarks/search.py measures this. */
+  /* One query's search by date with every candidate read: its results are every speech that contains it
+   * (exact, as archive-search.js proves them). The count needs only whether a speech holds the phrase,
+   * which a search by date proves by one block (placesIn); a search by relevance reads every block where
+   * the phrase may start, for its score (a quarter more at 10,000 speeches). So `search`, the page's
+   * own search of the query, is read on only when it is by date. `report(read, all)` follows the
+   * reading. benchmarks/search.py measures this. */
   function count(query, filters, report, search) {
     report = report || function () {};
-    var started = search ? Promise.resolve(search) : api.search(query, { filters: filters, sort: "date" });
+    var byDate = search && search.sort === "date";
+    var started = byDate ? Promise.resolve(search) : api.search(query, { filters: filters, sort: "date" });
     return started.then(function (found) {
       return found.widen().then(function () { return found; });
     }).then(function (found) {
@@ -184,7 +188,7 @@
     });
     resultsButton.addEventListener("click", function () {
       resultsButton.disabled = true;
-      resultsCsv(counted[0], options.sort, function (read, all) { csvNote.textContent = L.preparing(read, all); })
+      resultsCsv(counted[0], function (read, all) { csvNote.textContent = L.preparing(read, all); })
         .then(function (csv) { download("results.csv", csv); csvNote.textContent = ""; })
         .catch(function (err) { console.warn(err); csvNote.textContent = L.failed; })
         .finally(function () { resultsButton.disabled = false; });
@@ -194,7 +198,7 @@
       el("div", { class: "sa-trend__controls" }, [el("label", { for: "sa-trend-measure", text: L.measure + " " }), measure]),
       el("div", { class: "sa-trend__figure" }, [el("div", {}, [chart, legend]), yearTable(rows, queries)]),
       downloads,
-      concordance(counted[0], options.sort)
+      concordance(counted[0])
     );
     draw(); // once in the page, where its width is known
   }
@@ -300,16 +304,23 @@
 
   /* ---------- the concordance ---------- */
 
+  /* The concordance and the CSV list the speeches newest first, whatever the results' order: a phrase
+   * over time reads best by date, and the count proves speeches by date without their full score. */
+  function newestFirst(results) {
+    var ordered = results.slice();
+    api.sortResults(ordered, "date");
+    return ordered;
+  }
+
   /* Every place the first phrase occurs, with CONTEXT characters on either side, aligned on the phrase and
    * grouped by speech, SPEECHES_PER_PAGE speeches at a time. Read only when opened: it reads the speeches'
    * text, which the count did not need for a phrase of one index term. */
-  function concordance(counted, sort) {
+  function concordance(counted) {
     var details = el("details", { class: "sa-kwic" });
     var list = el("div", { class: "sa-kwic__speeches" });
     var more = el("button", { type: "button", class: "md-button", hidden: "", text: L.moreSpeeches });
     details.append(el("summary", { text: L.kwic }), list, more);
-    var ordered = counted.search.results.slice();
-    api.sortResults(ordered, sort);
+    var ordered = newestFirst(counted.search.results);
     var shown = 0, busy = null;
     function next() {
       if (busy) return busy;
@@ -417,9 +428,8 @@
 
   /* Every result of the first phrase: title, date, speaker, event, URL and the number of places it occurs.
    * A phrase of one index term was counted without reading the speeches, so they are read now. */
-  function resultsCsv(counted, sort, report) {
-    var ordered = counted.search.results.slice();
-    api.sortResults(ordered, sort);
+  function resultsCsv(counted, report) {
+    var ordered = newestFirst(counted.search.results);
     var lines = new Array(ordered.length);
     var done = 0;
     var chain = Promise.resolve();
