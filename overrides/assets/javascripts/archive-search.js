@@ -755,6 +755,7 @@
   function loadYears(filters) {
     if (facets || (filters && (filters.speaker || filters.event))) return loadFacets();
     return loadManifest().then(function (man) {
+      if (!man.years) return loadFacets(); // an index built before index.json had them
       var runs = man.years;
       var y = new Array(man.docs);
       runs.forEach(function (run, i) {
