@@ -50,6 +50,9 @@ from converter.search.tokens import runs
 __all__ = ["decode_masks", "decode_posting"]  # the readers of a term's parts, with read_shard
 
 FORMAT_VERSION = 7
+# Documents per block table (b/<n>): at 10,000 speeches 10 files of about 30 KB, which the count by year
+# reads instead of a header (about 110 bytes, and a request) for each of hundreds of speeches in them.
+BLOCK_TABLE_DOCS = 1024
 TITLE_FLAG = 2
 HEADING_FLAG = 1
 TF_CAP = 63
@@ -223,9 +226,11 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
                 shard_results = list(
                     pool.map(_write_partitions, [plan] * workers, groups, [workers] * workers)
                 )
-        for result, heads in doc_results:
+        records: list[bytes] = []
+        for result, heads, worker_records in doc_results:  # the workers' ranges, in document order
             sizes.merge(result)
             reads["d"] += heads
+            records += worker_records
         for result, found, dirs in shard_results:
             sizes.merge(result)
             terms += found
@@ -234,6 +239,7 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
     data = json.dumps(facets, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     sizes.add("facets", _write(os.path.join(out, "facets"), data))
     sizes.add("dictionary", _write(os.path.join(out, "dictionary"), dictionary))
+    table_bytes = _write_block_tables(records, out, sizes)
     manifest = {
         "format": FORMAT_VERSION,
         "docs": count,
@@ -247,6 +253,7 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
         # header of 9 documents in 10, so most files take one request before their parts.
         "firstRead": {kind: _first_read(sizes) for kind, sizes in reads.items()},
         "years": year_runs(facets["years"], facets["y"]),
+        "blockTables": {"docs": BLOCK_TABLE_DOCS, "bytes": table_bytes},
     }
     data = json.dumps(manifest).encode()
     sizes.add("index.json", _write(os.path.join(out, "index.json"), data, compress=False))
@@ -257,6 +264,47 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
         stats.bytes_by_kind[kind] = size
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _write_block_tables(records: list[bytes], out: Path, sizes: _Sizes) -> list[int]:
+    """Write b/<n>, the block tables of documents n*BLOCK_TABLE_DOCS onwards; return their sizes."""
+    (out / "b").mkdir()
+    written = []
+    for n, first in enumerate(range(0, len(records), BLOCK_TABLE_DOCS)):
+        data = b"".join(records[first : first + BLOCK_TABLE_DOCS])
+        written.append(_write(os.path.join(out, "b", str(n)), data))
+        sizes.add("b", written[-1])
+    return written
+
+
+def block_record(document: bytes) -> bytes:
+    """A document file's record in the block tables (FORMAT.md): where its blocks begin in the file, then
+    its header's first fields (the text's length, the block count, each block's gap and sizeLead),
+    which are all a reader needs to find and read its blocks."""
+    size, at = read_varint(document, 0)
+    begin = at
+    _, at = read_varint(document, at)  # units
+    count, at = read_varint(document, at)
+    for _ in range(2 * count):
+        _, at = read_varint(document, at)
+    return varints((begin + size,)) + document[begin:at]
+
+
+def read_block_tables(folder: str | Path) -> list[bytes]:
+    """Every document's record, in document order, as the client reads them from the b/ files."""
+    records = []
+    for n in range(len(json.loads((Path(folder) / "index.json").read_text())["blockTables"]["bytes"])):
+        data = read_index_file(Path(folder) / "b" / str(n))
+        at = 0
+        while at < len(data):
+            start = at
+            for _ in range(2):
+                _, at = read_varint(data, at)
+            count, at = read_varint(data, at)
+            for _ in range(2 * count):
+                _, at = read_varint(data, at)
+            records.append(data[start:at])
+    return records
 
 
 def year_runs(years: list[str], doc_years: list[int]) -> list[list]:
@@ -455,10 +503,12 @@ def encode_mask(mask: int, count: int) -> bytes:
     return varints((mask,))
 
 
-def _index_range(plan: _Plan, worker: int, first: int, last: int) -> tuple[dict[str, list[int]], list[int]]:
+def _index_range(
+    plan: _Plan, worker: int, first: int, last: int
+) -> tuple[dict[str, list[int]], list[int], list[bytes]]:
     """Step 2 for the documents `first`..`last`-1: write their document files and append their postings to
-    the partition files `part-<worker>-<n>`. Returns the sizes of the files written and the size of each
-    document file's header and metadata."""
+    the partition files `part-<worker>-<n>`. Returns the sizes of the files written, the size of each
+    document file's header and each document's record in the block tables."""
     collecting = gc.isenabled()
     gc.disable()  # the accumulators form no cycles; collecting would only walk them again and again
     try:
@@ -468,9 +518,12 @@ def _index_range(plan: _Plan, worker: int, first: int, last: int) -> tuple[dict[
             gc.enable()
 
 
-def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> tuple[dict[str, list[int]], list[int]]:
+def _index_docs(
+    plan: _Plan, worker: int, first: int, last: int
+) -> tuple[dict[str, list[int]], list[int], list[bytes]]:
     sizes = _Sizes()
     heads: list[int] = []
+    records: list[bytes] = []
     options = plan.options
     accs: dict[str, list] = {}  # term -> [last doc, doc gaps, tf bytes, block masks]
     held = 0
@@ -479,8 +532,9 @@ def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> tuple[dict[s
         for doc_id in range(first, last):
             spill.seek(plan.offsets[doc_id])
             doc: SearchDoc = pickle.load(spill)
-            postings, head = _index_doc(doc, doc_id, plan, sizes)
+            postings, head, record = _index_doc(doc, doc_id, plan, sizes)
             heads.append(head)
+            records.append(record)
             flags = postings.flags
             masks = postings.masks
             for term, n in postings.counts.items():
@@ -501,7 +555,7 @@ def _index_docs(plan: _Plan, worker: int, first: int, last: int) -> tuple[dict[s
                 accs = {}
                 held = 0
     _spill(plan, worker, accs, hashes)
-    return sizes.by_kind, heads
+    return sizes.by_kind, heads, records
 
 
 def _spill(plan: _Plan, worker: int, accs: dict[str, list], hashes: dict[str, int]) -> None:
@@ -523,9 +577,9 @@ def _first_varint(data: bytes) -> int:
     return read_varint(data, 0)[0]
 
 
-def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> tuple[_Postings, int]:
-    """Tokenize one document, write its document file; return its postings and the size of the file's
-    header and metadata."""
+def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> tuple[_Postings, int, bytes]:
+    """Tokenize one document, write its document file; return its postings, the size of the file's
+    header and its record in the block tables."""
     postings = _Postings()
     pieces = [doc.title]
     postings.add_text(doc.title, 0, TITLE_FLAG)
@@ -545,7 +599,7 @@ def _index_doc(doc: SearchDoc, doc_id: int, plan: _Plan, sizes: _Sizes) -> tuple
         offset += _units(section.text) + 1
     data, head = document_file(doc, heads, "\n".join(pieces), plan.encoding, plan.dictionary)
     sizes.add("d", _write(os.path.join(plan.out, "d", str(doc_id)), data, compress=False))
-    return postings, head
+    return postings, head, block_record(data)
 
 
 def _units(text: str) -> int:

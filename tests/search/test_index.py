@@ -13,6 +13,7 @@ import pytest
 
 from converter.search.builder import (
     BLOCK,
+    BLOCK_TABLE_DOCS,
     OVERLAP,
     IndexOptions,
     SearchDoc,
@@ -25,9 +26,10 @@ from converter.search.builder import (
     encode_slots,
     fnv1a,
     load_document,
+    read_block_tables,
     read_shard,
 )
-from converter.search.postings import encode_masks, encode_posting, encode_posting_bytes
+from converter.search.postings import encode_masks, encode_posting, encode_posting_bytes, read_varint
 from converter.search.tokens import runs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +91,31 @@ def test_index_json_gives_the_first_speech_of_each_year(tmp_path):
     ends = [first for _, first in runs[1:]] + [len(dates)]
     by_runs = [year for (year, first), end in zip(runs, ends, strict=True) for _ in range(first, end)]
     assert by_runs == [facets["years"][y] for y in facets["y"]]
+
+
+def test_the_block_tables_hold_each_documents_block_fields(tmp_path):
+    """b/<n> gives, for every document in order, where its blocks begin in its file and its header's
+    fields about them (FORMAT.md), so the count by year can read a block without the header. Two workers
+    write the documents (240 speeches: one per 100), whose records must come back in document order."""
+    rng = random.Random(8)
+    docs = [_doc(f"t{i}", f"20{i % 20:02d}-01-01", "".join(rng.choice("发展经济𠀀，") for _ in range(rng.randint(0, 1500))))
+            for i in range(240)]  # fmt: skip
+    build_index(docs, tmp_path / "idx", IndexOptions(workers=2))
+    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
+    assert manifest["blockTables"]["docs"] == BLOCK_TABLE_DOCS
+    assert manifest["blockTables"]["bytes"] == [(tmp_path / "idx" / "b" / "0").stat().st_size]
+    records = read_block_tables(tmp_path / "idx")
+    assert len(records) == 240
+    for doc, record in enumerate(records):
+        data = (tmp_path / "idx" / "d" / str(doc)).read_bytes()
+        size, at = read_varint(data, 0)
+        begin, fields = read_varint(record, 0)
+        assert begin == at + size  # the first block follows the header
+        assert data[at : at + len(record) - fields] == record[fields:]  # the header's first fields
+        document = load_document(tmp_path / "idx", doc)
+        units, p = read_varint(record, fields)
+        count, _ = read_varint(record, p)
+        assert (units, count) == (document.units, len(document.blocks))
 
 
 def _document(folder: Path, doc: int, encoding: str) -> tuple[dict, str]:
