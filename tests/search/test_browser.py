@@ -355,6 +355,45 @@ def test_a_speech_is_proven_by_the_block_its_terms_share_first(page, serve, tmp_
         assert not any(a < blocks[4][1] and blocks[4][0] < b for a, b in read), (doc, read, blocks[4])
 
 
+def test_reading_every_candidate_by_date_reads_blocks_through_the_block_table(page, serve, tmp_path):
+    """The count by year reads every candidate by date: where many candidates share a block table, each
+    speech's block is read with one request from the offsets in the table, without its header. 40
+    speeches, 富硒产业 in 25 of them and every pair of it in one block of the others: the results are
+    exact, b/0 is read, and no header is asked for after the first page's."""
+    rng = random.Random(21)
+    texts = [
+        text_in_blocks(rng, 4, {2: "富硒产业" if i % 8 < 5 else "富硒，硒产，产业"}, at=30) for i in range(40)
+    ]
+    docs = [SearchDoc(url=f"speeches/s{i}/", title="长", date=f"2020-01-{i % 28 + 1:02d}",
+                      sections=(SearchSection("a", "", text),)) for i, text in enumerate(texts)]  # fmt: skip
+    ranges: list[tuple[str, int]] = []
+
+    def note_range(request):
+        if "/search-index/" in request.url:
+            at = request.headers.get("range", "bytes=0-").removeprefix("bytes=").split("-")[0]
+            ranges.append((request.url.split("/search-index/")[1], int(at)))
+
+    page.on("request", note_range)
+    open_index_page(page, serve, tmp_path, docs, None)
+    found = page.evaluate(
+        """async () => { const s = await archiveSearch.search("富硒产业", {sort: "date"});
+             const before = [...new Set(performance.getEntriesByType("resource")
+               .map(e => e.name.split("/search-index/")[1]).filter(Boolean))];
+             await s.more(Infinity, Infinity); return {before, docs: s.results.map(r => r.doc)}; }"""
+    )
+    titles = {
+        int(p.name): document_meta(p.read_bytes())["u"] for p in (tmp_path / "search-index" / "d").iterdir()
+    }
+    assert sorted(titles[d] for d in found["docs"]) == sorted(
+        f"speeches/s{i}/" for i, text in enumerate(texts) if "富硒产业" in text
+    )
+    assert ("b/0", 0) in ranges and "b/0" not in found["before"]
+    headers = {path for path, at in ranges if path.startswith("d/") and at == 0}
+    read = {path for path, _ in ranges if path.startswith("d/")}
+    assert len(read) == 40 and len([p for p in found["before"] if p.startswith("d/")]) < 30
+    assert headers <= set(found["before"])  # after the first page, no header
+
+
 def test_many_candidates_are_ruled_out_by_the_masks_of_a_selective_bigram(page, serve, tmp_path):
     """作和能 where every speech has both its bigrams: 和能 in blocks 1 to 6, 作和 in blocks 0 and 7 (and
     speech 0 has 作和能 in block 3). Placed by 和能 alone (the fewest bytes of masks), every one of the 30
@@ -466,28 +505,37 @@ def test_the_first_page_waits_for_as_few_requests_as_it_can(page, serve, tmp_pat
     assert fresh["requests"] == 2  # the header with the first blocks, then the metadata
 
 
-def test_reading_every_candidate_asks_for_no_metadata(page, serve, tmp_path):
-    """The count by year reads every candidate (more(Infinity, Infinity)): each speech's header and the
-    block of its phrase, never the metadata of every result, and no header twice even when the speeches
-    read outnumber those kept in memory."""
+@pytest.mark.parametrize("tables", [True, False])
+def test_reading_every_candidate_asks_for_no_metadata(page, serve, tmp_path, tables):
+    """The count by year reads every candidate (more(Infinity, Infinity)): the block of each speech's
+    phrase, found from its block table (or from its header, with an index.json that names no tables),
+    never the metadata of every result, and no header twice even when the speeches read outnumber those
+    kept in memory."""
     rng = random.Random(13)
     filler = lambda n: "".join(rng.choice("发展经济工业推进企业项目建设改革创新服务，。") for _ in range(n))  # noqa: E731
     docs = [SearchDoc(url=f"speeches/s{i}/", title=f"讲话{i}", date=f"2020-02-{i + 1:02d}",
                       sections=(SearchSection("a", "", filler(2000) + "乡村振兴" + filler(2000)),)) for i in range(25)]  # fmt: skip
     open_index_page(page, serve, tmp_path, docs, None)
+    if not tables:
+        manifest = json.loads((tmp_path / "search-index" / "index.json").read_text())
+        del manifest["blockTables"]
+        (tmp_path / "search-index" / "index.json").write_text(json.dumps(manifest))
+        page.reload()
     found = page.evaluate(
         """async () => {
              archiveSearch.settings.keepDocs = 4;
              window.asked = 0; const fetch0 = window.fetch;
              window.fetch = (...a) => { if (String(a[0]).includes("/d/")) window.asked += 1; return fetch0(...a); };
              const s = await archiveSearch.search("乡村振兴", {sort: "date"});
-             await new Promise(r => setTimeout(r, 500));  // the first page's metadata, asked for ahead
+             // the first page shown: its metadata (asked for ahead) all in before the count begins
+             await Promise.all(s.results.map(r => archiveSearch.describe(r, s.phrases)));
              const first = {read: s.total, asked: window.asked};
              await s.more(Infinity, Infinity);
              return {first, results: s.total, asked: window.asked - first.asked}; }"""
     )
     assert found["results"] == 25 and found["first"]["read"] == 10
-    assert found["asked"] == 2 * 15  # the other 15 speeches: a header and a block each
+    # the other 15 speeches: a block each from the table, or a header and a block
+    assert found["asked"] == (15 if tables else 2 * 15)
 
 
 def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_path):
