@@ -93,6 +93,16 @@ def test_index_json_gives_the_first_speech_of_each_year(tmp_path):
     assert by_runs == [facets["years"][y] for y in facets["y"]]
 
 
+def test_an_archive_without_speeches_has_an_index_with_nothing_in_it(tmp_path):
+    """A new archive may have no speech yet: the index is still complete, and says so."""
+    stats = build_index([], tmp_path / "idx")
+    manifest = json.loads((tmp_path / "idx" / "index.json").read_text())
+    assert stats.docs == 0 and manifest["docs"] == 0
+    assert manifest["years"] == [] and manifest["blockTables"]["bytes"] == []
+    assert manifest["firstRead"] == {"t": 64, "d": 64}
+    assert list((tmp_path / "idx" / "b").iterdir()) == [] and read_block_tables(tmp_path / "idx") == []
+
+
 def test_the_block_tables_hold_each_documents_block_fields(tmp_path):
     """b/<n> gives, for every document in order, where its blocks begin in its file and its header's
     fields about them (FORMAT.md), so the count by year can read a block without the header. Two workers
