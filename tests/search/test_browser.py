@@ -538,6 +538,26 @@ def test_reading_every_candidate_asks_for_no_metadata(page, serve, tmp_path, tab
     assert found["asked"] == (15 if tables else 2 * 15)
 
 
+def test_a_speech_that_cannot_be_read_goes_back_to_the_queue(page, serve, tmp_path):
+    """Reading every candidate, one speech's file fails for good: the reading rejects once the speeches
+    in flight are done, that speech and the unread ones are left in the queue (none lost, none read
+    twice), and the results found are in order."""
+    docs = [SearchDoc(url=f"speeches/s{i}/", title=f"讲话{i}", date=f"2020-02-{i + 1:02d}",
+                      sections=(SearchSection("a", "", "推进工作。" * 300 + "乡村振兴" + "。" * 9),)) for i in range(25)]  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, None)
+    page.route("**/search-index/d/20", lambda route: route.abort("failed"))
+    found = page.evaluate(
+        """async () => {
+             const s = await archiveSearch.search("乡村振兴", {sort: "date"});
+             let failed = false;
+             try { await s.more(Infinity, Infinity); } catch (e) { failed = true; }
+             return {failed, results: s.results.map(r => r.doc), queue: s.queue.slice()}; }"""
+    )
+    assert found["failed"] and 20 in found["queue"]
+    assert sorted(found["results"] + found["queue"]) == list(range(25))
+    assert found["results"] == sorted(found["results"])
+
+
 def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_path):
     """Substring truth on every path: 文化现立 is not in "文化 现立" and "文化 现立" is not in 文化现立,
     whether a phrase is placed in its blocks by one term or by two."""

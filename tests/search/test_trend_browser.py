@@ -167,7 +167,9 @@ def test_the_table_gives_every_years_exact_counts_for_two_phrases(page, trend_ur
         shown = page.locator(".sa-result").count()
         page.locator(".sa-page__more").click()
         page.wait_for_function(f"document.querySelectorAll('.sa-result').length > {shown}")
-    assert page.locator(".sa-result").count() == total
+    # every result once: a first page shown before every candidate was read can be outranked later
+    shown = page.locator(".sa-result .sa-result__title").all_inner_texts()
+    assert sorted(shown) == sorted(spec["title"] for slug, spec in speeches.items() if OLD in texts[slug])
     # the count (by date, one block a speech) told the page's search (by relevance) which candidates are
     # results: reading on reads no speech without the phrase
     titles = {

@@ -377,11 +377,18 @@
   }
 
   /* The block tables (FORMAT.md: b/<n>, the block fields of blockTables.docs speeches each), kept for the
-   * page's life: {bytes, at: where each speech's record begins}. */
+   * page's life: {bytes, at: where each speech's record begins}. A table of another size than index.json
+   * gives, or with another number of speeches, is from another build: it is refused (the speeches' own
+   * headers are read instead), for it would point into the wrong bytes. */
   var tables = new Map();
   function loadTable(n) {
     if (!tables.has(n)) {
-      var loading = fetchWhole("b/" + n).then(inflate).then(function (bytes) {
+      var man = manifestNow, per = man.blockTables.docs;
+      var refused = new Error("search index: b/" + n + " is not the table index.json describes");
+      var loading = fetchWhole("b/" + n).then(function (packed) {
+        if (packed.length !== man.blockTables.bytes[n]) throw refused;
+        return inflate(packed);
+      }).then(function (bytes) {
         var r = new Reader(bytes), at = [];
         while (r.p < bytes.length) {
           at.push(r.p);
@@ -389,6 +396,7 @@
           r.varint();
           for (var k = 2 * r.varint(); k > 0; k--) r.varint();
         }
+        if (at.length !== Math.min(per, man.docs - n * per)) throw refused;
         return { bytes: bytes, at: at };
       });
       loading.catch(function () { tables.delete(n); });
@@ -872,7 +880,7 @@
       });
       return narrow(phrases, docs, entries, options.sort);
     }).then(function (docs) {
-      return new Search(phrases, entries, docs, options.sort).more(options.want || PAGE_SIZE);
+      return new Search(phrases, entries, docs, options.sort).more(options.want === undefined ? PAGE_SIZE : options.want);
     });
   }
 
@@ -1109,7 +1117,7 @@
    * reads one by date): the speeches it did not find are no results, so this search keeps only the
    * others in its queue. Reading on then reads only results, and total + pending is the exact number. */
   Search.prototype.settleBy = function (counted) {
-    if (counted === this) return;
+    if (counted === this || counted.pending) return; // only a search read to the end knows
     var found = new Set(counted.results.map(function (r) { return r.doc; }));
     this.queue = this.queue.filter(function (doc) { return found.has(doc); });
     this.exact = true;
@@ -1128,9 +1136,13 @@
 
   /* Read candidates until the first `want` results are certain, or `docs` speeches (settings.maxDocs by
    * default) have been read by this call; resolves to this search. `options.batch` speeches are read at
-   * once (settings.batchDocs by default) and `options.progress(read, left)` is called after each batch. */
+   * once (settings.batchDocs by default) and `options.progress(read, left)` is called after each batch;
+   * with `want` Infinity, every candidate within `docs` is read that many at a time (readAll). */
   Search.prototype.more = function (want, docs, options) {
     var self = this;
+    if (this.reading) {
+      return this.reading.catch(function () {}).then(function () { return self.more(want, docs, options); });
+    }
     var budget = docs === undefined ? settings.maxDocs : docs;
     var batchSize = (options && options.batch) || settings.batchDocs;
     var progress = (options && options.progress) || function () {};
@@ -1163,15 +1175,16 @@
     return step();
   };
 
-  /* Read `budget` candidates (every one, for the count by year) with `width` speeches in
-   * flight: each one read starts the next, where batches waited for their slowest speech (a header,
-   * then a block: two requests in a row) before the next batch began. `progress(read, left)` follows;
-   * resolves to this search. A speech that fails stops the reading, and the unread ones go back to the
-   * queue. */
+  /* Read `budget` candidates (every one, for the count by year) with `width` speeches in flight: each
+   * one read starts the next, where batches waited for their slowest speech (a header, then a block: two
+   * requests in a row) before the next batch began. `progress(read, left)` follows, and may stop the
+   * reading by throwing (a newer search makes a count stale). Resolves to this search once every speech
+   * in flight is done; on a failure, rejects after putting the speeches not read back in the queue. A
+   * call of more() meanwhile waits for it (this.reading), so the results stay in order. */
   Search.prototype.readAll = function (budget, width, progress) {
     var self = this;
     var todo = this.queue.splice(0, Math.min(budget, this.queue.length));
-    var next = 0, read = 0, failed = false;
+    var next = 0, read = 0, error = null, unread = [];
     var proof = this.sort === "date";
     var tabled = proof ? viaTables(todo) : new Set(); // the score needs the header's lines
     function report() {
@@ -1179,27 +1192,36 @@
       progress(read, todo.length - read + self.queue.length);
     }
     function worker() {
-      if (failed || next >= todo.length) return Promise.resolve();
+      if (error || next >= todo.length) return Promise.resolve();
       var doc = todo[next++];
-      return match(self.phrases, doc, proof, tabled.has(doc)).then(function (r) {
+      return match(self.phrases, doc, proof, tabled.has(doc) && !docCache.has(doc)).then(function (r) {
         if (r) self.results.push(r);
         read += 1;
-        if (read % width === 0) report();
-        return worker();
       }, function (err) {
-        failed = true;
-        throw err;
-      });
+        error = error || err;
+        unread.push(doc);
+      }).then(function () {
+        if (error || read % width) return;
+        try {
+          report();
+        } catch (err) {
+          error = err; // a stale count: every worker stops
+        }
+      }).then(worker);
     }
     var workers = [];
     for (var i = 0; i < Math.min(width, todo.length); i++) workers.push(worker());
-    return Promise.all(workers).then(function () {
+    this.reading = Promise.all(workers).then(function () {
+      self.reading = null;
+      if (error) {
+        self.queue = unread.concat(todo.slice(next), self.queue);
+        sortResults(self.results, self.sort);
+        throw error;
+      }
       report();
       return self;
-    }, function (err) {
-      self.queue = todo.slice(next).concat(self.queue);
-      throw err;
     });
+    return this.reading;
   };
 
   /* Ask for the metadata of the results that will be shown (describe needs it) while the search reads
@@ -1233,9 +1255,12 @@
    * the title, 100 when it is in a heading, plus the number of places it occurs (at most 63), as the index
    * counts a term; `at` is where the first phrase first occurs. A phrase of one index term is settled by
    * its tf byte; the others are looked for in the blocks where they can start. With `proof`, a speech is
-   * only proven: its score then counts the places of the blocks read (placesIn). */
+   * only proven: its score then counts the places of the blocks read (placesIn), and `at` is the first
+   * place in them. `viaTable`: the speech's blocks are found from its block table (tableHead), whose head
+   * has no lines, so the score has no title or heading part either. */
   function match(phrases, doc, proof, viaTable) {
-    return (viaTable ? tableHead(doc) : loadHead(doc)).then(function (head) {
+    var head = viaTable ? tableHead(doc).catch(function () { return loadHead(doc); }) : loadHead(doc);
+    return head.then(function (head) {
       return Promise.all(phrases.map(function (p) {
         return p.single ? null : placesIn(head, p, startBlocks(p, doc), proof);
       })).then(function (found) {
@@ -1613,7 +1638,7 @@
     });
     if (params.get("sort")) selects.sort.value = params.get("sort");
 
-    var current = null, shown = 0, busy = null, busyFor = null;
+    var current = null, shown = 0, busy = null, busyFor = null, runs = 0;
     /* The status line and the "more" button for what is known now (the count by year may have read every
      * candidate since the page was shown). */
     function showStatus() {
@@ -1629,13 +1654,19 @@
     /* Show the next page of results. One call at a time: a second click while a page is loading waits
      * for it instead of appending the same results twice. */
     function showMore() {
+      if (!current) return Promise.resolve(); // a new search is starting
       if (busy && busyFor === current) return busy;
       var search = current;
       busyFor = search;
       var found = search.found;
       more.disabled = true;
       busy = found.more(shown + PAGE_SIZE).then(function () {
-        var page = found.results.slice(shown, shown + PAGE_SIZE);
+        if (search !== current) return []; // a newer search replaced this one meanwhile
+        // The results not shown yet, best first: a page shown before every candidate was read ("N+
+        // results") may be outranked by a result found later, which then comes on this page, not before
+        // the shown ones (where slicing by position showed one result twice and skipped another).
+        var page = found.results.filter(function (r) { return !search.shown.has(r.doc); }).slice(0, PAGE_SIZE);
+        page.forEach(function (r) { search.shown.add(r.doc); });
         shown += page.length;
         showStatus();
         return Promise.all(page.map(function (r) { return describe(r, found.phrases); }));
@@ -1665,23 +1696,28 @@
       list.textContent = "";
       trendBox.textContent = "";
       shown = 0;
+      current = null; // the previous search's reading, and its count, must not show here any more
+      var mine = ++runs; // a search that ends after a newer one began shows nothing
       if (!series.length) { status.textContent = ""; more.hidden = true; return Promise.resolve(); }
       status.textContent = LABELS.searching;
       return search(series[0], options).then(function (found) {
-        current = { found: found, query: series[0] };
+        if (mine !== runs) return;
+        current = { found: found, query: series[0], shown: new Set() };
         return showMore();
       }).then(function () {
+        if (mine !== runs) return;
         root.dataset.ms = String(Math.round(performance.now() - started));
         // The chart fills in after the first page of results, which must not wait for it.
         if (current.found.total || current.found.pending || series.length > 1) {
           var search = current;
-          showTrend(trendBox, { series: series, filters: filters, sort: options.sort, first: search.found,
+          showTrend(trendBox, { series: series, filters: filters, sort: options.sort,
             counted: function (counted) {
               search.found.settleBy(counted);
               if (search === current) showStatus();
             } });
         }
       }, function (err) {
+        if (mine !== runs) return;
         console.warn(err);
         status.textContent = canInflate() ? LABELS.failed : LABELS.oldBrowser;
         more.hidden = true;

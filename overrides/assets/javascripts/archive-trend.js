@@ -89,14 +89,13 @@
   }
 
   /* Every series' search read to the end, one after the other: [{query, search}]. The first series is
-   * the page's own query (its search: options.first, when given): options.counted(search) then tells
-   * the page which of its candidates are results (archive-search.js settleBy). */
+   * the page's own query: options.counted(search) then tells the page which of its candidates are
+   * results (archive-search.js settleBy). */
   function countAll(options, report) {
     var counted = [];
     return options.series.reduce(function (chain, query, k) {
       return chain.then(function () {
-        var first = k === 0 ? options.first : null;
-        return count(query, options.filters, function (read, all) { report(query, read, all); }, first);
+        return count(query, options.filters, function (read, all) { report(query, read, all); });
       }).then(function (found) {
         counted.push({ query: query, search: found });
         if (k === 0 && options.counted) options.counted(found);
@@ -107,14 +106,12 @@
   /* One query's search by date with every candidate read: its results are every speech that contains it
    * (exact, as archive-search.js proves them). The count needs only whether a speech holds the phrase,
    * which a search by date proves by one block (placesIn); a search by relevance reads every block where
-   * the phrase may start, for its score (a quarter more at 10,000 speeches). So `search`, the page's
-   * own search of the query, is read on only when it is by date. `report(read, all)` follows the
-   * reading. benchmarks/search.py measures this. */
-  function count(query, filters, report, search) {
+   * the phrase may start, for its score (a quarter more at 10,000 speeches). So the count is a search of
+   * its own, whatever the page's order, which reads no first page (want 0): the speeches the page read
+   * are still in memory. `report(read, all)` follows the reading. benchmarks/search.py measures this. */
+  function count(query, filters, report) {
     report = report || function () {};
-    var byDate = search && search.sort === "date";
-    var started = byDate ? Promise.resolve(search) : api.search(query, { filters: filters, sort: "date" });
-    return started.then(function (found) {
+    return api.search(query, { filters: filters, sort: "date", want: 0 }).then(function (found) {
       return found.widen().then(function () { return found; });
     }).then(function (found) {
       var all = found.total + found.pending;
