@@ -558,6 +558,30 @@ def test_a_speech_that_cannot_be_read_goes_back_to_the_queue(page, serve, tmp_pa
     assert found["results"] == sorted(found["results"])
 
 
+def test_memory_holds_only_the_speeches_terms_and_shards_it_may_keep(page, serve, tmp_path):
+    """A page that runs many searches forgets the least recently used speeches, terms and shard
+    directories beyond its limits, and finds the same results as a page with room for everything."""
+    rng = random.Random(17)
+    chars = "发展经济工业推进企业项目建设改革创新服务基础领导干部群众农业产业"
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(300, 1500))) for _ in range(60)]
+    docs = [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date=f"20{i % 20:02d}-01-01",
+                      sections=(SearchSection("a", "", t),)) for i, t in enumerate(texts)]  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, None)
+    queries = [t[a : a + rng.randint(2, 5)] for t in rng.sample(texts, 25) for a in [rng.randrange(200)]]
+    run_all = """async ([qs, limits]) => {
+        Object.assign(archiveSearch.settings, limits);
+        const out = [];
+        for (const q of qs) { const s = await archiveSearch.search(q); await s.more(Infinity, Infinity);
+                              out.push(s.results.map(r => r.doc).sort((a, b) => a - b)); }
+        return {results: out, kept: archiveSearch.kept()}; }"""
+    roomy = page.evaluate(run_all, [queries, {}])
+    page.reload()
+    tight = page.evaluate(run_all, [queries, {"keepDocs": 3, "keepTerms": 5, "keepShards": 4}])
+    assert tight["results"] == roomy["results"] and any(roomy["results"])
+    assert roomy["kept"]["terms"] > 5 and roomy["kept"]["docs"] > 3 and roomy["kept"]["shards"] > 4
+    assert tight["kept"]["docs"] <= 3 and tight["kept"]["terms"] <= 5 and tight["kept"]["shards"] <= 4
+
+
 def test_a_space_between_chinese_characters_is_never_ignored(page, serve, tmp_path):
     """Substring truth on every path: 文化现立 is not in "文化 现立" and "文化 现立" is not in 文化现立,
     whether a phrase is placed in its blocks by one term or by two."""

@@ -334,28 +334,37 @@
    * reads next; they follow the header in the file, so they are asked for with it (about BLOCK_BYTES
    * each), saving a request's wait. */
   function loadHead(doc, blocks) {
-    var cached = docCache.get(doc);
-    if (cached) {
-      docCache.delete(doc); // most recently used: to the end
-      docCache.set(doc, cached);
-      return cached;
-    }
-    while (docCache.size >= settings.keepDocs) docCache.delete(docCache.keys().next().value);
-    var path = "d/" + doc;
-    var loading = loadManifest().then(function (man) {
-      return fetchPrefix(path, man.firstRead.d + (blocks || 0) * BLOCK_BYTES);
-    }).then(function (bytes) {
-      var r = new Reader(bytes);
-      var head = blockFields(doc, r, r.varint() + r.p);
-      head.metaAt = [head.end, head.end + r.varint()];
-      var lines = r.varint(), offset = 0;
-      for (var i = 0; i < lines; i++) head.lines.push([offset += r.varint(), r.varint()]);
-      head.first = bytes;
-      return head;
+    return remembered(docCache, doc, settings.keepDocs, function () {
+      return loadManifest().then(function (man) {
+        return fetchPrefix("d/" + doc, man.firstRead.d + (blocks || 0) * BLOCK_BYTES);
+      }).then(function (bytes) {
+        var r = new Reader(bytes);
+        var head = blockFields(doc, r, r.varint() + r.p);
+        head.metaAt = [head.end, head.end + r.varint()];
+        var lines = r.varint(), offset = 0;
+        for (var i = 0; i < lines; i++) head.lines.push([offset += r.varint(), r.varint()]);
+        head.first = bytes;
+        return head;
+      });
     });
-    loading.catch(function () { docCache.delete(doc); });
-    docCache.set(doc, loading);
-    return loading;
+  }
+
+  /* The promise for `key` in `cache` (a Map, least recently used first), made by load() when missing and
+   * forgotten when it fails, so that the next call asks again. At most `limit` are kept: a page that runs
+   * many searches (the count by year reads thousands of speeches and dozens of terms a phrase) must not
+   * hold every speech, term and shard directory it met. */
+  function remembered(cache, key, limit, load) {
+    var value = cache.get(key);
+    if (value !== undefined) {
+      cache.delete(key); // most recently used: to the end
+      cache.set(key, value);
+      return value;
+    }
+    while (cache.size >= limit) cache.delete(cache.keys().next().value);
+    value = load();
+    value.catch(function () { if (cache.get(key) === value) cache.delete(key); });
+    cache.set(key, value);
+    return value;
   }
 
   /* A speech's head from the header's fields about its blocks (the text's length, the block count, each
@@ -626,9 +635,9 @@
    * (FORMAT.md: a part is in bits, or in bytes as format 6 wrote it, whichever is smaller). */
   var dirs = new Map();
   function loadDir(shard) {
-    if (!dirs.has(shard)) {
+    return remembered(dirs, shard, settings.keepShards, function () {
       var path = "t/" + shard;
-      var loading = loadManifest().then(function (man) {
+      return loadManifest().then(function (man) {
         return fetchPrefix(path, man.firstRead.t);
       }).then(function (bytes) {
         var r = new Reader(bytes);
@@ -651,17 +660,14 @@
           return { path: path, head: bytes, terms: terms };
         });
       });
-      loading.catch(function () { dirs.delete(shard); });
-      dirs.set(shard, loading);
-    }
-    return dirs.get(shard);
+    });
   }
 
   /* The entry of `term`: {docs: Int32Array, v: Uint8Array (tf bytes), masks()} or null when absent. */
   var terms = new Map();
   function loadTerm(term) {
-    if (!terms.has(term)) {
-      var loading = loadManifest().then(function (man) {
+    return remembered(terms, term, settings.keepTerms, function () {
+      return loadManifest().then(function (man) {
         return loadDir(fnv1a(term) % man.shards).then(function (dir) {
           var e = dir.terms.get(term);
           if (!e) return null;
@@ -680,10 +686,7 @@
           });
         });
       });
-      loading.catch(function () { terms.delete(term); });
-      terms.set(term, loading);
-    }
-    return terms.get(term);
+    });
   }
 
   /* A posting (FORMAT.md): df and whether any document is flagged (title, heading), how many are, the
@@ -1061,13 +1064,15 @@
     return out;
   }
 
-  // Speeches read per batch and per call of Search.more; keepDocs: speeches kept in memory once read;
-  // keepFiles: whole files kept from a server that ignores Range; secondMasks: the most bytes of blocks
-  // read for a phrase's second placing term.
+  // Speeches read per batch and per call of Search.more; keepDocs, keepTerms, keepShards: speeches, terms
+  // and shard directories kept in memory once read (remembered); keepFiles: whole files kept from a
+  // server that ignores Range; secondMasks: the most bytes of blocks read for a phrase's second placing
+  // term.
   // pairsPerPhrase: the bigrams of a phrase whose postings are read. selectiveMasks: the most bytes of
   // masks a speech of a bigram read to rule out candidates beyond the placing terms (addSelectiveTerms).
   // missBytes: bytes a search reads before it stops when fewer than half the speeches read were results.
-  var settings = { batchDocs: 10, maxDocs: 20, keepDocs: 200, keepFiles: 300, secondMasks: 8192, pairsPerPhrase: 2,
+  var settings = { batchDocs: 10, maxDocs: 20, keepDocs: 200, keepTerms: 200, keepShards: 400, keepFiles: 300,
+    secondMasks: 8192, pairsPerPhrase: 2,
     selectiveMasks: 2, missBytes: 20000 };
 
   function Search(phrases, entries, docs, sort) {
@@ -1821,6 +1826,7 @@
 
   window.archiveSearch = {
     search: search, parseQuery: parseQuery, describe: describe, stats: stats, runs: runs, settings: settings,
+    kept: function () { return { docs: docCache.size, terms: terms.size, shards: dirs.size }; },
     seriesOf: seriesOf, loadFacets: loadFacets, loadYears: loadYears, loadDoc: loadDoc, placesOf: placesOf,
     sortResults: sortResults, phraseRegex: phraseRegex, facetTest: facetTest, el: el, root: ROOT, labels: LABELS,
   };
