@@ -12,7 +12,7 @@
   var COLOURS = ["#b71c1c", "#1565c0", "#2e7d32"]; // each at least 4.5:1 on white
   var SPEECHES_PER_PAGE = 10; // of the concordance
   var CONTEXT = 20; // characters on each side of a place in the concordance
-  var BATCH = 24; // speeches read at once while counting (the browser queues what it cannot send yet)
+  var BATCH = 24; // speeches in flight while counting, and read at once for the CSV (the browser queues what it cannot send yet)
 
   var L = /^zh/i.test(document.documentElement.lang || "zh") ? {
     title: "逐年分布",
