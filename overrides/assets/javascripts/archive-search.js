@@ -172,18 +172,15 @@
    * next search asks again instead of failing for good. */
   var cache = new Map();
   function fetchWhole(path) {
-    if (!cache.has(path)) {
-      var loading = fetchAgain(INDEX + path).then(function (r) {
+    return remembered(cache, path, Infinity, function () {
+      return fetchAgain(INDEX + path).then(function (r) {
         if (!r.ok) throw new Error("search index: " + path + ": " + r.status);
         return r.arrayBuffer();
       }).then(function (buf) {
         counted(path, buf.byteLength);
         return new Uint8Array(buf);
       });
-      loading.catch(function () { cache.delete(path); });
-      cache.set(path, loading);
-    }
-    return cache.get(path);
+    });
   }
 
   /* The bytes start..end-1 of an index file (FORMAT.md: shards and speeches are read in parts). It asks
@@ -391,10 +388,10 @@
    * headers are read instead), for it would point into the wrong bytes. */
   var tables = new Map();
   function loadTable(n) {
-    if (!tables.has(n)) {
+    return remembered(tables, n, Infinity, function () {
       var man = manifestNow, per = man.blockTables.docs;
       var refused = new Error("search index: b/" + n + " is not the table index.json describes");
-      var loading = fetchWhole("b/" + n).then(function (packed) {
+      return fetchWhole("b/" + n).then(function (packed) {
         if (packed.length !== man.blockTables.bytes[n]) throw refused;
         return inflate(packed);
       }).then(function (bytes) {
@@ -408,10 +405,7 @@
         if (at.length !== Math.min(per, man.docs - n * per)) throw refused;
         return { bytes: bytes, at: at };
       });
-      loading.catch(function () { tables.delete(n); });
-      tables.set(n, loading);
-    }
-    return tables.get(n);
+    });
   }
 
   /* Speech `doc`'s head from its block table: its blocks, without the lines (title, headings) or where
@@ -432,16 +426,16 @@
    * (REQUEST_BYTES: on the wire its headers alone take a few hundred bytes). At 10,000 speeches a
    * table holds 1,024 speeches in about 34 KB: worth it from about 90 candidates among them. */
   function viaTables(docs) {
-    var man = manifestNow, tables = man.blockTables, out = new Set();
-    if (!tables) return out;
+    var man = manifestNow, blockTables = man.blockTables, out = new Set();
+    if (!blockTables) return out;
     var inGroup = new Map();
     docs.forEach(function (d) {
-      var g = Math.floor(d / tables.docs);
+      var g = Math.floor(d / blockTables.docs);
       inGroup.set(g, (inGroup.get(g) || 0) + 1);
     });
     docs.forEach(function (d) {
-      var g = Math.floor(d / tables.docs);
-      if (inGroup.get(g) * (man.firstRead.d + REQUEST_BYTES) > tables.bytes[g]) out.add(d);
+      var g = Math.floor(d / blockTables.docs);
+      if (inGroup.get(g) * (man.firstRead.d + REQUEST_BYTES) > blockTables.bytes[g]) out.add(d);
     });
     return out;
   }
