@@ -282,11 +282,16 @@ def block_record(document: bytes) -> bytes:
     its header's first fields (the text's length, the block count, each block's gap and sizeLead),
     which are all a reader needs to find and read its blocks."""
     size, header_at = read_varint(document, 0)
-    _, at = read_varint(document, header_at)  # units
-    count, at = read_varint(document, at)
+    return varints((header_at + size,)) + document[header_at : _after_block_fields(document, header_at)]
+
+
+def _after_block_fields(data: bytes, at: int) -> int:
+    """Where the block fields starting at `at` end: units, count, then (gap, sizeLead) for each block."""
+    _, at = read_varint(data, at)  # units
+    count, at = read_varint(data, at)
     for _ in range(2 * count):
-        _, at = read_varint(document, at)
-    return varints((header_at + size,)) + document[header_at:at]
+        _, at = read_varint(data, at)
+    return at
 
 
 def read_block_tables(folder: str | Path) -> list[bytes]:
@@ -297,11 +302,8 @@ def read_block_tables(folder: str | Path) -> list[bytes]:
         at = 0
         while at < len(data):
             start = at
-            for _ in range(2):
-                _, at = read_varint(data, at)
-            count, at = read_varint(data, at)
-            for _ in range(2 * count):
-                _, at = read_varint(data, at)
+            _, at = read_varint(data, at)  # where the blocks begin
+            at = _after_block_fields(data, at)
             records.append(data[start:at])
     return records
 
