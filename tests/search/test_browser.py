@@ -558,14 +558,23 @@ def test_a_speech_that_cannot_be_read_goes_back_to_the_queue(page, serve, tmp_pa
     assert found["results"] == sorted(found["results"])
 
 
+def random_archive(
+    rng: random.Random, chars: str, count: int, lengths: tuple[int, int], years: int, heading: str = ""
+) -> tuple[list[str], list[SearchDoc]]:
+    """`count` speeches s0, s1, ... of characters drawn from `chars` (as many as `lengths` allows), one
+    section each under `heading`, dated over `years` years: their texts and their documents."""
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(*lengths))) for _ in range(count)]
+    docs = [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date=f"20{i % years:02d}-01-01",
+                      sections=(SearchSection("a", heading, t),)) for i, t in enumerate(texts)]  # fmt: skip
+    return texts, docs
+
+
 def test_memory_holds_only_the_speeches_terms_and_shards_it_may_keep(page, serve, tmp_path):
     """A page that runs many searches forgets the least recently used speeches, terms and shard
     directories beyond its limits, and finds the same results as a page with room for everything."""
     rng = random.Random(17)
     chars = "发展经济工业推进企业项目建设改革创新服务基础领导干部群众农业产业"
-    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(300, 1500))) for _ in range(60)]
-    docs = [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date=f"20{i % 20:02d}-01-01",
-                      sections=(SearchSection("a", "", t),)) for i, t in enumerate(texts)]  # fmt: skip
+    texts, docs = random_archive(rng, chars, 60, (300, 1500), years=20)
     open_index_page(page, serve, tmp_path, docs, None)
     queries = [t[a : a + rng.randint(2, 5)] for t in rng.sample(texts, 25) for a in [rng.randrange(200)]]
     run_all = """async ([qs, limits]) => {
@@ -651,9 +660,7 @@ def test_results_are_exact_substrings_on_a_random_archive(page, request, tmp_pat
     serve = request.getfixturevalue(server)
     rng = random.Random(5)
     chars = "发展经济工业推进企业项目建设改革创新服务基础领导干部群众农业产业富硒茶叶"
-    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(200, 3000))) for _ in range(200)]
-    docs = [SearchDoc(url=f"speeches/s{i}/", title=f"s{i}", date=f"20{i % 25:02d}-01-01",
-                      sections=(SearchSection("a", "标题", t),)) for i, t in enumerate(texts)]  # fmt: skip
+    texts, docs = random_archive(rng, chars, 200, (200, 3000), years=25, heading="标题")
     open_index_page(page, serve, tmp_path, docs, None)
     queries = []
     for _ in range(120):
