@@ -185,7 +185,8 @@
 
   /* The bytes start..end-1 of an index file (FORMAT.md: shards and speeches are read in parts). It asks
    * with a Range request; a server that ignores Range (python -m http.server, mkdocs serve) answers with
-   * the whole file, which is then kept, so that the file's other parts cost nothing more. */
+   * the whole file, which is then kept, so that the file's other parts cost nothing more. `fresh`: past
+   * the browser's HTTP cache, neither read from it nor written to it (cache: "no-store"). */
   var wholeFiles = new Map(); // path -> Uint8Array, the most recent settings.keepFiles of them
   function fetchRange(path, start, end, fresh) {
     var whole = wholeFiles.get(path);
@@ -219,11 +220,11 @@
   }
 
   /* The bytes start..end-1 of a file whose beginning `head` holds already, or fetched (only what `head`
-   * does not hold). */
-  function partOf(path, head, start, end) {
+   * does not hold; past the HTTP cache when `fresh`). */
+  function partOf(path, head, start, end, fresh) {
     if (end <= head.length) return Promise.resolve(head.subarray(start, end));
-    if (start >= head.length) return fetchRange(path, start, end);
-    return fetchRange(path, head.length, end).then(function (rest) {
+    if (start >= head.length) return fetchRange(path, start, end, fresh);
+    return fetchRange(path, head.length, end, fresh).then(function (rest) {
       var all = new Uint8Array(end - start);
       all.set(head.subarray(start));
       all.set(rest, head.length - start);
@@ -368,7 +369,7 @@
    * block's gap and sizeLead), read by `r`; its blocks begin at byte `begin` of the file. */
   function blockFields(doc, r, begin) {
     var head = { doc: doc, path: "d/" + doc, units: r.varint(), starts: [], leads: [], at: [], sizes: [],
-      lines: [], blocks: new Map(), meta: null, first: null };
+      lines: [], blocks: new Map(), meta: null, first: null, bulk: false };
     var count = r.varint(), start = 0, at = begin;
     for (var k = 0; k < count; k++) {
       head.starts.push(start += r.varint());
@@ -410,13 +411,17 @@
 
   /* Speech `doc`'s head from its block table: its blocks, without the lines (title, headings) or where
    * its metadata is; enough to prove a phrase by date, one request a speech instead of two in a row. Not
-   * kept with the speeches read (docCache): a result shown reads its real header. */
+   * kept with the speeches read (docCache): a result shown reads its real header. Its blocks are read
+   * past the browser's HTTP cache (`bulk`): the count by year reads a thousand speeches this way, and
+   * Chromium writing a cache entry for each part cost more than the reading (the count of a phrase in
+   * 1,000 of 10,000 speeches: 2.6 s with the cache, 1.6 s without), for parts seldom asked for again. */
   function tableHead(doc) {
     var per = manifestNow.blockTables.docs;
     return loadTable(Math.floor(doc / per)).then(function (table) {
       var r = new Reader(table.bytes, table.at[doc % per]);
       var head = blockFields(doc, r, r.varint());
       head.first = new Uint8Array(0);
+      head.bulk = true;
       return head;
     });
   }
@@ -485,7 +490,7 @@
   }
 
   function readBlocks(head, first, last) {
-    var bytes = partOf(head.path, head.first, head.at[first], head.at[last] + head.sizes[last]);
+    var bytes = partOf(head.path, head.first, head.at[first], head.at[last] + head.sizes[last], head.bulk);
     var text = new TextDecoder(manifestNow.text);
     for (var k = first; k <= last; k++) {
       (function (k) {
