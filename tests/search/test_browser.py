@@ -394,6 +394,42 @@ def test_reading_every_candidate_by_date_reads_blocks_through_the_block_table(pa
     assert headers <= set(found["before"])  # after the first page, no header
 
 
+def test_a_place_at_a_blocks_last_character_is_proven_by_the_next_block(page, serve, tmp_path):
+    """Listed by date, 发展富硒 with its 发 as block 4's last character: its rare pairs 展富 and 富硒 (one
+    and two characters into it) place it, and start in block 5 only, so blocks 4 and 5 are both possible
+    starts. Block 5 holds the character before it, 发, so reading it proves the speech: block 4 is never
+    asked for. Block 2 holds 展富硒 after another character (the likeliest start, read first, in vain) and
+    makes block 1 a start too, which block 2 shows as well: it is not read either."""
+    rng = random.Random(5)
+    docs = []
+    for i in range(12):
+        body = list(text_in_blocks(rng, 8, {2: "改展富硒"}, at=100))
+        # the text is "长\n" + body, so block 5 starts at body[5 * 512 - 2]: 发 ends block 4
+        body[5 * 512 - 3 : 5 * 512 + 1] = "发展富硒"
+        docs.append(SearchDoc(url=f"speeches/s{i}/", title="长", date=f"2020-01-{i + 1:02d}",
+                              sections=(SearchSection("a", "", "".join(body)),)))  # fmt: skip
+    ranges: dict[str, list[tuple[int, int]]] = {}
+
+    def note_range(request):
+        if "/search-index/d/" in request.url and "range" in request.headers:
+            first, last = request.headers["range"].removeprefix("bytes=").split("-")
+            ranges.setdefault(request.url.rsplit("/", 1)[1], []).append((int(first), int(last) + 1))
+
+    page.on("request", note_range)
+    open_index_page(page, serve, tmp_path, docs, None)
+    found = page.evaluate(
+        """async () => { const s = await archiveSearch.search("发展富硒", {sort: "date"});
+             await s.more(Infinity, Infinity); return s.results.map(r => [r.doc, r.at]); }"""
+    )
+    assert sorted(found) == [[doc, 5 * 512 - 1] for doc in range(12)]
+    for doc in range(12):
+        blocks = block_bytes(tmp_path / "search-index" / "d" / str(doc))
+        read = ranges[str(doc)]
+        assert any(a <= blocks[5][0] and blocks[5][1] <= b for a, b in read)
+        for k in (1, 4):
+            assert not any(a < blocks[k][1] and blocks[k][0] < b for a, b in read), (doc, k, read, blocks[k])
+
+
 def test_many_candidates_are_ruled_out_by_the_masks_of_a_selective_bigram(page, serve, tmp_path):
     """作和能 where every speech has both its bigrams: 和能 in blocks 1 to 6, 作和 in blocks 0 and 7 (and
     speech 0 has 作和能 in block 3). Placed by 和能 alone (the fewest bytes of masks), every one of the 30

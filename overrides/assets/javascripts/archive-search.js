@@ -123,6 +123,9 @@
       single: terms.length === 1 && tokens.length === 1,
       // Written together (no spaces between its tokens), the phrase has one length in the text.
       fixed: tokens.every(function (t, i) { return i === 0 || t.index === tokens[i - 1].end; }),
+      // It begins with a Chinese character: nothing before it is tested, so a place can be seen from the
+      // character stored before a block (a word's place needs the character before it: not a letter).
+      cjkFirst: tokens[0].kind === "cjk",
       length: tokens[tokens.length - 1].end - first,
     });
   }
@@ -1305,8 +1308,44 @@
       return placesInBlocks(head, p, starts);
     }
     var first = likelyStart(p, head.doc, starts);
-    return placesInBlocks(head, p, [first]).then(function (out) {
-      return out.length ? out : placesInBlocks(head, p, starts.filter(function (k) { return k !== first; }));
+    return proofIn(head, p, [first]).then(function (out) {
+      if (out.length) return out;
+      var rest = proofBlocks(p, head, starts).filter(function (k) { return k !== first; });
+      return rest.length ? proofIn(head, p, rest) : out;
+    });
+  }
+
+  /* The blocks that show whether phrase p starts in blocks `starts` (ascending, each once). A start k where
+   * a placing term at 1 character into the phrase starts only in block k + 1 leaves one place for the
+   * phrase: k's last character, which block k + 1 holds before its own text (FORMAT.md); so block k + 1
+   * is read for it, and it is usually a start of its own, read anyway. The count of 服务医疗 (in 1,274
+   * of 10,000 speeches) reads 2,106 blocks instead of 2,691. */
+  function proofBlocks(p, head, starts) {
+    var own = p.placing.map(function (t) { return t.entry.blockListsNow[indexOf(t.entry.docs, head.doc)]; });
+    var out = [];
+    starts.forEach(function (k) {
+      // k is a start, so a term missing from it starts in block k + 1
+      var edge = p.cjkFirst && p.placing.some(function (t, i) { return t.at === 1 && own[i].indexOf(k) < 0; });
+      out.push(edge ? k + 1 : k);
+    });
+    return Array.from(new Set(out)).sort(function (a, b) { return a - b; });
+  }
+
+  /* The places of phrase p in blocks `ks` (and the blocks after them, for a phrase longer than the
+   * overlap): every one the text read shows, for proof only (the score counts places by blocksToRead and
+   * placesInBlocks, each once). A place at a window's first character, stored before its block, counts
+   * for a phrase that begins with a Chinese character. */
+  function proofIn(head, p, ks) {
+    var read = blocksToRead(p, ks, head.starts.length);
+    return loadBlocks(head, read).then(function (texts) {
+      var out = [];
+      windows(head, read, texts).forEach(function (w) {
+        placesOf(p, w.text).forEach(function (i) {
+          var at = w.from + i;
+          if (at >= (p.cjkFirst ? w.from : w.own[0]) && at < w.own[1]) out.push(at);
+        });
+      });
+      return out;
     });
   }
 
