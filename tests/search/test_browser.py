@@ -430,6 +430,35 @@ def test_a_place_at_a_blocks_last_character_is_proven_by_the_next_block(page, se
             assert not any(a < blocks[k][1] and blocks[k][0] < b for a, b in read), (doc, k, read, blocks[k])
 
 
+def test_a_word_at_a_blocks_last_character_needs_the_character_before_it(page, serve, tmp_path):
+    """a富硒 begins with a word, which must not continue letters before it. Speech 0 ends block 3 with
+    "xa" and begins block 4 with 富硒: block 4 stores the a before it but not the x, so it cannot show the
+    place; the speech holds the word a (block 3) and "a 富硒" (block 6) and is not a result. Speech 1
+    ends block 3 with " a" instead, and is."""
+    rng = random.Random(9)
+    docs = []
+    for i, before in enumerate(("xa", " a")):
+        body = list(text_in_blocks(rng, 8, {}, at=0))
+        # the text is "长\n" + body, so block k starts at body[k * 512 - 2]
+        body[3 * 512 + 98 : 3 * 512 + 101] = " a "
+        body[4 * 512 - 4 : 4 * 512] = before + "富硒"
+        body[6 * 512 + 48 : 6 * 512 + 52] = "a 富硒"
+        docs.append(SearchDoc(url=f"speeches/s{i}/", title="长", date=f"2020-01-{i + 1:02d}",
+                              sections=(SearchSection("a", "", "".join(body)),)))  # fmt: skip
+    open_index_page(page, serve, tmp_path, docs, None)
+    found = page.evaluate(
+        """async () => { const out = {};
+             for (const sort of ["date", "relevance"]) {
+               const s = await archiveSearch.search("a富硒", {sort});
+               await s.more(Infinity, Infinity); out[sort] = s.results.map(r => [r.doc, r.at]); }
+             return out; }"""
+    )
+    urls = {int(d.name): document_meta(d.read_bytes())["u"] for d in (tmp_path / "search-index" / "d").iterdir()}
+    place = 4 * 512 - 1  # the a, block 3's last character
+    for sort, results in found.items():
+        assert [(urls[doc], at) for doc, at in results] == [("speeches/s1/", place)], sort
+
+
 def test_many_candidates_are_ruled_out_by_the_masks_of_a_selective_bigram(page, serve, tmp_path):
     """作和能 where every speech has both its bigrams: 和能 in blocks 1 to 6, 作和 in blocks 0 and 7 (and
     speech 0 has 作和能 in block 3). Placed by 和能 alone (the fewest bytes of masks), every one of the 30

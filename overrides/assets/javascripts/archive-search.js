@@ -1307,10 +1307,11 @@
     if (!proof || starts === null || starts.length < 2 || !inBlocks(p)) {
       return placesInBlocks(head, p, starts);
     }
-    var first = likelyStart(p, head.doc, starts);
+    var blocks = proofBlocks(p, head, starts);
+    var first = likelyStart(p, head.doc, blocks);
     return proofIn(head, p, [first]).then(function (out) {
       if (out.length) return out;
-      var rest = proofBlocks(p, head, starts).filter(function (k) { return k !== first; });
+      var rest = blocks.filter(function (k) { return k !== first; });
       return rest.length ? proofIn(head, p, rest) : out;
     });
   }
@@ -1349,10 +1350,11 @@
     });
   }
 
-  /* Of blocks `starts` where phrase p may start in speech `doc`, the first where each of its placing
-   * terms starts too. A term `at` characters into the phrase also lets it start in the block before
-   * its own, but only within `at` characters of that block's end: for 执法生 placed by 法生, the block
-   * before each block of 法生 is a start too, and reading it first read two blocks for most speeches. */
+  /* Of blocks `starts` where phrase p may start in speech `doc` (or that show such a start: proofBlocks),
+   * the first where each of its placing terms starts too. A term `at` characters into the phrase also
+   * lets it start in the block before its own, but only within `at` characters of that block's end: for
+   * 执法生 placed by 法生, the block before each block of 法生 is a start too, and reading it first read
+   * two blocks for most speeches. */
   function likelyStart(p, doc, starts) {
     var own = p.placing.map(function (t) { return t.entry.blockListsNow[indexOf(t.entry.docs, doc)]; });
     for (var i = 0; i < starts.length; i++) {
