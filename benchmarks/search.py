@@ -441,11 +441,11 @@ MATERIAL_QUERY = """async (q) => {
 
 
 TREND_QUERY = """async (q) => {
-  const s = window.archiveSearch; const before = s.stats.bytes; const t0 = performance.now();
+  const s = window.archiveSearch, before = s.stats.bytes, requests = s.stats.requests, t0 = performance.now();
   await s.loadYears({});  // the chart needs every speech's year (archive-trend.js show)
   const found = await window.archiveTrend.count(q, {});
   return {ms: performance.now() - t0, bytes: s.stats.bytes - before, docs: found.results.map(r => r.doc),
-          pending: found.pending, requests: s.stats.requests};
+          pending: found.pending, requests: s.stats.requests - requests};
 }"""
 
 # The count by year without DevTools: a page of the site's own scripts that runs TREND_QUERY once loaded and
@@ -483,7 +483,11 @@ class _TrendHandler(RangeRequestHandler):
         self.wfile.write(body)
 
     def do_POST(self):
-        self.results.put(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        try:
+            self.results.put(json.loads(body))
+        except ValueError:
+            self.results.put({"error": f"the page posted something other than JSON: {body[:200]!r}"})
         self.send_response(204)
         self.end_headers()
 
@@ -514,12 +518,12 @@ def _count_alone(site: Path, phrases: list[tuple[float, str]]):
         for share, query in phrases:
             with tempfile.TemporaryDirectory() as profile:
                 url = server.url + "__bench/trend?q=" + urllib.parse.quote(query)
-                browser = subprocess.Popen([CHROMIUM, "--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}", url],
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+                log = Path(profile) / "chromium.log"
+                with log.open("wb") as err:
+                    browser = subprocess.Popen([CHROMIUM, "--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}/p", url],
+                                               stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)  # fmt: skip
                 try:
-                    got = handler.results.get(timeout=600)
-                except queue.Empty:
-                    raise SystemExit(f"the count of {query!r} posted nothing in 10 minutes") from None
+                    got = _posted(handler.results, browser, log, query)
                 finally:
                     _stop(browser)
             if "error" in got:
@@ -529,17 +533,29 @@ def _count_alone(site: Path, phrases: list[tuple[float, str]]):
         server.close()
 
 
+def _posted(results: queue.Queue, browser: subprocess.Popen, log: Path, query: str) -> dict:
+    """What the counting page posted; a clear failure when chromium ends first or nothing comes in 10
+    minutes, instead of waiting out the time for a browser that is gone."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        with contextlib.suppress(queue.Empty):
+            return results.get(timeout=1)
+        if browser.poll() is not None:
+            tail = log.read_text("utf-8", "replace")[-2000:]
+            raise SystemExit(f"chromium ended (exit {browser.returncode}) before counting {query!r}:\n{tail}")
+    raise SystemExit(f"the count of {query!r} posted nothing in 10 minutes")
+
+
 def _stop(browser: subprocess.Popen) -> None:
     """End chromium and every process it started (its session), so that none still writes to its profile
-    when the profile's folder is removed."""
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, None)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(browser.pid, sig)
-        try:
-            browser.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    when the profile's folder is removed: asked to end, then killed, whatever remains."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(browser.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        browser.wait(10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(browser.pid, signal.SIGKILL)
+    browser.wait()
 
 
 def _count_under_devtools(site: Path, phrases: list[tuple[float, str]]):
