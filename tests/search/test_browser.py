@@ -325,6 +325,19 @@ def block_bytes(path: Path) -> list[tuple[int, int]]:
     return out
 
 
+def record_ranges(page) -> dict[str, list[tuple[int, int]]]:
+    """The parts of document files the page asks for from now on: {document number: [(start, end)]}."""
+    ranges: dict[str, list[tuple[int, int]]] = {}
+
+    def note_range(request):
+        if "/search-index/d/" in request.url and "range" in request.headers:
+            first, last = request.headers["range"].removeprefix("bytes=").split("-")
+            ranges.setdefault(request.url.rsplit("/", 1)[1], []).append((int(first), int(last) + 1))
+
+    page.on("request", note_range)
+    return ranges
+
+
 def test_a_speech_is_proven_by_the_block_its_terms_share_first(page, serve, tmp_path):
     """Listed by date, 富硒产业 in block 5 of each speech, and 富硒 also in block 4: 硒产 (one character into
     the phrase) in block 5 lets the phrase start at the very end of block 4 too, so both are possible
@@ -334,14 +347,7 @@ def test_a_speech_is_proven_by_the_block_its_terms_share_first(page, serve, tmp_
     texts = [text_in_blocks(rng, 8, {4: "富硒", 5: "富硒产业"}, at=20) for _ in range(12)]
     docs = [SearchDoc(url=f"speeches/s{i}/", title="长", date=f"2020-01-{i + 1:02d}",
                       sections=(SearchSection("a", "", text),)) for i, text in enumerate(texts)]  # fmt: skip
-    ranges: dict[str, list[tuple[int, int]]] = {}
-
-    def note_range(request):
-        if "/search-index/d/" in request.url and "range" in request.headers:
-            first, last = request.headers["range"].removeprefix("bytes=").split("-")
-            ranges.setdefault(request.url.rsplit("/", 1)[1], []).append((int(first), int(last) + 1))
-
-    page.on("request", note_range)
+    ranges = record_ranges(page)
     open_index_page(page, serve, tmp_path, docs, None)
     found = page.evaluate(
         """async () => { const s = await archiveSearch.search("富硒产业", {sort: "date"});
@@ -408,14 +414,7 @@ def test_a_place_at_a_blocks_last_character_is_proven_by_the_next_block(page, se
         body[5 * 512 - 3 : 5 * 512 + 1] = "发展富硒"
         docs.append(SearchDoc(url=f"speeches/s{i}/", title="长", date=f"2020-01-{i + 1:02d}",
                               sections=(SearchSection("a", "", "".join(body)),)))  # fmt: skip
-    ranges: dict[str, list[tuple[int, int]]] = {}
-
-    def note_range(request):
-        if "/search-index/d/" in request.url and "range" in request.headers:
-            first, last = request.headers["range"].removeprefix("bytes=").split("-")
-            ranges.setdefault(request.url.rsplit("/", 1)[1], []).append((int(first), int(last) + 1))
-
-    page.on("request", note_range)
+    ranges = record_ranges(page)
     open_index_page(page, serve, tmp_path, docs, None)
     found = page.evaluate(
         """async () => { const s = await archiveSearch.search("发展富硒", {sort: "date"});
@@ -453,7 +452,9 @@ def test_a_word_at_a_blocks_last_character_needs_the_character_before_it(page, s
                await s.more(Infinity, Infinity); out[sort] = s.results.map(r => [r.doc, r.at]); }
              return out; }"""
     )
-    urls = {int(d.name): document_meta(d.read_bytes())["u"] for d in (tmp_path / "search-index" / "d").iterdir()}
+    urls = {
+        int(d.name): document_meta(d.read_bytes())["u"] for d in (tmp_path / "search-index" / "d").iterdir()
+    }
     place = 4 * 512 - 1  # the a, block 3's last character
     for sort, results in found.items():
         assert [(urls[doc], at) for doc, at in results] == [("speeches/s1/", place)], sort
