@@ -589,7 +589,8 @@ def _slugs(site: Path) -> dict[int, str]:
 
 
 def trend_summary(measured: dict, truth: dict[str, set[str]], size: int) -> dict:
-    """Per target share: the phrases' speeches found (all must equal the truth), KB and ms (median/p90/max)."""
+    """Per target share: the phrases' speeches found (all must equal the truth), KB, ms and requests
+    (median/p90/max), and each phrase's own figures, so that a claim about one phrase can be checked."""
     rows = {}
     for share in TREND_SHARES:
         runs = {q: r for q, r in measured.items() if r["share"] == share}
@@ -602,6 +603,10 @@ def trend_summary(measured: dict, truth: dict[str, set[str]], size: int) -> dict
             "kb": summary([r["bytes"] / 1000 for r in runs.values()]),
             "ms": summary([r["ms"] for r in runs.values()]),
             "requests": summary([r["requests"] for r in runs.values()]),
+            "each": {
+                q: {"kb": round(r["bytes"] / 1000, 1), "ms": round(r["ms"]), "requests": r["requests"]}
+                for q, r in runs.items()
+            },
         }
     return rows
 
