@@ -182,6 +182,23 @@ def test_the_table_gives_every_years_exact_counts_for_two_phrases(page, trend_ur
     assert page.console_errors == [] and page.foreign_requests == []
 
 
+def test_the_count_keeps_more_speeches_in_flight_over_http2(page, trend_url):
+    """Over HTTP/1.1 (the test server) the browser sends six requests at a time to a host, and the count
+    keeps 24 speeches in flight; a page that came over HTTP/2 (its navigation entry says h2) keeps 96,
+    since the count then waits mostly for round trips."""
+    open_trend(page, trend_url, OLD)
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].nextHopProtocol") == "http/1.1"
+    assert page.evaluate("archiveTrend.inFlight") == 24
+    page.add_init_script(
+        """(() => { const entries = performance.getEntriesByType.bind(performance);
+             performance.getEntriesByType = type =>
+               type === "navigation" ? [{nextHopProtocol: "h2"}] : entries(type); })()"""
+    )
+    open_trend(page, trend_url, OLD)
+    assert page.evaluate("archiveTrend.inFlight") == 96
+    assert page.locator(".sa-trend__table tbody tr").count() > 0  # and it counts as before
+
+
 def test_the_share_measure_redraws_the_bars(page, trend_url, trend_site):
     open_trend(page, trend_url, OLD)
 

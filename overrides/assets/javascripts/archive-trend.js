@@ -12,7 +12,18 @@
   var COLOURS = ["#b71c1c", "#1565c0", "#2e7d32"]; // each at least 4.5:1 on white
   var SPEECHES_PER_PAGE = 10; // of the concordance
   var CONTEXT = 20; // characters on each side of a place in the concordance
-  var BATCH = 24; // speeches in flight while counting, and read at once for the CSV (the browser queues what it cannot send yet)
+  // Speeches in flight while counting, and read at once for the CSV; the browser queues what it cannot send
+  // yet. Over HTTP/1.1 it opens six connections to a host, so more only wait in its queue; over HTTP/2 and
+  // HTTP/3 every request shares one connection and a count waits mostly for round trips: with 80 ms round
+  // trips emulated (nginx, HTTP/2), the count of 执法生 in 10,000 speeches (1,324 requests) took 4.2 s with 96
+  // in flight and 7.1 s with 24. 96 is within the 100 streams a connection RFC 9113 asks servers to allow.
+  var BATCH = sharedConnection() ? 96 : 24;
+
+  /* Did this page come over HTTP/2 or HTTP/3, where one connection carries every request at once? */
+  function sharedConnection() {
+    var nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    return !!nav && /^h[23]/.test(nav.nextHopProtocol || "");
+  }
 
   var L = /^zh/i.test(document.documentElement.lang || "zh") ? {
     title: "逐年分布",
@@ -458,5 +469,5 @@
     setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
   }
 
-  window.archiveTrend = { show: show, count: count, yearRows: yearRows, placesIn: placesIn };
+  window.archiveTrend = { show: show, count: count, yearRows: yearRows, placesIn: placesIn, inFlight: BATCH };
 })();
