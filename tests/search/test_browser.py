@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import shutil
@@ -17,6 +18,7 @@ from converter.search.builder import (
     build_index,
     document_meta,
 )
+from converter.search.http_range import RangeRequestHandler, RunningServer
 from converter.search.postings import read_varint
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -361,43 +363,67 @@ def test_a_speech_is_proven_by_the_block_its_terms_share_first(page, serve, tmp_
         assert not any(a < blocks[4][1] and blocks[4][0] < b for a, b in read), (doc, read, blocks[4])
 
 
-def test_reading_every_candidate_by_date_reads_blocks_through_the_block_table(page, serve, tmp_path):
+class _RecordingHandler(RangeRequestHandler):
+    """Serves like a real static host, and notes each request for the index as the server receives it:
+    (path in search-index/, first byte asked for, Cache-Control), the headers the browser really sent."""
+
+    seen: list[tuple[str, int, str]]
+
+    def do_GET(self):
+        if "/search-index/" in self.path:
+            at = (self.headers.get("Range") or "bytes=0-").removeprefix("bytes=").split("-")[0]
+            path = self.path.split("/search-index/")[1]
+            self.seen.append((path, int(at), self.headers.get("Cache-Control", "")))
+        super().do_GET()
+
+
+def test_reading_every_candidate_by_date_reads_blocks_through_the_block_table(browser, tmp_path):
     """The count by year reads every candidate by date: where many candidates share a block table, each
     speech's block is read with one request from the offsets in the table, without its header. 40
     speeches, 富硒产业 in 25 of them and every pair of it in one block of the others: the results are
-    exact, b/0 is read, and no header is asked for after the first page's."""
+    exact, b/0 is read, and no header is asked for after the first page's. The count's reads skip the
+    browser's HTTP cache (fetch's no-store, which sends Cache-Control: no-cache); the first page's keep it."""
     rng = random.Random(21)
     texts = [
         text_in_blocks(rng, 4, {2: "富硒产业" if i % 8 < 5 else "富硒，硒产，产业"}, at=30) for i in range(40)
     ]
     docs = [SearchDoc(url=f"speeches/s{i}/", title="长", date=f"2020-01-{i % 28 + 1:02d}",
                       sections=(SearchSection("a", "", text),)) for i, text in enumerate(texts)]  # fmt: skip
-    ranges: list[tuple[str, int]] = []
-
-    def note_range(request):
-        if "/search-index/" in request.url:
-            at = request.headers.get("range", "bytes=0-").removeprefix("bytes=").split("-")[0]
-            ranges.append((request.url.split("/search-index/")[1], int(at)))
-
-    page.on("request", note_range)
-    open_index_page(page, serve, tmp_path, docs, None)
-    found = page.evaluate(
-        """async () => { const s = await archiveSearch.search("富硒产业", {sort: "date"});
-             const before = [...new Set(performance.getEntriesByType("resource")
-               .map(e => e.name.split("/search-index/")[1]).filter(Boolean))];
-             await s.more(Infinity, Infinity); return {before, docs: s.results.map(r => r.doc)}; }"""
-    )
+    handler = type("Recording", (_RecordingHandler,), {"seen": []})
+    # a page of its own, without the `page` fixture's request guard: Playwright's interception turns the
+    # HTTP cache off, and every request then says Cache-Control: no-cache
+    context = browser.new_context()
+    page = context.new_page()
+    with RunningServer(tmp_path, handler) as server, contextlib.closing(context):
+        open_index_page(page, lambda folder: server.url, tmp_path, docs, None)
+        first_page = page.evaluate(
+            """async () => { window.s = await archiveSearch.search("富硒产业", {sort: "date"});
+                 // the first page as shown: its metadata, asked for while the search went on, is in
+                 await Promise.all(s.results.slice(0, 10).map(r => archiveSearch.describe(r, s.phrases)));
+                 return [...new Set(performance.getEntriesByType("resource")
+                   .map(e => e.name.split("/search-index/")[1]).filter(Boolean))]; }"""
+        )
+        counted_from = len(handler.seen)
+        found = {"before": first_page, "docs": page.evaluate(
+            "async () => { await s.more(Infinity, Infinity); return s.results.map(r => r.doc); }")}  # fmt: skip
+    ranges = handler.seen
     titles = {
         int(p.name): document_meta(p.read_bytes())["u"] for p in (tmp_path / "search-index" / "d").iterdir()
     }
     assert sorted(titles[d] for d in found["docs"]) == sorted(
         f"speeches/s{i}/" for i, text in enumerate(texts) if "富硒产业" in text
     )
-    assert ("b/0", 0) in ranges and "b/0" not in found["before"]
-    headers = {path for path, at in ranges if path.startswith("d/") and at == 0}
-    read = {path for path, _ in ranges if path.startswith("d/")}
+    assert ("b/0", 0) in [r[:2] for r in ranges] and "b/0" not in found["before"]
+    headers = {path for path, at, _ in ranges if path.startswith("d/") and at == 0}
+    read = {path for path, _, _ in ranges if path.startswith("d/")}
     assert len(read) == 40 and len([p for p in found["before"] if p.startswith("d/")]) < 30
     assert headers <= set(found["before"])  # after the first page, no header
+    counted = [r for r in ranges[counted_from:] if r[0].startswith("d/")]
+    assert counted and all("no-cache" in cache for _, _, cache in counted), counted
+    # the first page's keep the cache (its headers: the first request for each file, so never the retry
+    # past the cache that a part answered from an earlier one can need)
+    first = [r for r in ranges[:counted_from] if r[0].startswith("d/") and r[1] == 0]
+    assert first and not any("no-cache" in cache for _, _, cache in first)
 
 
 def test_a_place_at_a_blocks_last_character_is_proven_by_the_next_block(page, serve, tmp_path):
