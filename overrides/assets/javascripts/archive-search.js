@@ -1059,11 +1059,16 @@
   function termStarts(t, doc) {
     var out = [];
     function add(k) { if (!out.length || k > out[out.length - 1]) out.push(k); }
-    t.entry.blockListsNow[indexOf(t.entry.docs, doc)].forEach(function (k) {
+    termBlocks(t, doc).forEach(function (k) {
       if (t.at > 0 && k > 0) add(k - 1);
       add(k);
     });
     return out;
+  }
+
+  /* The blocks where term t itself starts in speech `doc` (its masks read already), ascending. */
+  function termBlocks(t, doc) {
+    return t.entry.blockListsNow[indexOf(t.entry.docs, doc)];
   }
 
   // Speeches read per batch and per call of Search.more; keepDocs, keepTerms, keepShards: speeches, terms
@@ -1307,8 +1312,10 @@
     if (!proof || starts === null || starts.length < 2 || !inBlocks(p)) {
       return placesInBlocks(head, p, starts);
     }
-    var blocks = proofBlocks(p, head, starts);
-    var first = likelyStart(p, head.doc, blocks);
+    // each placing term's own blocks, which both the blocks to read and the likeliest one come from
+    var own = p.placing.map(function (t) { return termBlocks(t, head.doc); });
+    var blocks = proofBlocks(p, own, starts);
+    var first = likelyStart(own, blocks);
     return proofIn(head, p, [first]).then(function (out) {
       if (out.length) return out;
       var rest = blocks.filter(function (k) { return k !== first; });
@@ -1316,13 +1323,13 @@
     });
   }
 
-  /* The blocks that show whether phrase p starts in blocks `starts` (ascending, each once). A start k where
-   * a placing term at 1 character into the phrase starts only in block k + 1 leaves one place for the
-   * phrase: k's last character, which block k + 1 holds before its own text (FORMAT.md); so block k + 1
-   * is read for it, and it is usually a start of its own, read anyway. The count of 服务医疗 (in 1,274
-   * of 10,000 speeches) reads 2,106 blocks instead of 2,691. */
-  function proofBlocks(p, head, starts) {
-    var own = p.placing.map(function (t) { return t.entry.blockListsNow[indexOf(t.entry.docs, head.doc)]; });
+  /* The blocks that show whether phrase p starts in blocks `starts` (ascending, each once), given `own`,
+   * the blocks where each of its placing terms starts itself in the speech. A start k where a placing
+   * term at 1 character into the phrase starts only in block k + 1 leaves one place for the phrase: k's
+   * last character, which block k + 1 holds before its own text (FORMAT.md); so block k + 1 is read for
+   * it, and it is usually a start of its own, read anyway. The count of 服务医疗 (in 1,274 of 10,000
+   * speeches) reads 2,106 blocks instead of 2,691. */
+  function proofBlocks(p, own, starts) {
     var out = [];
     starts.forEach(function (k) {
       // k is a start, so a term missing from it starts in block k + 1
@@ -1350,13 +1357,12 @@
     });
   }
 
-  /* Of blocks `starts` where phrase p may start in speech `doc` (or that show such a start: proofBlocks),
-   * the first where each of its placing terms starts too. A term `at` characters into the phrase also
-   * lets it start in the block before its own, but only within `at` characters of that block's end: for
-   * 执法生 placed by 法生, the block before each block of 法生 is a start too, and reading it first read
-   * two blocks for most speeches. */
-  function likelyStart(p, doc, starts) {
-    var own = p.placing.map(function (t) { return t.entry.blockListsNow[indexOf(t.entry.docs, doc)]; });
+  /* Of blocks `starts` where a phrase may start in a speech (or that show such a start: proofBlocks), the
+   * first where each of its placing terms starts too (`own`: each one's blocks). A term `at` characters
+   * into the phrase also lets it start in the block before its own, but only within `at` characters of
+   * that block's end: for 执法生 placed by 法生, the block before each block of 法生 is a start too, and
+   * reading it first read two blocks for most speeches. */
+  function likelyStart(own, starts) {
     for (var i = 0; i < starts.length; i++) {
       var k = starts[i];
       if (own.every(function (blocks) { return blocks.indexOf(k) >= 0; })) return k;
