@@ -249,8 +249,8 @@ def build_index(docs: Iterable[SearchDoc], out: Path, options: IndexOptions | No
         "compression": "deflate-raw",
         "overlap": OVERLAP,
         "dictionary": len(dictionary),
-        # How many bytes to ask for first: enough for the whole directory of 9 shards in 10 and the
-        # header of 9 documents in 10, so most files take one request before their parts.
+        # How many bytes to ask for first: enough for the whole directory of 999 shards in 1,000 and the
+        # header of 999 documents in 1,000, so nearly every file takes one request before its parts.
         "firstRead": {kind: _first_read(sizes) for kind, sizes in reads.items()},
         "years": year_runs(facets["years"], facets["y"]),
         "blockTables": {"docs": BLOCK_TABLE_DOCS, "bytes": table_bytes},
