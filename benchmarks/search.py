@@ -17,8 +17,10 @@ built-in search plugin and measures it through its own search box (recall and pr
 The phrase over time: for phrases found in about 10, 20 and 50 % of the speeches (1,000, 2,000 and 5,000
 of 10,000), the per-year counts as the search page computes them (archive-trend.js: every candidate
 proven, every speech's year read), each in a fresh browser with no DevTools attached (as readers run it):
-bytes, time, requests, and whether the speeches found are exactly the ground truth. `--trend-only`
-measures only this (benchmarks/results/search_trend.json).
+bytes, time, requests, and whether the speeches found are exactly the ground truth; beside the bytes, their
+floor: what a count would still read if the index ruled out every false candidate (the block tables, the
+terms' parts, one block per speech found). `--trend-only` measures only this
+(benchmarks/results/search_trend.json).
 
 Every page is served by converter/search/http_range.py, which answers Range requests with 206 as GitHub
 Pages, Netlify, Cloudflare, S3 and nginx do, so the bytes reported are those a reader of a real host
@@ -63,6 +65,9 @@ from converter.search.builder import (  # noqa: E402
     SearchSection,
     build_index,
     document_meta,
+    fnv1a,
+    load_document,
+    read_shard,
 )
 from converter.search.http_range import RangeRequestHandler, RunningServer, serve  # noqa: E402
 
@@ -580,6 +585,35 @@ def _count_under_devtools(site: Path, phrases: list[tuple[float, str]]):
         server.close()
 
 
+def add_floors(site: Path, measured: dict, truth: dict[str, set[str]]) -> None:
+    """Give each counted phrase its `floor`: the bytes a count that met no false candidate would still read
+    (every block table, the shard directories' first reads and the postings and masks of the phrase's
+    pairs, and for each speech that holds the phrase the first block where it starts). Between it and
+    what the count read are the candidates that the masks could not rule out."""
+    index = site / "search-index"
+    manifest = json.loads((index / "index.json").read_text())
+    tables = sum(p.stat().st_size for p in (index / "b").iterdir()) if (index / "b").is_dir() else 0
+    docs_of = {slug: doc for doc, slug in _slugs(site).items()}
+    for phrase, run in measured.items():
+        pairs = {phrase[i : i + 2] for i in range(len(phrase) - 1)}
+        shards = {fnv1a(pair) % manifest["shards"] for pair in pairs}
+        terms = sum(len(part) for pair in pairs for part in _term_parts(index, manifest, pair))
+        blocks = 0
+        for slug in truth[phrase]:
+            document = load_document(index, docs_of[slug])
+            holding = (
+                size for size, text in zip(document.sizes, document.blocks, strict=True) if phrase in text
+            )
+            blocks += next(holding)
+        run["floor"] = tables + len(shards) * manifest["firstRead"]["t"] + terms + blocks
+
+
+def _term_parts(index: Path, manifest: dict, term: str) -> tuple[bytes, bytes]:
+    """A term's posting and masks as stored in its shard."""
+    shard = read_shard((index / "t" / str(fnv1a(term) % manifest["shards"])).read_bytes())
+    return shard[term][:2]
+
+
 def _slugs(site: Path) -> dict[int, str]:
     """The slug of every document number of the index."""
     return {
@@ -603,8 +637,14 @@ def trend_summary(measured: dict, truth: dict[str, set[str]], size: int) -> dict
             "kb": summary([r["bytes"] / 1000 for r in runs.values()]),
             "ms": summary([r["ms"] for r in runs.values()]),
             "requests": summary([r["requests"] for r in runs.values()]),
+            "floor_kb": summary([r["floor"] / 1000 for r in runs.values()]),
             "each": {
-                q: {"kb": round(r["bytes"] / 1000, 1), "ms": round(r["ms"]), "requests": r["requests"]}
+                q: {
+                    "kb": round(r["bytes"] / 1000, 1),
+                    "floor_kb": round(r["floor"] / 1000, 1),
+                    "ms": round(r["ms"]),
+                    "requests": r["requests"],
+                }
                 for q, r in runs.items()
             },
         }
@@ -721,7 +761,9 @@ def bench_size(size: int, args, template_site: Path | None) -> tuple[dict, Path]
         result["site_build_seconds"] = None
     result["text_bytes"] = index["text_bytes"]
     print(f"[{size}] browser: phrases over time", flush=True)
-    result["trend"] = trend_summary(measure_trend(site, trend_phrases, args.trend_devtools), truth, size)
+    trend = measure_trend(site, trend_phrases, args.trend_devtools)
+    add_floors(site, trend, truth)
+    result["trend"] = trend_summary(trend, truth, size)
     if args.trend_only:
         return result, site
     print(f"[{size}] browser", flush=True)
@@ -773,12 +815,14 @@ def bench_size(size: int, args, template_site: Path | None) -> tuple[dict, Path]
 def print_trend_table(results: list[dict]) -> None:
     print("\nphrase over time (per-year counts on a fresh page: every candidate proven, facets included)")
     print(f"{'speeches':>9} {'target':>7} {'found (each phrase)':<28} {'exact':>6} {'KB median/p90/max':>22} "
-          f"{'ms median/p90/max':>22}")  # fmt: skip
+          f"{'floor KB median/p90/max':>24} {'ms median/p90/max':>22}")  # fmt: skip
     for r in results:
         for row in r.get("trend", {}).values():
             found = ",".join(str(n) for n in row["phrases"].values())
+            floor = "{median}/{p90}/{max}".format(**row["floor_kb"]) if "floor_kb" in row else "-"
             print(f"{r['speeches']:>9} {row['target_speeches']:>7} {found:<28} {row['exact']!s:>6} "
-                  f"{'{median}/{p90}/{max}'.format(**row['kb']):>22} {'{median}/{p90}/{max}'.format(**row['ms']):>22}")  # fmt: skip
+                  f"{'{median}/{p90}/{max}'.format(**row['kb']):>22} {floor:>24} "
+                  f"{'{median}/{p90}/{max}'.format(**row['ms']):>22}")  # fmt: skip
 
 
 def print_table(results: list[dict]) -> None:

@@ -682,12 +682,14 @@ class Document:
         self.units, count = fields[:2]
         self.starts: list[int] = []
         self.leads: list[int] = []
+        self.sizes: list[int] = []  # each block's compressed size, as a Range request reads it
         self.blocks: list[str] = []
         start = 0
         for gap, size_lead in zip(fields[2 : 2 + 2 * count : 2], fields[3 : 3 + 2 * count : 2], strict=True):
             start += gap
             self.starts.append(start)
             self.leads.append(size_lead & 3)
+            self.sizes.append(size_lead >> 2)
             if encoding:
                 block = _inflate(data[at : at + (size_lead >> 2)], dictionary)
                 self.blocks.append(block.decode(encoding))
