@@ -199,6 +199,55 @@ def test_the_count_keeps_more_speeches_in_flight_over_http2(page, trend_url):
     assert page.locator(".sa-trend__table tbody tr").count() > 0  # and it counts as before
 
 
+def test_the_count_can_be_stopped_and_started_again(page, trend_url, trend_site):
+    """A count that reads many speeches can be stopped: it reads on no further and draws nothing, and the
+    reader can start it again. The count's search is held until the reader has pressed stop."""
+    _, speeches, texts = trend_site
+    open_trend(page, trend_url, NEW)
+    page.evaluate(
+        """() => { const real = archiveSearch.search;
+             window.releaseCount = null; const held = new Promise(r => { window.releaseCount = r; });
+             archiveSearch.search = function () { return held.then(() => real.apply(this, arguments)); }; }"""
+    )
+    page.fill("#sa-page-q", OLD)
+    page.locator(".sa-page__form button[type=submit]").click()
+    page.get_by_role("button", name="停止统计").click()
+    assert page.inner_text(".sa-trend__status") == f"已停止统计“{OLD}”。"
+    page.evaluate("releaseCount()")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".sa-trend__progress, .sa-trend__table").count() == 0
+    assert page.inner_text(".sa-trend__status") == f"已停止统计“{OLD}”。"  # what it read went nowhere
+    assert page.evaluate("document.activeElement.textContent") == "重新统计"  # the focus is not lost
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".sa-trend[data-ready]")
+    truth = truth_by_year(speeches, texts, OLD)
+    assert [[r[0], r[1]] for r in table_rows(page)] == [[y, str(f)] for y, (f, _) in sorted(truth.items())]
+    assert page.locator(".sa-trend button", has_text="重新统计").count() == 0
+    assert page.console_errors == [] and page.foreign_requests == []
+
+
+def test_a_reader_saving_data_starts_the_count(page, trend_url, trend_site):
+    """With the browser's Save-Data on, the count (a read of every candidate speech) waits for the reader's
+    click; once started, the page's next searches count at once."""
+    _, speeches, texts = trend_site
+    page.add_init_script("Object.defineProperty(navigator, 'connection', {get: () => ({saveData: true})})")
+    page.goto(f"{trend_url}search/?q={quote(OLD)}")
+    start = page.get_by_role("button", name="开始逐年统计")
+    start.wait_for()
+    assert "省流量" in page.inner_text(".sa-trend__status")
+    assert page.locator(".sa-trend__progress").count() == 0
+    start.click()
+    page.wait_for_selector(".sa-trend[data-ready]")
+    truth = truth_by_year(speeches, texts, OLD)
+    assert [[r[0], r[1]] for r in table_rows(page)] == [[y, str(f)] for y, (f, _) in sorted(truth.items())]
+    page.fill("#sa-page-q", NEW)
+    page.locator(".sa-page__form button[type=submit]").click()
+    page.wait_for_function(
+        f"document.querySelector('.sa-trend__table caption')?.textContent.includes('{NEW}')"
+    )
+    assert page.locator(".sa-trend button", has_text="开始逐年统计").count() == 0
+
+
 def test_the_share_measure_redraws_the_bars(page, trend_url, trend_site):
     open_trend(page, trend_url, OLD)
 
