@@ -18,8 +18,8 @@ The phrase over time: for phrases found in about 10, 20 and 50 % of the speeches
 of 10,000), the per-year counts as the search page computes them (archive-trend.js: every candidate
 proven, every speech's year read), each in a fresh browser with no DevTools attached (as readers run it):
 bytes, time, requests, and whether the speeches found are exactly the ground truth; beside the bytes, their
-floor: what a count would still read if the index ruled out every false candidate (the block tables, the
-terms' parts, one block per speech found). `--trend-only` measures only this
+floor: what a count would still read if the index ruled out every false candidate (where the blocks lie, the
+terms' parts, the smallest block that shows each speech found). `--trend-only` measures only this
 (benchmarks/results/search_trend.json).
 
 Every page is served by converter/search/http_range.py, which answers Range requests with 206 as GitHub
@@ -40,6 +40,7 @@ files per speech, in benchmarks/results/search_small.json.
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import json
 import math
@@ -586,26 +587,42 @@ def _count_under_devtools(site: Path, phrases: list[tuple[float, str]]):
 
 
 def add_floors(site: Path, measured: dict, truth: dict[str, set[str]]) -> None:
-    """Give each counted phrase its `floor`: the bytes a count that met no false candidate would still read
-    (every block table, the shard directories' first reads and the postings and masks of the phrase's
-    pairs, and for each speech that holds the phrase the first block where it starts). Between it and
-    what the count read are the candidates that the masks could not rule out."""
+    """Give each counted phrase its `floor`: about the bytes a count that met no false candidate would still
+    read (within 1 %: the client may skip a pair's masks): the shard directories' first reads and the
+    postings and masks of the phrase's pairs; where each block
+    lies (a block table, or the speeches' headers, as the client chooses for these speeches); and for each
+    speech that holds the phrase the smallest block that shows it. Between it and what the count read are
+    the candidates that the masks could not rule out."""
     index = site / "search-index"
     manifest = json.loads((index / "index.json").read_text())
-    tables = sum(p.stat().st_size for p in (index / "b").iterdir()) if (index / "b").is_dir() else 0
     docs_of = {slug: doc for doc, slug in _slugs(site).items()}
     for phrase, run in measured.items():
         pairs = {phrase[i : i + 2] for i in range(len(phrase) - 1)}
         shards = {fnv1a(pair) % manifest["shards"] for pair in pairs}
         terms = sum(len(part) for pair in pairs for part in _term_parts(index, manifest, pair))
+        docs = [docs_of[slug] for slug in truth[phrase]]
         blocks = 0
-        for slug in truth[phrase]:
-            document = load_document(index, docs_of[slug])
-            holding = (
+        for doc in docs:
+            document = load_document(index, doc)
+            blocks += min(
                 size for size, text in zip(document.sizes, document.blocks, strict=True) if phrase in text
             )
-            blocks += next(holding)
-        run["floor"] = tables + len(shards) * manifest["firstRead"]["t"] + terms + blocks
+        places = _where_blocks_lie(manifest, docs)
+        run["floor"] = len(shards) * manifest["firstRead"]["t"] + terms + places + blocks
+
+
+def _where_blocks_lie(manifest: dict, docs: list[int]) -> int:
+    """The bytes that tell where `docs`' blocks are: per block table, the table, or each speech's header
+    (its first read) when that is cheaper, by the client's rule (archive-search.js viaTables, which
+    counts 250 bytes for each request a table saves)."""
+    first_read, tables = manifest["firstRead"]["d"], manifest.get("blockTables")
+    if not tables:
+        return len(docs) * first_read
+    per_table = collections.Counter(doc // tables["docs"] for doc in docs)
+    return sum(
+        tables["bytes"][n] if count * (first_read + 250) > tables["bytes"][n] else count * first_read
+        for n, count in per_table.items()
+    )
 
 
 def _term_parts(index: Path, manifest: dict, term: str) -> tuple[bytes, bytes]:
