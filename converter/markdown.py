@@ -49,7 +49,8 @@ ALWAYS = set("\\`*_[]<>&|~^{}#")
 # Characters that end a line for Markdown or YAML besides \n: inside a paragraph they are spaces.
 LINE_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
 _ANY_LINE_BREAK = re.compile(f"[\n{LINE_BREAKS}]")  # a regex: str.translate is slow on non-ASCII text
-LINE_START = re.compile(r"^(\s*)(#{1,6}|[-+*]|\d+[.)]|>|=+|-{3,}|_{3,}|\*{3,}|!!!|\?\?\?|:::)(?=\s|$)")
+# A run of dashes of any length: a list marker, a rule, or under a line a heading (setext), as is `=+`.
+LINE_START = re.compile(r"^(\s*)(#{1,6}|-+|[+*]|\d+[.)]|>|=+|_{3,}|\*{3,}|!!!|\?\?\?|:::)(?=\s|$)")
 
 
 # One table for both: a line break becomes a space (never a character of ALWAYS), and a character of

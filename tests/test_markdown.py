@@ -259,6 +259,18 @@ def test_unsafe_links_stay_text(href):
     assert [a.get("class") for a in tree.iter("a")] == ["headerlink"]
 
 
+# A line of dashes or equals signs under a line is a heading (setext) however short: "--" after a line
+# break made the line before it a heading and lost the dashes.
+UNDERLINES = {"one-dash": "-", "two-dashes": "--", "one-equals": "=", "two-equals": "==", "spaced": "- -"}
+
+
+@pytest.mark.parametrize("text", [*HOSTILE.values(), *UNDERLINES.values()], ids=[*HOSTILE, *UNDERLINES])
+def test_text_after_a_line_break_never_becomes_markup(text):
+    _, body, tree = render(speech(Paragraph((Span("第一行"), Span("", kind="break"), Span(text)))))
+    assert tags_in(tree) == ["p", "br"], body
+    assert "".join(tree.find("p").text_content().split()) == "第一行" + "".join(visible(text).split())
+
+
 def test_line_break_inside_a_paragraph():
     _, body, tree = render(speech(Paragraph((Span("第一行"), Span("", kind="break"), Span("- 第二行")))))
     assert tags_in(tree) == ["p", "br"], body
