@@ -35,14 +35,13 @@ import html as html_module
 import re
 from pathlib import Path
 
-from charset_normalizer import from_bytes
 from lxml import etree
 from lxml import html as lxml_html
 
 from ..dates import NUMERIC_DATE, find_declared_date
 from ..han import HAN
 from ..model import ConversionError, Document, Paragraph, Table, warning
-from . import htmlblocks, htmlconsensus, scraped
+from . import charset, htmlblocks, htmlconsensus, scraped
 
 EXTENSIONS = (".html", ".htm")
 
@@ -284,10 +283,10 @@ def decode(data: bytes, name: str = "the page") -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    best = from_bytes(data).best()
-    if best is None:
+    found = charset.guess(data)
+    if found is None:
         raise ConversionError("not-html", f"{name}: no text encoding decodes it. Is it really a web page?")
-    return str(best)
+    return found.text
 
 
 def _encoding_name(name: str) -> str:

@@ -1,7 +1,7 @@
 """Reader for plain-text sources (.txt).
 
 The bytes are decoded (BOMs first, then strict UTF-8, UTF-16 without a BOM by its NUL pattern, then
-charset-normalizer for GB18030/GBK and the rest); line endings of any kind are accepted. Plain text gives one
+charset-normalizer for GB18030/GBK and the rest, ties broken by `charset`); line endings of any kind are accepted. Plain text gives one
 paragraph per line. Text saved from a document-sharing site or any other web page is cleaned by `scraped`;
 merged lines are split into paragraphs, hard-wrapped lines rejoined and plain-text headings marked by
 `paragraphs`; both only remove, split or join lines, never change words.
@@ -15,20 +15,21 @@ Message codes:
   - page-footer-removed: page footers such as '…讲话第2页' were cut out and the split word rejoined.
   - license-notice-removed: a trailing public-domain/licence notice of the site the text came from was dropped.
   - truncated: the text ends mid-sentence, so the source is incomplete.
+  - encoding-guessed: the file is not UTF-8 and short or plain enough that other encodings read it as well;
+    the one chosen is named (see `charset`).
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 import unicodedata
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from ..han import han_count
-from ..model import ConversionError, Document, warning
-from . import paragraphs, scraped
+from ..model import ConversionError, Document, Message, warning
+from . import charset, paragraphs, scraped
 
 EXTENSIONS = (".txt",)
 
@@ -47,8 +48,10 @@ NOT_TEXT_HINT = "Is it really a text file? Save it as UTF-8 (or GB18030) plain t
 
 def read(path: Path) -> Document:
     """Read a .txt file into a Document of paragraphs; raise ConversionError('not-text'|'empty')."""
-    text = decode(path.read_bytes(), name=path.name)
-    return read_text(text)
+    notes: list[Message] = []
+    text = decode(path.read_bytes(), name=path.name, notes=notes)
+    document = read_text(text)
+    return dataclasses.replace(document, messages=(*notes, *document.messages))
 
 
 def read_text(text: str) -> Document:
@@ -91,10 +94,11 @@ def split_lines(text: str) -> list[str]:
 # --------------------------------------------------------------------------- decoding
 
 
-def decode(data: bytes, *, name: str = "the file") -> str:
+def decode(data: bytes, *, name: str = "the file", notes: list[Message] | None = None) -> str:
     """Decode a text file's bytes. Raises ConversionError('not-text') for binary or undecodable data and
-    ConversionError('empty') when there is nothing but whitespace."""
-    text = _decode(data, name)
+    ConversionError('empty') when there is nothing but whitespace. An encoding guessed among others that
+    read the bytes differently adds an 'encoding-guessed' warning to `notes`."""
+    text = _decode(data, name, notes if notes is not None else [])
     if _junk_ratio(text) > MAX_JUNK_RATIO:
         raise ConversionError(
             "not-text", f"{name} looks binary (control characters in the text). {NOT_TEXT_HINT}"
@@ -104,7 +108,7 @@ def decode(data: bytes, *, name: str = "the file") -> str:
     return text
 
 
-def _decode(data: bytes, name: str) -> str:
+def _decode(data: bytes, name: str, notes: list[Message]) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _strict(data, encoding, name)
@@ -117,10 +121,19 @@ def _decode(data: bytes, name: str) -> str:
         return _strict(data, utf16, name)
     if b"\x00" in data:
         raise ConversionError("not-text", f"{name} contains NUL bytes. {NOT_TEXT_HINT}")
-    best = from_bytes(data).best()
-    if best is None:
+    found = charset.guess(data)
+    if found is None:
         raise ConversionError("not-text", f"{name}: no text encoding decodes it. {NOT_TEXT_HINT}")
-    return str(best)
+    if found.rivals:
+        notes.append(
+            warning(
+                "encoding-guessed",
+                f"{name} is not UTF-8 and says nothing of its encoding; it was read as {found.encoding}, "
+                f"though {', '.join(found.rivals)} would read it differently. If its page shows the wrong "
+                "characters, save it as UTF-8 and convert it again.",
+            )
+        )
+    return found.text
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -141,7 +154,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
     for zeros, encoding in ((odd.count(0), "utf-16-le"), (even.count(0), "utf-16-be")):
         if zeros >= 0.3 * half and (even if encoding == "utf-16-le" else odd).count(0) < 0.05 * half:
             return encoding
-    # CJK text in UTF-16 has few NULs: accept it when it decodes strictly to mostly letters.
+    # CJK text in UTF-16 has few NULs: accept it when it decodes strictly to mostly letters, with a line
+    # break or a Chinese punctuation mark. Shift-JIS, Big5 (and GBK's rarer pairs) also decode as UTF-16
+    # to Chinese characters, but never to these: their code units need a NUL, a control or an 0xFF byte.
     for encoding in ("utf-16-le", "utf-16-be"):
         try:
             text = data.decode(encoding)
@@ -150,9 +165,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
         letters = sum(
             1 for c in text if c.isalpha() or c.isspace() or unicodedata.category(c).startswith("P")
         )
-        if letters >= 0.95 * len(text) and han_count(text) >= 0.5 * len(text):
+        if letters >= 0.95 * len(text) and han_count(text) >= 0.5 * len(text) and UTF16_SIGNS.search(text):
             return encoding
     return None
+
+
+UTF16_SIGNS = re.compile("[\n\r，。、：；！？“”（）]")
 
 
 def _junk_ratio(text: str) -> float:

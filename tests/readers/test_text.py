@@ -49,6 +49,40 @@ def test_encodings_decode_to_the_same_paragraphs(name):
     assert not document.truncated
 
 
+# Short texts in legacy encodings, where charset-normalizer alone picks a wrong one (Korean for GBK,
+# half-width katakana for Big5, Baltic and DOS code pages for Latin-1 and Windows-1252), and texts it
+# gets right that must stay right (Central European, Japanese, Korean, a long GBK text).
+LEGACY = {
+    "gbk-thanks": ("谢谢大家！", "gbk"),
+    "gbk-title-date": ("县长讲话（2023年4月19日）", "gbk"),
+    "gbk-name": ("张三同志讲话", "gbk"),
+    "gbk-year": ("2023年工作报告", "gbk"),
+    "gbk-long": ("同志们：今天我们召开全县工业经济发展推进会，主要任务是总结去年工作。", "gbk"),
+    "big5-sentence": ("同志們：臺灣同胞是我們的骨肉兄弟。", "big5"),
+    "big5-long": ("各位同志：今天我們召開全縣工業經濟發展推進會，主要任務是總結去年工作。", "big5"),
+    "latin-1-french": ("Speech at the café, a naïve façade and a résumé. Thank you all.", "latin-1"),
+    "cp1252-quotes": ("Ladies and gentlemen, “thank you” — it’s an honour. £5 million.", "cp1252"),
+    "cp1250-czech": ("Děkuji vám, dámy a pánové. Příští rok.", "cp1250"),
+    "shift-jis": ("こんにちは、皆さん。今日は会議です。", "shift_jis"),
+    "cp949-korean": ("안녕하세요 여러분. 오늘 회의를 시작하겠습니다.", "cp949"),
+}
+
+
+@pytest.mark.parametrize(("written", "encoding"), LEGACY.values(), ids=LEGACY.keys())
+def test_short_texts_in_legacy_encodings_are_read_as_written(written, encoding):
+    assert text.decode(written.encode(encoding)) == written
+
+
+def test_an_encoding_chosen_among_others_is_named_in_a_warning(tmp_path):
+    path = tmp_path / "致辞.txt"
+    path.write_bytes("谢谢大家！".encode("gbk"))
+    document = text.read(path)
+    assert texts(document) == ["谢谢大家！"]
+    [message] = [m for m in document.messages if m.code == "encoding-guessed"]
+    assert message.level == "warning" and "致辞.txt" in message.text
+    assert "gb18030" in message.text and "cp949" in message.text and "UTF-8" in message.text
+
+
 def test_a_text_title_set_apart_by_a_blank_line_is_the_title():
     document = read("encoding_utf8_bom.txt")
     assert document.blocks[0].heading_level == 0
