@@ -23,6 +23,8 @@ Message codes:
   - remote-image-not-embedded: an http(s) image is kept as a link (the site must not load other hosts).
   - image-not-embedded: a local or data: image was missing, outside the page's folder or not an image.
   - embedded-content-removed: an iframe, video, audio or object inside the article was dropped.
+  - blocks-left-out: blocks both extraction libraries left out of the article were removed (see
+    `htmlconsensus`); the longest is quoted.
   - deep-nesting-flattened: elements nested deeper than the parser or the walk can follow were unwrapped (their
     text kept, their inline formatting lost).
   - text-lost-in-parsing: even unwrapped, part of the page's text is nested too deeply to be read.
@@ -180,7 +182,9 @@ def read(path: Path) -> Document:
     if article is None:
         raise ConversionError("no-article", f"{path.name}: no article text found in the page.")
     in_article = remove_chrome(article)
-    htmlconsensus.prune_unconfirmed(article, libraries.confirmed)
+    left_out = htmlconsensus.prune_unconfirmed(article, libraries.confirmed)
+    if left_out:
+        messages.append(_left_out_message(left_out))
     for key, value in {**in_article, **info}.items():
         metadata.setdefault(key, value)
     if "date" not in metadata:
@@ -200,6 +204,19 @@ def read(path: Path) -> Document:
         metadata=metadata,
         media=tuple(walker.media),
         messages=tuple(messages + walker.messages),
+    )
+
+
+def _left_out_message(texts: list[str]):
+    """A warning naming what the extraction libraries' consensus removed: usually a news site's furniture,
+    but it is text of the page, so the archivist is told what to look for in the original."""
+    longest = max(texts, key=len)
+    shown = longest if len(longest) <= 60 else longest[:60] + "…"
+    return warning(
+        "blocks-left-out",
+        f"left out {len(texts)} block(s) of the page that readability-lxml and trafilatura both left out of "
+        f"the article (share bars, related links and the like), the longest '{shown}'. If that is part of "
+        "the speech, check the page against the original.",
     )
 
 

@@ -114,29 +114,29 @@ def _trafilatura_text(page_html: str) -> str:
         return ""
 
 
-def prune_unconfirmed(article, confirmed: Confirmed) -> int:
+def prune_unconfirmed(article, confirmed: Confirmed) -> list[str]:
     """Remove the blocks of `article` whose text the libraries did not keep, then the containers left with
-    nothing the libraries kept; return how many were removed. Nothing is removed when the libraries kept
-    too little of the article's text to judge by."""
+    nothing the libraries kept; return the texts removed (so the reader can say what it left out). Nothing
+    is removed when the libraries kept too little of the article's text to judge by."""
     if not confirmed.texts or confirmed.covers(article.text_content()) < MIN_SHARED:
-        return 0
+        return []
     blocks = [block for block in _blocks(article) if NOT_WORD.sub("", block.text_content())]
-    removed = 0
+    removed = []
     for block, keep in zip(blocks, _decide(blocks, confirmed), strict=True):
         if not keep:
             for ancestor in block.iterancestors():
                 ancestor.set(PRUNED, "1")
+            removed.append(block.text_content())
             block.drop_tree()
-            removed += 1
     for container in reversed(list(article.iterdescendants())):
         if container.get(PRUNED) and container.getparent() is not None:
             text = _text_and_alts(container)
             if not NOT_WORD.sub("", text) or confirmed.covers(text) < KEEP_COVERED:
+                removed.append(container.text_content())
                 container.drop_tree()
-                removed += 1
     for node in article.iter():
         node.attrib.pop(PRUNED, None)
-    return removed
+    return [text for text in (" ".join(t.split()) for t in removed) if text]
 
 
 def _decide(blocks: list, confirmed: Confirmed) -> list[bool]:

@@ -131,6 +131,24 @@ def test_single_br_inside_a_paragraph_is_a_line_break(tmp_path):
     assert first.text == "第一行文字，内容足够长，可以当作正文。\n第二行文字，同一段落里的第二行。"
 
 
+def test_a_paragraph_the_extraction_libraries_leave_out_is_named_in_a_warning(tmp_path):
+    """A paragraph of markup spelled out in entities reads to readability-lxml and trafilatura as a
+    script, and both leave it out, so the consensus removes it: the reader says so, quoting it."""
+    spelled = "&amp;lt;script&amp;gt; &amp;amp; &amp;#60; &amp;copy;"
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>讲话</title></head><body><article><h1>在会议上的讲话</h1>"
+        "<p>同志们：今天我们召开全县工作会议，主要任务是总结去年工作，部署今年任务。</p>"
+        f"<p>{spelled}</p><p>第二段：我们要坚定信心，加快发展，努力完成全年各项目标任务。</p>"
+        "<p>如 &lt;script&gt;alert(1)&lt;/script&gt; 这样的文字也要原样显示。</p></article></body></html>",
+        "utf-8",
+    )
+    document = html.read(page)
+    assert not any("&lt;script&gt;" in t for t in texts(document))  # left out, so it must be named
+    [message] = [m for m in document.messages if m.code == "blocks-left-out"]
+    assert message.level == "warning" and "&lt;script&gt; &amp; &#60; &copy;" in message.text
+
+
 def test_form_wrapping_the_whole_page_keeps_the_article():
     document = read("form_wrapped_page.html")
     assert len(document.blocks) == 3

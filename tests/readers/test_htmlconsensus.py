@@ -46,7 +46,9 @@ def test_blocks_neither_library_kept_are_removed_with_their_containers():
     )
     kept = "".join(html_text for html_text in (PARAGRAPH.format(i) for i in range(3)))
     confirmed = Confirmed((htmlconsensus.NOT_WORD.sub("", kept),))
-    assert htmlconsensus.prune_unconfirmed(article, confirmed) == 2
+    assert htmlconsensus.prune_unconfirmed(article, confirmed) == [
+        "另一篇稿件的导语，库都没有保留它的这段文字。"
+    ]
     assert texts(article) == [PARAGRAPH.format(i) for i in range(3)]
     assert article.find(".//img") is None
 
@@ -64,8 +66,8 @@ def test_short_blocks_go_with_the_long_blocks_around_them():
 def test_nothing_is_pruned_when_the_libraries_found_no_article():
     body = "<h2>通知</h2>" + "".join(f"<p>{PARAGRAPH.format(i)}</p>" for i in range(2))
     article = article_of(body)
-    assert htmlconsensus.prune_unconfirmed(article, Confirmed(())) == 0
-    assert htmlconsensus.prune_unconfirmed(article, Confirmed(("无关的文字" * 30,))) == 0
+    assert htmlconsensus.prune_unconfirmed(article, Confirmed(())) == []
+    assert htmlconsensus.prune_unconfirmed(article, Confirmed(("无关的文字" * 30,))) == []
     assert texts(article) == ["通知", PARAGRAPH.format(0), PARAGRAPH.format(1)]
 
 
