@@ -105,6 +105,15 @@ def date_from_file_name(path: Path) -> str | None:
     return m.group(1) if m else None
 
 
+def impossible_date(text: str) -> str | None:
+    """The first date written with separators ('2023-02-30', '2023年2月30日') whose day the calendar
+    lacks, as written: a file name's mistake to report. Eight digits in a row may be a number, not a date."""
+    for m in _NUMERIC.finditer(text):
+        if int(m["y"]) in TEXT_YEARS and not _is_real(int(m["y"]), int(m["m"]), int(m["d"])):
+            return m.group()
+    return None
+
+
 # A date that opens or closes a file name: '2021年6月30日 讲话', '20210630_讲话', '讲话（2021年6月30日）'.
 _OPENING, _CLOSING = r"[(（\[【]?\s*", r"\s*[日号]?\s*[)）\]】]?"
 _DATE_FIRST = tuple(re.compile(r"\s*" + _OPENING + p.pattern + _CLOSING) for p in (_NUMERIC, _COMPACT))

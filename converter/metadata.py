@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .dates import CHINESE_DATE, date_from_file_name, find_date, is_date_only, normalize_date
+from .dates import (
+    CHINESE_DATE,
+    date_from_file_name,
+    find_date,
+    impossible_date,
+    is_date_only,
+    normalize_date,
+)
 from .han import HAN, is_chinese_text
 from .model import METADATA_FIELDS, Block, Document, Message, Metadata, Paragraph, warning
 from .sections import UNNUMBERED_PARTS
@@ -211,6 +218,22 @@ def check_declared_date(doc: Document) -> tuple[Document, list[Message]]:
         message = warning("bad-date", f"The date the file gives was left out: {exc}.")
         return replace(doc, metadata=metadata), [message]
     return replace(doc, metadata={**doc.metadata, "date": checked}), []
+
+
+def check_file_name_date(source: Path, date: str | None) -> list[Message]:
+    """A `bad-date` warning when the speech's date came from its file name and the name holds a date the
+    calendar lacks (2023-02-30): it is dated by what could be read (its year), and the name needs fixing."""
+    wrong = impossible_date(source.stem)
+    if not wrong or date != date_from_file_name(source):
+        return []
+    dated = f"it is dated {date}" if date else "it is published undated"
+    return [
+        warning(
+            "bad-date",
+            f"The file name's date {wrong} is not a real date, so {dated}; correct the name (or give the "
+            "date in a sidecar or catalog.csv) and convert again.",
+        )
+    ]
 
 
 def build_metadata(

@@ -361,6 +361,26 @@ def test_a_declared_date_is_checked_against_the_calendar(declared, date, codes):
 
 
 @pytest.mark.parametrize(
+    ("name", "body", "date", "reported"),
+    [
+        ("2023-02-30 讲话.txt", "正文。", "2023", "2023-02-30"),  # dated by its year, and told why
+        ("讲话（2023年2月30日）.txt", "正文。", "2023", "2023年2月30"),
+        ("2023-02-30 讲话.txt", "（2023年3月1日）", "2023-03-01", None),  # the text's date is used
+        ("2023-02-28 讲话.txt", "正文。", "2023-02-28", None),
+        ("编号20231345 讲话.txt", "正文。", None, None),  # eight digits may be a number, not a date
+    ],
+)
+def test_an_impossible_date_in_the_file_name_is_reported(name, body, date, reported):
+    from converter.pipeline import build_speech
+
+    source = doc("在全县大会上的讲话", body, "同志们：今天召开全县大会，总结工作，部署任务。")
+    speech, messages, _ = build_speech(source, Path(name), {})
+    assert speech.metadata.date == date
+    bad = [m.text for m in messages if m.code == "bad-date"]
+    assert bad == [] if reported is None else len(bad) == 1 and reported in bad[0]
+
+
+@pytest.mark.parametrize(
     ("info_line", "date", "codes"),
     [
         ("时间:2019-02-30", None, ["bad-date"]),
