@@ -331,6 +331,34 @@ def test_the_concordance_lists_every_place_in_context(page, trend_url, trend_sit
     assert after.startswith(following[:5]) and following[:5]
 
 
+def test_every_concordance_line_opens_its_own_place(page, build_site, serve, tmp_path):
+    """The phrase in the title, in the event and topics of the metadata box and in the citations (none of
+    which but the title the index counts), and three times before the first heading: each line of the
+    concordance opens the speech with its own place current, not a place in the box."""
+    body = f"开头{OLD}甲一。中间{OLD}乙二。结尾{OLD}丙三。\n\n## 一、总体要求\n\n正文{OLD}丁四。"
+    site = build_site(tmp_path, {"s1": dict(title=f"{OLD}座谈会上的讲话", date="2023-05-06", speaker="张三",
+                                            event=f"{OLD}推进会", body=body)})  # fmt: skip
+    base = serve(site)
+    open_trend(page, base, OLD)
+    page.locator(".sa-kwic summary").click()
+    page.wait_for_selector(".sa-kwic__speech")
+    lines = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.sa-kwic__speech tbody tr')).map(tr =>
+             [tr.querySelector('.sa-kwic__hit a').href, tr.querySelector('.sa-kwic__after').textContent])"""
+    )
+    assert len(lines) == 5  # the title and four places in the text
+    for href, after in lines:
+        page.goto(href)
+        page.wait_for_selector(".sa-hit--current")
+        following = page.evaluate(
+            """() => { const m = document.querySelector('.sa-hit--current'); const r = document.createRange();
+                 r.setStartAfter(m); r.setEndAfter(m.closest('p, h1, h2, h3') || m.parentNode);
+                 return r.toString(); }"""
+        )
+        assert following[:3] and after.startswith(following[:3]), (href, after, following)
+        assert page.evaluate("!document.querySelector('.sa-hit--current').closest('[data-search-exclude]')")
+
+
 def test_csv_downloads_of_the_results_and_the_table(page, trend_url, trend_site):
     site, speeches, texts = trend_site
     by_title = indexed_texts(site)

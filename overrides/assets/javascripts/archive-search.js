@@ -1831,7 +1831,9 @@
     while (walker.nextNode()) nodes.push(walker.currentNode);
     var marks = [];
     nodes.forEach(function (node) {
-      if (marks.length > 500 || node.parentNode.closest("script,style,mark,.headerlink")) return;
+      // Only the speech's own text, as the index holds it: the metadata box, the citations and the pager
+      // (data-search-exclude) would put places before the text's and shift the concordance's ?n=.
+      if (marks.length > 500 || node.parentNode.closest("script,style,mark,.headerlink,[data-search-exclude]")) return;
       var text = node.nodeValue;
       re.lastIndex = 0;
       var m, last = 0, frag = null;
