@@ -76,7 +76,7 @@ Economic growth depends on open markets. Our county welcomes partners in 2024.
 
 ## Partnership
 
-We value partnership, and growth that benefits all.
+We value partnership, and growth that benefits all. The county’s fair opens today.
 """,
     ),
 }

@@ -67,6 +67,26 @@ def test_english_words_and_quoted_phrases(page, search_url):
     assert results_for(page, search_url, "2024") == ["Remarks at the Trade Fair Opening"]
 
 
+def test_an_apostrophe_inside_a_word_keeps_it_one_phrase(page, search_url):
+    """county's is one phrase, typed with ' where the text has Word's ’; fair's is not in the text,
+    though fair and an s (of county’s) are."""
+    assert results_for(page, search_url, "county's") == ["Remarks at the Trade Fair Opening"]
+    assert results_for(page, search_url, "County’s") == ["Remarks at the Trade Fair Opening"]
+    assert results_for(page, search_url, "fair's") == []
+    assert page.inner_text(".sa-page__status") == "没有找到包含“fair's”的讲话"
+
+
+def test_the_status_names_each_phrase_the_results_contain(page, search_url):
+    """Words a space separates must each occur, not together: the status says so, as written."""
+    assert results_for(page, search_url, "Growth partnership") == ["Remarks at the Trade Fair Opening"]
+    assert page.inner_text(".sa-page__status") == "找到 1 篇讲话同时包含“Growth”和“partnership”"
+    assert page.title().startswith("“Growth partnership” - 搜索")  # the tab and history tell searches apart
+    results_for(page, search_url, '"economic growth"')
+    assert page.inner_text(".sa-page__status") == "找到 1 篇讲话包含“economic growth”"
+    results_for(page, search_url, "富硒 调度 农业")
+    assert page.inner_text(".sa-page__status") == "没有找到同时包含“富硒”、“调度”和“农业”的讲话"
+
+
 def test_no_result(page, search_url):
     assert results_for(page, search_url, "中央军区") == []
     assert "没有找到" in page.inner_text(".sa-page__status")

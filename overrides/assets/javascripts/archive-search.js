@@ -8,11 +8,25 @@
   var ROOT = new URL("../../", script ? script.src : location.href).href;
   var INDEX = ROOT + "search-index/";
   var PAGE_SIZE = 10;
+  /* “A”, or “A”、“B”和“C” / “A”, “B” and “C”: a query's phrases in the status line. */
+  function quoted(qs, comma, and) {
+    var q = qs.map(function (x) { return "“" + x + "”"; });
+    return q.length < 2 ? q.join("") : q.slice(0, -1).join(comma) + and + q[q.length - 1];
+  }
+  /* The phrases of a search as the reader wrote them (the query itself when it has none to search). */
+  function textsOf(found, query) {
+    var qs = (found.phrases || []).map(function (p) { return p.text; });
+    return qs.length ? qs : [query];
+  }
+  function contains(qs) { return (qs.length > 1 ? "同时包含" : "包含") + quoted(qs, "、", "和"); }
+  function listed(qs) { return quoted(qs, ", ", " and "); }
+
   var LABELS = /^zh/i.test(document.documentElement.lang || "zh") ? {
     search: "搜索", fullText: "搜索全文", year: "年份", speaker: "讲话人", event: "活动", sort: "排序",
     relevance: "相关度", date: "日期（最新）", all: "全部", more: "更多结果", searching: "正在搜索…",
-    found: function (n, q, more) { return "找到 " + n + (more ? " 篇以上" : " 篇") + "讲话包含“" + q + "”"; },
-    none: function (q) { return "没有找到包含“" + q + "”的讲话"; },
+    // qs: the query's phrases, each of which a result contains (not necessarily together)
+    found: function (n, qs, more) { return "找到 " + n + (more ? " 篇以上" : " 篇") + "讲话" + contains(qs); },
+    none: function (qs) { return "没有找到" + contains(qs) + "的讲话"; },
     allResults: function (n, more) { return "全部 " + n + (more ? "+" : "") + " 条结果 →"; },
     partial: function (n, m) { return "已找到 " + n + " 篇；另有 " + m + " 篇可能包含，请点“更多结果”继续核实"; },
     failed: "搜索索引无法读取。请刷新页面重试；如仍不行，网站需要重新构建。",
@@ -21,10 +35,10 @@
     search: "Search", fullText: "Search the full text", year: "Year", speaker: "Speaker", event: "Event",
     sort: "Sort", relevance: "Relevance", date: "Date (newest)", all: "All", more: "More results",
     searching: "Searching…",
-    found: function (n, q, more) {
-      return (more ? "More than " : "") + n + (n === 1 && !more ? " speech contains “" : " speeches contain “") + q + "”";
+    found: function (n, qs, more) {
+      return (more ? "More than " : "") + n + (n === 1 && !more ? " speech contains " : " speeches contain ") + listed(qs);
     },
-    none: function (q) { return "No speech contains “" + q + "”"; },
+    none: function (qs) { return "No speech contains " + listed(qs); },
     allResults: function (n, more) { return "All " + n + (more ? "+" : "") + " results →"; },
     partial: function (n, m) { return n + " found so far; " + m + " more may contain it: choose “More results”"; },
     failed: "The search index could not be read. Reload the page; if that does not help, the site needs to be rebuilt.",
@@ -44,7 +58,7 @@
     while ((m = TOKEN_RE.exec(text)) !== null) {
       var end = m.index + m[0].length;
       if (m[1]) out.push({ kind: "cjk", value: m[1], index: m.index, end: end });
-      else if (m[2]) out.push({ kind: "word", value: m[2].toLowerCase(), index: m.index, end: end });
+      else if (m[2]) out.push({ kind: "word", value: m[2].toLowerCase(), written: m[2], index: m.index, end: end });
       else if (!m[3]) out.push({ kind: "other", value: m[4], index: m.index, end: end });
     }
     return out;
@@ -77,8 +91,8 @@
         addPhrase(phrases, tokens);
       } else {
         var group = [];
-        tokens.forEach(function (t) {
-          if (t.kind === "other") {
+        tokens.forEach(function (t, i) {
+          if (t.kind === "other" && !inWord(tokens, i)) {
             addPhrase(phrases, group);
             group = [];
           } else {
@@ -90,6 +104,15 @@
     }
     return phrases;
   }
+
+  /* An apostrophe between two words written against it (tea's, don't) is part of one phrase: "tea's"
+   * is not "tea" and "s" anywhere in the speech. */
+  function inWord(tokens, i) {
+    var t = tokens[i], before = tokens[i - 1], after = tokens[i + 1];
+    return APOSTROPHE.test(t.value) && !!before && !!after && before.kind === "word" && after.kind === "word" &&
+      before.end === t.index && t.end === after.index;
+  }
+  var APOSTROPHE = /^['\u2019]$/;
 
   function addPhrase(phrases, tokens) {
     // Punctuation at either end of a phrase says nothing; inside a quoted phrase it must be there.
@@ -116,6 +139,10 @@
       }
     });
     phrases.push({
+      // As the reader wrote it, for the page's status line.
+      text: tokens.map(function (t, i) {
+        return (i && t.index > tokens[i - 1].end ? " " : "") + (t.written || t.value);
+      }).join(""),
       allTerms: terms,
       terms: terms, // the terms whose postings are read: chooseTerms keeps the rarest bigrams
       pattern: phrasePattern(tokens),
@@ -136,7 +163,8 @@
    * must not continue into letters or digits on either side ("grow" is not in "growth"). */
   function phrasePattern(tokens) {
     return tokens.map(function (t, i) {
-      var piece = escapeRe(t.value);
+      // Typed ' or ’, either stands in the text (Word writes ’).
+      var piece = t.kind === "other" && APOSTROPHE.test(t.value) ? "['\u2019]" : escapeRe(t.value);
       if (t.kind === "word") piece = "(?<!" + WORD_CHAR + ")" + piece + "(?!" + WORD_CHAR + ")";
       var next = tokens[i + 1];
       return piece + (next && next.index > t.end ? "[^\\S\\n]+" : "");
@@ -1601,7 +1629,7 @@
             class: "sa-search__option" }, [link]));
         });
         var any = out.found.total || out.found.pending;
-        var summary = any ? LABELS.allResults(out.found.total, out.found.pending) : LABELS.none(query);
+        var summary = any ? LABELS.allResults(out.found.total, out.found.pending) : LABELS.none(textsOf(out.found, query));
         list.appendChild(el("li", { role: "presentation", class: "sa-search__more" }, [
           any ? el("a", { href: ROOT + "search/?q=" + encodeURIComponent(query), tabindex: "-1" },
             [summary]) : summary,
@@ -1689,7 +1717,7 @@
     });
     if (params.get("sort")) selects.sort.value = params.get("sort");
 
-    var current = null, shown = 0, busy = null, busyFor = null, runs = 0;
+    var current = null, shown = 0, busy = null, busyFor = null, runs = 0, pageTitle = document.title;
     /* The status line and the "more" button for what is known now (the count by year may have read every
      * candidate since the page was shown). */
     function showStatus() {
@@ -1700,7 +1728,7 @@
       var total = found.exact ? found.total + found.pending : found.total;
       var unsure = found.exact ? 0 : found.pending;
       status.textContent = unsure && shown >= total ? LABELS.partial(total, unsure)
-        : total ? LABELS.found(total, query, unsure) : LABELS.none(query);
+        : total ? LABELS.found(total, textsOf(found, query), unsure) : LABELS.none(textsOf(found, query));
     }
     /* Show the next page of results. One call at a time: a second click while a page is loading waits
      * for it instead of appending the same results twice. */
@@ -1739,6 +1767,8 @@
     }
     function run() {
       var query = input.value.trim();
+      // The tab and the browser's history tell one search from another.
+      document.title = query ? "“" + query + "” - " + pageTitle : pageTitle;
       // "A|B|C" compares up to three phrases over time; the results listed are those of the first
       var series = seriesOf(query);
       var filters = { year: selects.year.value, speaker: selects.speaker.value, event: selects.event.value };
