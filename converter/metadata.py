@@ -157,14 +157,25 @@ def read_front_lines(blocks: tuple[Block, ...]) -> dict:
 
 
 DELIVERY_LINE = re.compile(r"(?i)\b(?:delivered|given|spoke|speech|address|remarks|keynote)\b")
+# A dateline: a front line that ends with the date ("… Lanchuan International Conference Centre,
+# 10 October 2023."), as speaker-and-place lines under an English title do.
+# Only dates with a month's name: a numeric date at a line's end may be a label's value ("date:
+# 1999-01-01" pasted from a file's front matter), and Chinese date lines have their own rule.
+DATELINE_END = re.compile(
+    r"(?i)(?:\d{1,2}(?:st|nd|rd|th)?\s+[a-zéû]+\.?,?\s+\d{4}|[a-zéû]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
+    r"[\s.)]*$"
+)
 
 
 def _read_delivery_line(text: str, found: dict) -> None:
-    """An English opening note such as "The text of the address given by … on 6 November 2024."."""
-    if len(text) <= 240 and DELIVERY_LINE.search(text) and "date" not in found:
-        date = find_date(text)
-        if date:
-            found["date"] = date
+    """An English opening note such as "The text of the address given by … on 6 November 2024.", or a
+    speaker-and-place line that ends with the date."""
+    if len(text) > 240 or "date" in found:
+        return
+    end = DATELINE_END.search(text)
+    date = find_date(end.group()) if end else find_date(text) if DELIVERY_LINE.search(text) else None
+    if date:
+        found["date"] = date
 
 
 def event_from_title(title: str) -> str | None:

@@ -310,6 +310,35 @@ def test_english_delivery_line_gives_the_date():
     assert metadata_of(document).date == "2024-11-06"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Dr. Margaret Hale, Director, Institute for Trace Element Nutrition. Lanchuan International "
+        "Conference Centre, 10 October 2023.",
+        "Lanchuan, October 10, 2023",
+    ],
+)
+def test_a_speaker_and_place_line_ending_with_the_date_dates_the_speech(line):
+    """The page was published the next day (its meta tag and byline): the dateline under the title says
+    when the speech was given."""
+    document = doc(
+        para("Selenium, Soil and Public Health"),
+        line,
+        "Thank you, Mayor Lin, for your kind introduction.",
+        metadata={"date": "2023-10-11"},
+    )
+    assert metadata_of(document).date == "2023-10-10"
+
+
+def test_a_date_inside_an_opening_sentence_is_not_a_dateline():
+    document = doc(
+        para("Remarks at the Fair"),
+        "We signed the agreement on 1 May 2019 and it has served us well.",
+        metadata={"date": "2023-10-11"},
+    )
+    assert metadata_of(document).date == "2023-10-11"
+
+
 def test_a_title_set_on_the_page_wins_over_a_stale_word_title_property():
     document = doc(
         Paragraph((Span("关于歌山镇农贸市场经营管理权项目的讲话", bold=True),), centered=True),
