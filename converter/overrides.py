@@ -50,6 +50,7 @@ import yaml
 from .dates import normalize_date
 from .model import METADATA_FIELDS, OVERRIDE_ONLY_FIELDS, Message, warning
 from .readers import READERS
+from .safety import printable
 
 TEXT_FIELDS = ("title", "speaker", "event", "location", "summary", "source_name")
 FIELDS = (*METADATA_FIELDS, *OVERRIDE_ONLY_FIELDS)
@@ -622,11 +623,12 @@ def _orphan_sidecars(sources: Path) -> list[Message]:
         for name in sorted(files):
             stem, suffix = os.path.splitext(name)
             if suffix.lower() in SIDECAR_SUFFIXES and not name.startswith(".") and stem not in stems:
-                rel = (Path(root) / name).relative_to(sources).as_posix()
+                rel = printable((Path(root) / name).relative_to(sources).as_posix())
+                kinds = ", ".join(SOURCE_SUFFIXES)
                 messages.append(
                     warning(
                         "override-orphan-sidecar",
-                        f"{rel}: no source named {stem} ({', '.join(SOURCE_SUFFIXES)}) sits beside it, "
+                        f"{rel}: no source named {printable(stem)} ({kinds}) sits beside it, "
                         "so it overrides nothing. Rename it to match its source.",
                     )
                 )

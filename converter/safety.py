@@ -142,6 +142,12 @@ _UNICODE_BLANKS = "\ufeff\u200b\u200c\u200d\u2060\u3000\u00a0"
 # --------------------------------------------------------------------------- check_source
 
 
+def printable(name: str) -> str:
+    """`name` as it can be shown and written to the report: the bytes of a name that is not UTF-8 on disk
+    (which Python keeps as lone surrogates, and no UTF-8 file can hold) as \\xNN."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def check_source(path: Path) -> None:
     """Raise `ConversionError` when `path` must not be handed to a reader; return None when it may.
 
