@@ -188,6 +188,15 @@ def test_yml_and_yaml_for_one_source(tmp_path):
     assert _codes(messages) == ["override-bad-yaml"]
 
 
+@pytest.mark.parametrize("name", ["upper.YML", "upper.YAML", "upper.Yml"])
+def test_a_sidecar_extension_in_capitals_is_read(tmp_path, name):
+    """`is_override_file` takes NAME.YML for a sidecar (never a source), so it must be read as one too."""
+    root = _sources(tmp_path, {"upper.txt": "x", name: "title: 大写"})
+    loaded = load_overrides(root)
+    assert loaded.for_source("upper.txt") == ({"title": "大写"}, [])
+    assert loaded.messages == []
+
+
 def test_an_orphan_sidecar_whose_name_is_not_utf8_is_named_printably(tmp_path):
     root = _sources(tmp_path, {"a.txt": "x"})
     with open(os.fsencode(root) + b"/" + "讲话".encode("gbk") + b".yml", "w", encoding="utf-8") as f:
