@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import stat
 import tempfile
 import time
@@ -456,13 +457,22 @@ def run_tasks(
         yield from _run_pool(source, workers, alone, suspects, wall_limit, work)
 
 
-def start_worker() -> None:
-    """What a worker process does first: lower its resource limits, and freeze what it inherited.
+def start_worker(parent: int) -> None:
+    """What a worker process does first: end with its parent, lower its resource limits, and freeze what
+    it inherited.
 
     A worker starts as a copy of this process, with every module of the converter and its libraries
     loaded (50,000 objects), which live as long as it does. gc.freeze() takes them out of the cyclic
     collector's view, so a full collection (release_freed_memory, every RELEASE_EVERY sources, and the
-    collector's own) goes through what the conversions left only: 30 ms each time before, ~0 after."""
+    collector's own) goes through what the conversions left only: 30 ms each time before, ~0 after.
+
+    Signals get their default action back: a worker inherits the CLI's SIGTERM handler, which would send
+    the interrupt back to the main process as the result of a source. Killed by a signal, a worker dies
+    like any other (its source fails with 'worker-died'); stopping the run is the main process's part,
+    which stops the pool when Ctrl-C or SIGTERM reach it."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    safety.die_with_parent(parent)
     safety.limit_resources()
     gc.freeze()
 
@@ -488,7 +498,7 @@ def _run_pool(
     source: deque, workers: int, alone: bool, suspects: deque, wall_limit: float, work: Callable
 ) -> Iterator[Converted]:
     """Run tasks from `source` in one pool until it is empty, or the pool breaks or a task overruns."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(os.getpid(),))
     running: dict = {}  # future -> (task, started), started None while it waits in the pool's queue
     # A task queued ahead for each worker, so a worker starts its next source at once instead of idling
     # while this process writes the last one's files. Not when running suspects alone: a worker that

@@ -763,6 +763,24 @@ def _glibc():
 _LIBC = _glibc() if sys.platform.startswith("linux") else None
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this process when `parent` (the process that started it) dies, even of SIGKILL
+    (the OOM killer, `docker kill`, a CI runner's hard timeout), which no handler of the parent sees: a
+    worker left behind blocks forever on its empty task queue, holding the run's output pipe open, so
+    whatever reads that output hangs. Does nothing where prctl is missing (not Linux, not glibc).
+
+    Linux sends the signal when the *thread* that started the process ends; ProcessPoolExecutor starts
+    its workers in the thread that submits work (the main one in batch), unless max_tasks_per_child is set."""
+    if _LIBC is None or not hasattr(_LIBC, "prctl"):
+        return
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
+
+
 def limit_resources() -> None:
     """Cap this process's address space at MAX_ADDRESS_SPACE and turn core dumps off.
 
