@@ -633,7 +633,13 @@ def test_a_file_name_that_is_not_utf8_fails_alone(tmp_path):
     sources = tmp_path / "sources"
     sources.mkdir()
     folder = os.fsencode(sources) + b"/"
-    for name in ["讲话稿".encode("gbk") + b".txt", b"abc-" + "讲话".encode("gbk") + b".txt", b"ok.txt"]:
+    os.mkdir(folder + "讲话".encode("gbk"))
+    for name in [
+        "讲话稿".encode("gbk") + b".txt",
+        b"abc-" + "讲话".encode("gbk") + b".txt",
+        "讲话".encode("gbk") + b"/speech.txt",
+        b"ok.txt",
+    ]:
         with open(folder + name, "w", encoding="utf-8") as f:
             f.write(SPEECH)
     status, report, stderr = convert(sources, tmp_path / "docs", "--jobs", "1")
@@ -648,7 +654,11 @@ def test_a_file_name_that_is_not_utf8_fails_alone(tmp_path):
         assert (entry["status"], codes(entry)) == ("failed", ["name-not-utf8"])
         text = entry["messages"][0]["text"]
         assert text.startswith(shown) and hint in text and "unzip -O GBK" in text
-        assert f"error: {shown}: " in stderr
+        assert f"error: {shown}: " in stderr and "the name is not UTF-8" in text
+    in_folder = entries[r"\xbd\xb2\xbb\xb0/speech.txt"]
+    assert (
+        codes(in_folder) == ["name-not-utf8"] and "the name of its folder" in in_folder["messages"][0]["text"]
+    )
 
 
 def test_links_are_never_followed(tmp_path):
