@@ -721,6 +721,28 @@ def test_what_is_skipped_is_named(tmp_path):
     assert report["summary"]["warnings"] == 3
 
 
+def test_a_folder_that_cannot_be_read_is_named(tmp_path, monkeypatch):
+    """os.walk skips a folder it cannot list without a word; its files would vanish from the report.
+    (Simulated: the tests may run as root, whom permissions do not stop.)"""
+    sources = tmp_path / "sources"
+    (sources / "locked").mkdir(parents=True)
+    (sources / "locked" / "speech.txt").write_text(SPEECH, encoding="utf-8")
+    (sources / "speech.txt").write_text(SPEECH, encoding="utf-8")
+    is_override_file = load_overrides(sources).is_override_file
+    listing = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found, refused = find_sources(sources, tmp_path / "docs", is_override_file)
+    assert [rel for rel, _ in found] == ["speech.txt"]
+    assert [(rel, m.level, m.code) for rel, m in refused] == [("locked", "error", "unreadable")]
+    assert "Permission denied" in refused[0][1].text
+
+
 SLUG_ASSIGNMENTS = {
     "file-names": (["a.txt", "b.txt"], {}, {}, {"a.txt": "a", "b.txt": "b"}),
     "previous-kept": (
