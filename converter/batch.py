@@ -13,6 +13,16 @@
 
 Message codes:
   - slug-changed: an override asked for a slug another source already has; a suffix was added.
+  Entries under SOURCES that are not converted (see `find_sources`), errors:
+  - name-not-utf8: the file's name (or its folder's) is not UTF-8, as a zip from Chinese Windows leaves it.
+  - link-outside-sources: a link to a file or folder outside SOURCES (never followed).
+  - broken-link: a link to nothing, or a loop of links.
+  - not-a-file: a pipe, socket or device; unreadable: an entry or folder that cannot be read.
+  and warnings, for what is skipped on purpose:
+  - link-skipped: a link to a file or folder inside SOURCES (converted under its own name, not twice).
+  - hidden-file-skipped: a hidden file (.NAME) with a source's extension.
+  - lock-file-skipped: ~$NAME, the lock file Word and WPS leave beside an open document.
+  - catalog-not-at-top: a catalog.csv in a subfolder (only SOURCES/catalog.csv is read).
 """
 
 from __future__ import annotations
@@ -23,6 +33,8 @@ import hashlib
 import json
 import os
 import re
+import signal
+import stat
 import tempfile
 import time
 from collections import deque
@@ -30,7 +42,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 from slugify import slugify
@@ -38,11 +50,11 @@ from slugify import slugify
 from . import __version__, ledger, libreoffice, safety
 from .dates import split_stem_date
 from .markdown import media_file_name
-from .model import ConversionError, Message, warning
-from .overrides import load_overrides
+from .model import ConversionError, Message, error, warning
+from .overrides import CATALOG_NAME, SOURCE_SUFFIXES, load_overrides
 from .pipeline import Converted, Task, convert_task, identity_of, original_name
 from .readers import office
-from .safety import atomic_write
+from .safety import atomic_write, printable
 
 STATE_FILE = ".speech-archive.json"
 STATE_VERSION = 1
@@ -124,29 +136,130 @@ class Report:
 # --------------------------------------------------------------------------- files
 
 
-def find_sources(sources: Path, docs: Path, is_override_file) -> list[tuple[str, Path]]:
-    """Every file under SOURCES that is a source, as (relative posix path, path), sorted.
+def find_sources(
+    sources: Path, docs: Path, is_override_file
+) -> tuple[list[tuple[str, Path]], list[tuple[str, Message]]]:
+    """Every file under SOURCES that is a source, as (relative posix path, path), sorted; and every
+    entry that looks like a source but is not converted, as (its path as shown, the message saying why):
+    an error for a source that fails here (a link, a pipe, a name that is not UTF-8), a warning for one
+    skipped on purpose (a hidden file, Word's ~$ lock file, a catalog.csv below the top).
 
-    Hidden files, sidecars and catalog.csv, the NAME_files folders browsers save beside a page,
-    and DOCS itself (if it lies inside SOURCES) are not sources."""
-    found = []
-    docs = docs.resolve()
-    for root, dirs, files in os.walk(sources):
-        root_path = Path(root)
+    Not sources, without a message: hidden folders, sidecars and the top-level catalog.csv, hidden files
+    with no source extension and macOS's ._NAME files, the NAME_files folders browsers save beside a
+    page, and DOCS itself (if it lies inside SOURCES). Links are never followed (see `link_problem`)."""
+    found, refused = [], []
+    root, docs = sources.resolve(), docs.resolve()
+
+    def unreadable_folder(exc: OSError) -> None:
+        rel = printable(Path(exc.filename).relative_to(sources).as_posix())
+        text = f"{rel}: the folder cannot be read ({exc.strerror}); its files were not converted. Check it."
+        refused.append((rel, error("unreadable", text)))
+
+    for folder, dirs, files in os.walk(sources, onerror=unreadable_folder):
+        folder_path = Path(folder)
         dirs[:] = sorted(
             d
             for d in dirs
             if not d.startswith(".")
-            and (root_path / d).resolve() != docs
-            and not _is_saved_page_assets(root_path, d, files)
+            and (folder_path / d).resolve() != docs
+            and not _is_saved_page_assets(folder_path, d, files)
         )
-        for name in sorted(files):
-            path = root_path / name
+        links = [d for d in dirs if (folder_path / d).is_symlink()]  # judged as links, never walked
+        dirs[:] = [d for d in dirs if d not in links]
+        for name in sorted(files + links):
+            path = folder_path / name
             rel = path.relative_to(sources).as_posix()
-            if name.startswith(".") or is_override_file(rel) or not path.is_file():
+            if is_override_file(rel):
                 continue
-            found.append((rel, path))
-    return sorted(found)
+            problem = _hidden_file(name, rel) if name.startswith(".") else source_problem(root, path, rel)
+            if problem:
+                refused.append((printable(rel), problem))
+            elif not name.startswith("."):  # a hidden file is never a source, even without a message
+                found.append((rel, path))
+    return sorted(found), sorted(refused, key=lambda item: item[0])
+
+
+def _hidden_file(name: str, rel: str) -> Message | None:
+    """Hidden files are skipped on purpose (.DS_Store, editors' and LibreOffice's lock files); one with a
+    source's extension is named, since it may be a speech someone hid by mistake. macOS's ._NAME files
+    (AppleDouble metadata beside every file copied from a Mac) are not."""
+    if name.startswith("._") or Path(name).suffix.lower() not in SOURCE_SUFFIXES:
+        return None
+    return warning(
+        "hidden-file-skipped",
+        f"{printable(rel)}: a hidden file (its name starts with '.') is not converted. "
+        "Rename it without the leading '.' to publish it.",
+    )
+
+
+def source_problem(root: Path, path: Path, rel: str) -> Message | None:
+    """Why the (not hidden) entry at `path` is not converted, or None for a source: a regular file,
+    not a link, whose name is UTF-8. Never opens the entry, so a FIFO cannot block the run."""
+    shown = printable(rel)
+    if shown != rel:
+        return error("name-not-utf8", _name_not_utf8_text(rel))
+    if path.name.startswith("~$"):
+        return warning(
+            "lock-file-skipped",
+            f"{rel}: a lock file Word or WPS leaves beside a document while it is open (its name starts "
+            "with ~$), not a speech; it was skipped. Close the document and delete the file.",
+        )
+    if path.name.lower() == CATALOG_NAME:
+        return warning(
+            "catalog-not-at-top",
+            f"{rel}: a catalog is read only at the top of SOURCES ({CATALOG_NAME} beside the folders), "
+            "so this one was ignored. Move its rows into that file, with paths relative to SOURCES.",
+        )
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return error("unreadable", f"{rel}: cannot be read ({exc.strerror}).")
+    if stat.S_ISLNK(mode):
+        return link_problem(root, path, rel)
+    if not stat.S_ISREG(mode):
+        return error(
+            "not-a-file", f"{rel}: not a regular file (a pipe, socket or device); move it out of SOURCES."
+        )
+    return None
+
+
+def link_problem(root: Path, path: Path, rel: str) -> Message:
+    """The message for a link among the sources. Links are never followed: one leading outside SOURCES
+    would publish whatever it points to (/etc/passwd as an "original"), and one leading inside would
+    convert its file twice, under two addresses, while that file is converted under its own name."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # no such file, or a loop (RuntimeError before Python 3.13)
+        return error(
+            "broken-link",
+            f"{rel}: a link to {printable(os.readlink(path))}, which does not exist or links back to itself. "
+            "Remove the link, or put the file itself in its place.",
+        )
+    if root != target and root not in target.parents:
+        return error(
+            "link-outside-sources",
+            f"{rel}: a link to {printable(str(target))}, outside SOURCES; only files inside SOURCES are "
+            "published, so it was not followed. Copy the file (or folder) into SOURCES to publish it.",
+        )
+    return warning(
+        "link-skipped",
+        f"{rel}: a link to {printable(target.relative_to(root).as_posix())}, inside SOURCES; links are not "
+        "followed, so that nothing is converted twice. What it points to is converted under its own name.",
+    )
+
+
+def _name_not_utf8_text(rel: str) -> str:
+    name = PurePosixPath(rel).name
+    what = "the name" if printable(name) != name else "the name of its folder"
+    try:
+        hint = f" (read as GB18030 it is {os.fsencode(rel).decode('gb18030')!r})"
+    except UnicodeDecodeError:
+        hint = ""
+    return (
+        f"{printable(rel)}: {what} is not UTF-8{hint}, probably because a zip made on Chinese Windows was "
+        "unpacked here; the file was not converted. Unpack the zip again with `unzip -O GBK archive.zip`, "
+        "convert the names with `convmv -r -f gbk -t utf-8 --notest SOURCES`, or rename the file."
+    )
 
 
 def _is_saved_page_assets(root: Path, dirname: str, files: list[str]) -> bool:
@@ -344,13 +457,22 @@ def run_tasks(
         yield from _run_pool(source, workers, alone, suspects, wall_limit, work)
 
 
-def start_worker() -> None:
-    """What a worker process does first: lower its resource limits, and freeze what it inherited.
+def start_worker(parent: int) -> None:
+    """What a worker process does first: end with its parent, lower its resource limits, and freeze what
+    it inherited.
 
     A worker starts as a copy of this process, with every module of the converter and its libraries
     loaded (50,000 objects), which live as long as it does. gc.freeze() takes them out of the cyclic
     collector's view, so a full collection (release_freed_memory, every RELEASE_EVERY sources, and the
-    collector's own) goes through what the conversions left only: 30 ms each time before, ~0 after."""
+    collector's own) goes through what the conversions left only: 30 ms each time before, ~0 after.
+
+    Signals get their default action back: a worker inherits the CLI's SIGTERM handler, which would send
+    the interrupt back to the main process as the result of a source. Killed by a signal, a worker dies
+    like any other (its source fails with 'worker-died'); stopping the run is the main process's part,
+    which stops the pool when Ctrl-C or SIGTERM reach it."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    safety.die_with_parent(parent)
     safety.limit_resources()
     gc.freeze()
 
@@ -376,7 +498,7 @@ def _run_pool(
     source: deque, workers: int, alone: bool, suspects: deque, wall_limit: float, work: Callable
 ) -> Iterator[Converted]:
     """Run tasks from `source` in one pool until it is empty, or the pool breaks or a task overruns."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(os.getpid(),))
     running: dict = {}  # future -> (task, started), started None while it waits in the pool's queue
     # A task queued ahead for each worker, so a worker starts its next source at once instead of idling
     # while this process writes the last one's files. Not when running suspects alone: a worker that
@@ -478,7 +600,7 @@ def convert_folder(
     ledger.remember(state, ledger.load_ledger(docs))  # URLs survive a lost docs/.speech-archive.json
     known = state["sources"]
     remembers_nothing = not known and not state.get("moved")
-    found = find_sources(sources, docs, overrides.is_override_file)
+    found, refused = find_sources(sources, docs, overrides.is_override_file)
     rels = [rel for rel, _ in found]
 
     digests = {rel: file_digest(path) for rel, path in found}
@@ -572,11 +694,13 @@ def convert_folder(
     state["redirects"] = resolve_redirects(moved, known)
     _complete_identities(docs, known)
     save_state(docs, state)
-    messages = list(overrides.messages)
+    messages = [m for _, m in refused if m.level == "warning"] + list(overrides.messages)
     not_saved = ledger.save_ledger(docs, ledger.ledger_of(state))
     if not_saved:
         messages.append(not_saved)
-    return Report([entries[rel] for rel in rels], messages, removed, time.monotonic() - started)
+    failed_here = [Entry(rel, "failed", None, [m]) for rel, m in refused if m.level == "error"]
+    documents = sorted([entries[rel] for rel in rels] + failed_here, key=lambda e: e.source)
+    return Report(documents, messages, removed, time.monotonic() - started)
 
 
 def _fingerprint(digest: str, overrides_fingerprint: str, slug: str) -> str:

@@ -2,7 +2,9 @@
 
 A thin layer over `batch.convert_folder`: it parses flags, shows a progress bar on a terminal,
 writes the JSON report and prints a one-line summary. Exit status: 0 when nothing failed, 1 when a
-source failed (or, with --strict, when there is any warning), 2 for usage errors.
+source failed (or, with --strict, when there is any warning), 2 for usage errors, 130 when stopped by
+Ctrl-C (SIGINT) and 143 when stopped by SIGTERM (a supervisor, `docker stop`, a CI timeout): 128 plus the
+signal's number, the status a shell reports for a process the signal killed.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -20,6 +23,16 @@ from .safety import atomic_write
 
 class UsageError(Exception):
     pass
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the main process is, so that the run stops as on Ctrl-C: the worker pool is
+    stopped (the default action would leave its processes blocked forever, holding the output open) and
+    every file written so far is whole."""
+
+
+def _terminated(_signum, _frame):
+    raise Terminated
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,6 +132,7 @@ def run_convert(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return run_convert(args)
     except UsageError as exc:
@@ -132,9 +146,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print(
             "speech-archive: interrupted; pages written so far are complete, run again to finish.",
             file=sys.stderr,
         )
-        return 130
+        return 128 + signal.SIGTERM if isinstance(exc, Terminated) else 128 + signal.SIGINT
+    finally:
+        signal.signal(signal.SIGTERM, previous)

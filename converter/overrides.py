@@ -2,9 +2,9 @@
 
 Two places can override the fields the converter finds itself:
 
-- a sidecar `NAME.yml` (or `NAME.yaml`) beside the source `NAME.docx` / `NAME.html` / `NAME.txt`, a YAML
-  mapping of fields (`title: ...`, `date: 2023-04-19`, `tags: [工业, 经济]`). It applies to every source in
-  that folder whose name without extension is NAME.
+- a sidecar `NAME.yml` (or `NAME.yaml`; `NAME.YML` too) beside the source `NAME.docx` / `NAME.html` /
+  `NAME.txt`, a YAML mapping of fields (`title: ...`, `date: 2023-04-19`, `tags: [工业, 经济]`). It applies
+  to every source in that folder whose name without extension is NAME.
 - `catalog.csv` at the top of SOURCES, one row per source: a column `file` (the path relative to SOURCES)
   and one column per field. Empty cells set nothing; `tags` are separated by `;` or `；`.
 
@@ -50,6 +50,7 @@ import yaml
 from .dates import normalize_date
 from .model import METADATA_FIELDS, OVERRIDE_ONLY_FIELDS, Message, warning
 from .readers import READERS
+from .safety import printable
 
 TEXT_FIELDS = ("title", "speaker", "event", "location", "summary", "source_name")
 FIELDS = (*METADATA_FIELDS, *OVERRIDE_ONLY_FIELDS)
@@ -519,6 +520,7 @@ class Overrides:
     catalog: dict[str, _Row] = field(default_factory=dict)
     messages: list[Message] = field(default_factory=list)
     _sidecars: dict[str, tuple[dict, list[Message], str]] = field(default_factory=dict, repr=False)
+    _folders: dict[PurePosixPath, dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     def for_source(self, rel: str) -> tuple[dict, list[Message]]:
         """The validated override fields for the source at `rel` (relative to SOURCES, '/'-separated)
@@ -551,10 +553,28 @@ class Overrides:
             self._sidecars[rel] = self._load_sidecar(rel)
         return self._sidecars[rel]
 
+    def _sidecar_names(self, folder: PurePosixPath) -> dict[str, list[str]]:
+        """The sidecars in a folder of SOURCES by the stem they are for, .yml before .yaml. The extension
+        is matched in any case (NAME.YML from a Windows or DOS tool), as `is_override_file` matches it."""
+        if folder not in self._folders:
+            try:
+                names = os.listdir(self.sources / folder)
+            except OSError:
+                names = []
+            sidecars: dict[str, list[str]] = {}
+            for name in names:
+                stem, suffix = os.path.splitext(name)
+                if suffix.lower() in SIDECAR_SUFFIXES and (self.sources / folder / name).is_file():
+                    sidecars.setdefault(stem, []).append(name)
+            for found in sidecars.values():
+                found.sort(key=lambda name: (SIDECAR_SUFFIXES.index(os.path.splitext(name)[1].lower()), name))
+            self._folders[folder] = sidecars
+        return self._folders[folder]
+
     def _load_sidecar(self, rel: str) -> tuple[dict, list[Message], str]:
         pure = PurePosixPath(rel)
-        candidates = [pure.with_suffix(s) for s in SIDECAR_SUFFIXES] if pure.suffix else []
-        present = [c for c in candidates if (self.sources / c).is_file()]
+        names = self._sidecar_names(pure.parent).get(pure.stem, []) if pure.suffix else []
+        present = [pure.parent / name for name in names]
         if not present:
             return {}, [], ""
         chosen = present[0].as_posix()
@@ -622,11 +642,12 @@ def _orphan_sidecars(sources: Path) -> list[Message]:
         for name in sorted(files):
             stem, suffix = os.path.splitext(name)
             if suffix.lower() in SIDECAR_SUFFIXES and not name.startswith(".") and stem not in stems:
-                rel = (Path(root) / name).relative_to(sources).as_posix()
+                rel = printable((Path(root) / name).relative_to(sources).as_posix())
+                kinds = ", ".join(SOURCE_SUFFIXES)
                 messages.append(
                     warning(
                         "override-orphan-sidecar",
-                        f"{rel}: no source named {stem} ({', '.join(SOURCE_SUFFIXES)}) sits beside it, "
+                        f"{rel}: no source named {printable(stem)} ({kinds}) sits beside it, "
                         "so it overrides nothing. Rename it to match its source.",
                     )
                 )

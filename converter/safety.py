@@ -142,6 +142,12 @@ _UNICODE_BLANKS = "\ufeff\u200b\u200c\u200d\u2060\u3000\u00a0"
 # --------------------------------------------------------------------------- check_source
 
 
+def printable(name: str) -> str:
+    """`name` as it can be shown and written to the report: the bytes of a name that is not UTF-8 on disk
+    (which Python keeps as lone surrogates, and no UTF-8 file can hold) as \\xNN."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def check_source(path: Path) -> None:
     """Raise `ConversionError` when `path` must not be handed to a reader; return None when it may.
 
@@ -755,6 +761,24 @@ def _glibc():
 
 
 _LIBC = _glibc() if sys.platform.startswith("linux") else None
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this process when `parent` (the process that started it) dies, even of SIGKILL
+    (the OOM killer, `docker kill`, a CI runner's hard timeout), which no handler of the parent sees: a
+    worker left behind blocks forever on its empty task queue, holding the run's output pipe open, so
+    whatever reads that output hangs. Does nothing where prctl is missing (not Linux, not glibc).
+
+    Linux sends the signal when the *thread* that started the process ends; ProcessPoolExecutor starts
+    its workers in the thread that submits work (the main one in batch), unless max_tasks_per_child is set."""
+    if _LIBC is None or not hasattr(_LIBC, "prctl"):
+        return
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
 
 
 def limit_resources() -> None:

@@ -620,8 +620,127 @@ def test_what_is_not_a_source(tmp_path):
     (sources / "catalog.csv").write_text("file,title\nspeech.txt,标题\n", encoding="utf-8")
     (sources / "speech.yml").write_text("title: 标题\n", encoding="utf-8")
     overrides = load_overrides(sources)
-    found = [rel for rel, _ in find_sources(sources, sources / "docs", overrides.is_override_file)]
+    found = [rel for rel, _ in find_sources(sources, sources / "docs", overrides.is_override_file)[0]]
     assert found == ["other_files/x.txt", "page.html", "speech.txt"]
+
+
+SPEECH = "同志们：\n今天我们召开会议。\n"
+
+
+def test_a_file_name_that_is_not_utf8_fails_alone(tmp_path):
+    """A zip made on Chinese Windows and unpacked on Linux leaves GBK bytes in names. Each such file fails
+    with its name escaped and what to do; the others convert and the report is written."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    folder = os.fsencode(sources) + b"/"
+    os.mkdir(folder + "讲话".encode("gbk"))
+    for name in [
+        "讲话稿".encode("gbk") + b".txt",
+        b"abc-" + "讲话".encode("gbk") + b".txt",
+        "讲话".encode("gbk") + b"/speech.txt",
+        b"ok.txt",
+    ]:
+        with open(folder + name, "w", encoding="utf-8") as f:
+            f.write(SPEECH)
+    status, report, stderr = convert(sources, tmp_path / "docs", "--jobs", "1")
+    assert status == 1 and "Traceback" not in stderr
+    entries = by_source(report)
+    assert entries["ok.txt"]["status"] == "converted"
+    for shown, hint in [
+        (r"\xbd\xb2\xbb\xb0\xb8\xe5.txt", "讲话稿.txt"),
+        (r"abc-\xbd\xb2\xbb\xb0.txt", "abc-讲话.txt"),
+    ]:
+        entry = entries[shown]
+        assert (entry["status"], codes(entry)) == ("failed", ["name-not-utf8"])
+        text = entry["messages"][0]["text"]
+        assert text.startswith(shown) and hint in text and "unzip -O GBK" in text
+        assert f"error: {shown}: " in stderr and "the name is not UTF-8" in text
+    in_folder = entries[r"\xbd\xb2\xbb\xb0/speech.txt"]
+    assert (
+        codes(in_folder) == ["name-not-utf8"] and "the name of its folder" in in_folder["messages"][0]["text"]
+    )
+
+
+def test_links_are_never_followed(tmp_path):
+    """A link must not publish what lies outside SOURCES (an /etc/passwd as an "original"), nor convert
+    a file inside SOURCES twice: it is named, never converted."""
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "secret.txt").write_text("同志们：\n这是不该发布的文件。\n", encoding="utf-8")
+    (outside / "folder" / "other.txt").write_text(SPEECH, encoding="utf-8")
+    sources = tmp_path / "sources"
+    (sources / "sub").mkdir(parents=True)
+    (sources / "sub" / "speech.txt").write_text(SPEECH, encoding="utf-8")
+    os.symlink(outside / "secret.txt", sources / "secret-link.txt")
+    os.symlink(outside / "folder", sources / "folder-link")
+    os.symlink("sub/speech.txt", sources / "inside-link.txt")
+    os.symlink("sub", sources / "sub-link")
+    status, report, _ = convert(sources, tmp_path / "docs", "--jobs", "1")
+    assert status == 1
+    entries = by_source(report)
+    assert sorted(entries) == ["folder-link", "secret-link.txt", "sub/speech.txt"]
+    assert codes(entries["secret-link.txt"]) == codes(entries["folder-link"]) == ["link-outside-sources"]
+    assert entries["sub/speech.txt"]["status"] == "converted"
+    assert {(m["level"], m["code"], m["text"].split(":")[0]) for m in report["messages"]} == {
+        ("warning", "link-skipped", "inside-link.txt"),
+        ("warning", "link-skipped", "sub-link"),
+    }
+    published = [p.read_bytes() for p in (tmp_path / "docs").rglob("*") if p.is_file()]
+    assert not any("不该发布".encode() in data for data in published)
+    assert len(list((tmp_path / "docs" / "speeches").iterdir())) == 1
+
+
+def test_what_is_skipped_is_named(tmp_path):
+    """Nothing that looks like a source vanishes silently: a broken link, a link loop and a pipe fail
+    (the pipe is never opened, so the run cannot block on it); a hidden speech, Word's ~$ lock file and a
+    catalog.csv below the top are skipped with a warning. Hidden files with no source extension (.DS_Store)
+    and macOS's ._NAME files stay silent."""
+    sources = tmp_path / "sources"
+    (sources / "sub").mkdir(parents=True)
+    for rel in ["speech.txt", ".hidden-speech.txt", "._speech.txt", ".DS_Store", "~$speech.docx"]:
+        (sources / rel).write_text(SPEECH, encoding="utf-8")
+    (sources / "sub" / "catalog.csv").write_text("file,title\nspeech.txt,标题\n", encoding="utf-8")
+    os.symlink("missing.txt", sources / "broken.txt")
+    os.symlink("loop.txt", sources / "loop.txt")
+    os.mkfifo(sources / "fifo.txt")
+    status, report, stderr = convert(sources, tmp_path / "docs", "--jobs", "1")
+    assert status == 1
+    entries = by_source(report)
+    assert {rel: (e["status"], codes(e)) for rel, e in entries.items()} == {
+        "broken.txt": ("failed", ["broken-link"]),
+        "fifo.txt": ("failed", ["not-a-file"]),
+        "loop.txt": ("failed", ["broken-link"]),
+        "speech.txt": ("converted", []),
+    }
+    assert [(m["code"], m["text"].split(":")[0]) for m in report["messages"]] == [
+        ("hidden-file-skipped", ".hidden-speech.txt"),
+        ("catalog-not-at-top", "sub/catalog.csv"),
+        ("lock-file-skipped", "~$speech.docx"),
+    ]
+    assert "read only at the top of SOURCES" in report["messages"][1]["text"]
+    assert report["summary"]["warnings"] == 3
+
+
+def test_a_folder_that_cannot_be_read_is_named(tmp_path, monkeypatch):
+    """os.walk skips a folder it cannot list without a word; its files would vanish from the report.
+    (Simulated: the tests may run as root, whom permissions do not stop.)"""
+    sources = tmp_path / "sources"
+    (sources / "locked").mkdir(parents=True)
+    (sources / "locked" / "speech.txt").write_text(SPEECH, encoding="utf-8")
+    (sources / "speech.txt").write_text(SPEECH, encoding="utf-8")
+    is_override_file = load_overrides(sources).is_override_file
+    listing = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found, refused = find_sources(sources, tmp_path / "docs", is_override_file)
+    assert [rel for rel, _ in found] == ["speech.txt"]
+    assert [(rel, m.level, m.code) for rel, m in refused] == [("locked", "error", "unreadable")]
+    assert "Permission denied" in refused[0][1].text
 
 
 SLUG_ASSIGNMENTS = {

@@ -5,10 +5,14 @@ Exit status: 0 when nothing failed, 1 when a source failed (or a warning with --
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +129,91 @@ def test_empty_sources_folder(tmp_path):
     assert proc.returncode == 0, proc.stderr
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert report["documents"] == [] and report["summary"]["sources"] == 0
+
+
+def _children(pid: int) -> set[int]:
+    """The child processes of `pid` (every thread's), from /proc: the converter's workers."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found.update(int(child) for child in (task / "children").read_text().split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with contextlib.suppress(OSError):  # a zombie no one reaps is dead too
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return False
+
+
+def _start_a_long_run(tmp_path: Path) -> tuple[subprocess.Popen, set[int], Path]:
+    """Start converting 3,000 sources with two workers; return once the pool is converting: the process,
+    its workers' pids and the folder of pages."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    text = (FIXTURES / "speech.txt").read_text(encoding="utf-8")
+    for number in range(3000):
+        (sources / f"speech-{number:04d}.txt").write_text(text + f"\n第{number}号。\n", encoding="utf-8")
+    pages = tmp_path / "docs" / "speeches"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "converter", "convert", str(sources), str(tmp_path / "docs"), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (len(workers) >= 2 and pages.is_dir() and any(pages.iterdir())):
+        workers |= _children(proc.pid)
+        time.sleep(0.05)
+    return proc, workers, pages
+
+
+def _kill_what_is_left(proc: subprocess.Popen, workers: set[int]) -> None:
+    for pid in [proc.pid, *workers]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    proc.communicate()
+
+
+LINUX_PROC = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds workers in /proc (Linux)")
+
+
+@LINUX_PROC
+def test_sigterm_stops_the_run_and_its_workers(tmp_path):
+    """SIGTERM (a supervisor, `docker stop`, a CI timeout) is handled as Ctrl-C is: the worker pool is
+    stopped, the run says it was interrupted and exits 143. Before, the main process died at once and
+    its workers stayed blocked forever, holding the output pipe open, so a caller reading it hung."""
+    proc, workers, pages = _start_a_long_run(tmp_path)
+    try:
+        assert len(workers) >= 2 and proc.poll() is None, "the run ended before it could be interrupted"
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=30)  # hangs while a worker holds the pipe open
+        assert proc.returncode == 143, stderr
+        assert "interrupted" in stderr and "Traceback" not in stderr
+        assert len(list(pages.iterdir())) < 3000
+        assert not [pid for pid in workers if _alive(pid)]
+    finally:
+        _kill_what_is_left(proc, workers)
+
+
+@LINUX_PROC
+def test_workers_end_when_the_run_is_killed(tmp_path):
+    """SIGKILL (the OOM killer, `docker kill`) reaches no handler: the workers must end by themselves
+    (PR_SET_PDEATHSIG), not block forever on their empty task queue."""
+    proc, workers, _ = _start_a_long_run(tmp_path)
+    try:
+        assert len(workers) >= 2 and proc.poll() is None, "the run ended before it could be killed"
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.05)
+        assert not [pid for pid in workers if _alive(pid)]
+    finally:
+        _kill_what_is_left(proc, workers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,25 @@ def test_yml_and_yaml_for_one_source(tmp_path):
     fields, messages = load_overrides(root).for_source("a.txt")
     assert fields == {"title": "from yml"}
     assert _codes(messages) == ["override-bad-yaml"]
+
+
+@pytest.mark.parametrize("name", ["upper.YML", "upper.YAML", "upper.Yml"])
+def test_a_sidecar_extension_in_capitals_is_read(tmp_path, name):
+    """`is_override_file` takes NAME.YML for a sidecar (never a source), so it must be read as one too."""
+    root = _sources(tmp_path, {"upper.txt": "x", name: "title: 大写"})
+    loaded = load_overrides(root)
+    assert loaded.for_source("upper.txt") == ({"title": "大写"}, [])
+    assert loaded.messages == []
+
+
+def test_an_orphan_sidecar_whose_name_is_not_utf8_is_named_printably(tmp_path):
+    root = _sources(tmp_path, {"a.txt": "x"})
+    with open(os.fsencode(root) + b"/" + "讲话".encode("gbk") + b".yml", "w", encoding="utf-8") as f:
+        f.write("title: x")
+    (message,) = load_overrides(root).messages
+    assert message.code == "override-orphan-sidecar"
+    assert message.text.startswith(r"\xbd\xb2\xbb\xb0.yml: ")
+    message.text.encode("utf-8")  # a lone surrogate here made writing the report fail
 
 
 def test_orphan_sidecar(tmp_path):

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
+import pytest
+
+from converter import cli
 from converter.batch import run_tasks
 from converter.pipeline import Converted, Task
 
@@ -16,6 +20,9 @@ def _work(task: Task) -> Converted:
         time.sleep(600)
     if task.rel.startswith("crash"):
         os._exit(1)  # the worker process dies, as it would under the OOM killer
+    if task.rel.startswith("term"):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # a handler would have raised by now; the default action ends the process
     return Converted(task.rel, task.slug, page=f"page of {task.rel}")
 
 
@@ -78,3 +85,16 @@ def test_memory_is_released_without_error():
 
     safety.release_freed_memory()  # gc.collect, then glibc's malloc_trim on Linux
     assert safety._LIBC is not None or os.uname().sysname != "Linux"
+
+
+def test_a_worker_killed_by_sigterm_fails_only_its_own_source():
+    """A worker inherits the CLI's SIGTERM handler (which stops the run); it must die of the signal as of
+    any other, so that its source fails alone, rather than hand the interrupt back to the run."""
+    previous = signal.signal(signal.SIGTERM, cli._terminated)  # as `speech-archive convert` runs the pool
+    try:
+        results = list(run_tasks(_tasks("a.txt", "term.txt", "b.txt", "c.txt"), jobs=2, work=_work))
+    except KeyboardInterrupt:  # cli.Terminated: pytest would take it for Ctrl-C and stop every test
+        pytest.fail("the worker handed SIGTERM back to the run instead of dying of it")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert _outcomes(results) == {"a.txt": "ok", "term.txt": "worker-died", "b.txt": "ok", "c.txt": "ok"}
