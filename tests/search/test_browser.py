@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import quote
@@ -85,6 +86,28 @@ def test_the_status_names_each_phrase_the_results_contain(page, search_url):
     assert page.inner_text(".sa-page__status") == "找到 1 篇讲话包含“economic growth”"
     results_for(page, search_url, "富硒 调度 农业")
     assert page.inner_text(".sa-page__status") == "没有找到同时包含“富硒”、“调度”和“农业”的讲话"
+
+
+def snippets_for(page, base: str, query: str) -> dict[str, str]:
+    results_for(page, base, query)
+    return dict(zip(page.locator(".sa-result .sa-result__title").all_inner_texts(),
+                    page.locator(".sa-result .sa-result__snippet").all_inner_texts(), strict=True))  # fmt: skip
+
+
+def test_a_snippet_shows_the_text_rather_than_the_title_again(page, search_url):
+    """工业经济 is in the title and in the first sentence: the snippet shows the sentence."""
+    snippet = snippets_for(page, search_url, "工业经济")["在全县工业经济发展推进会上的讲话"]
+    assert "今天召开全县工业经济发展推进会" in snippet and "推进会上的讲话" not in snippet, snippet
+
+
+@pytest.mark.parametrize("query", ["partners", "markets", "benefits", "partnership"])
+def test_an_english_snippet_cuts_no_word_in_two(page, search_url, search_site, query):
+    snippet = snippets_for(page, search_url, query)["Remarks at the Trade Fair Opening"]
+    words = set(
+        re.findall(r"\w+", (search_site / "speeches" / "opening-2024-en" / "index.html").read_text("utf-8"))
+    )
+    shown = re.findall(r"\w+", snippet)
+    assert shown[0] in words and shown[-1] in words, snippet
 
 
 def test_no_result(page, search_url):

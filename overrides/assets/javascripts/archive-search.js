@@ -1464,14 +1464,17 @@
         var at = known ? Promise.resolve(result.at) : firstPlace(head, phrases, order);
         return Promise.all([metaOf(head), at]).then(function (got) {
           var meta = got[0], at = got[1];
-          var section = null;
-          if (at !== null) meta.h.forEach(function (h) { if (h[0] <= at) section = h; });
-          if (at === null) return { doc: result.doc, meta: meta, section: section, snippet: null };
+          if (at === null) return { doc: result.doc, meta: meta, section: null, snippet: null };
           var k = blockAt(head, at);
           return loadBlocks(head, [k]).then(function (texts) {
             var w = windows(head, [k], texts)[0];
+            at = pastTitle(head, w, at, phrases);
+            var section = null;
+            meta.h.forEach(function (h) { if (h[0] <= at) section = h; });
+            var title = head.lines[0], titleEnd = title ? title[0] + title[1] : 0;
+            var floor = at >= titleEnd ? Math.max(0, titleEnd - w.from) : 0; // the title is shown already
             return { doc: result.doc, meta: meta, section: section,
-              snippet: cutSnippet(w.text, at - w.from, phraseRegex(phrases), w.from > 0, w.own[1] < head.units) };
+              snippet: cutSnippet(w.text, at - w.from, phraseRegex(phrases), w.from > 0, w.own[1] < head.units, floor) };
           });
         });
       });
@@ -1523,11 +1526,25 @@
     return from(0);
   }
 
+  /* A place in the title shows only what the result's title shows: the next place in the same window of
+   * text, when it holds one, makes the snippet instead (and names the section). */
+  function pastTitle(head, w, at, phrases) {
+    var title = head.lines[0];
+    if (!title || at >= title[0] + title[1]) return at;
+    var re = phraseRegex(phrases);
+    re.lastIndex = Math.max(0, title[0] + title[1] - w.from);
+    var m = re.exec(w.text);
+    return m && m[0].length ? w.from + m.index : at;
+  }
+
   /* The text around offset `at` of `text`, split into [plain, hit, plain, hit, ...]; "…" where the text
-   * goes on (`before`, `after`: there is more text before or after `text`). */
-  function cutSnippet(text, at, re, before, after) {
-    var from = Math.max(0, at - 40);
+   * goes on (`before`, `after`: there is more text before or after `text`), from `floor` on at the
+   * earliest. Neither end cuts a word of letters in two ("…rks at the Opening"). */
+  function cutSnippet(text, at, re, before, after, floor) {
+    var from = Math.max(floor || 0, at - 40);
     var to = Math.min(text.length, at + 80);
+    while (from < at && from > 0 && LETTER.test(text[from - 1]) && LETTER.test(text[from])) from++;
+    while (to > at && to < text.length && LETTER.test(text[to - 1]) && LETTER.test(text[to])) to--;
     var piece = text.slice(from, to).replace(/\s+/g, " ");
     var parts = [];
     var last = 0;
@@ -1542,6 +1559,8 @@
     if (to < text.length || after) parts[parts.length - 1] += "…";
     return parts;
   }
+
+  var LETTER = new RegExp("^" + WORD_CHAR + "$", "u"); // a letter or digit of a word (not a CJK character)
 
   function resultUrl(item, query) {
     var url = ROOT + item.meta.u + "?h=" + encodeURIComponent(query);
