@@ -217,9 +217,25 @@ def chicago_date(date: str) -> str:
     return date
 
 
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def chicago_author(name: str) -> str:
+    """A bibliography's author, family name first as Chicago sorts it: "Margaret Hale" -> "Hale, Margaret",
+    "Martin Luther King Jr." -> "King, Martin Luther, Jr.". A name in Chinese characters (family name
+    first already), one word, or one already written with a comma stays as it is."""
+    words = name.split()
+    if len(words) < 2 or "," in name or any("\u3400" <= c <= "\u9fff" for c in name):
+        return name
+    suffix = words[-1] if words[-1].lower().rstrip(".") in _NAME_SUFFIXES and len(words) > 2 else ""
+    if suffix:
+        words = words[:-1]
+    return f"{words[-1]}, {' '.join(words[:-1])}" + (f", {suffix}" if suffix else "")
+
+
 def chicago_citation(record: SpeechRecord, site: dict, url: str) -> Markup:
     """Speaker. "Title." Speech, Event, Location, Month Day, Year. Site. URL. (Chicago bibliography)"""
-    head = Markup("{}. ").format(record.speaker) if record.speaker else Markup("")
+    head = Markup("{}. ").format(chicago_author(record.speaker)) if record.speaker else Markup("")
     details = [d for d in (record.event, record.location) if d]
     if record.date:
         details.append(chicago_date(record.date))

@@ -213,7 +213,7 @@ def test_english_speech_cites_chicago_first(page, fixture_url):
     styles = page.locator(".sa-cite__style").all_inner_texts()
     assert styles == ["Chicago", "GB/T 7714—2015"]
     text = page.locator(".sa-cite__text").first.inner_text()
-    assert text.startswith("Jane Doe. “Remarks at the County Trade Forum.” Speech, County Trade Forum, "
+    assert text.startswith("Doe, Jane. “Remarks at the County Trade Forum.” Speech, County Trade Forum, "
                            "Exhibition Hall, September 1, 2023. 讲话档案.")  # fmt: skip
     assert meta_rows(page)["篇幅"] == "120 词"
     assert_clean(page)

@@ -21,6 +21,7 @@ from archive_compact import compact_html, remove_unpublished_theme_files, slim_t
 from archive_data import _cell, catalog_csv  # noqa: E402
 from archive_speech import (  # noqa: E402
     _source,
+    chicago_author,
     chicago_date,
     citations,
     gbt7714,
@@ -129,6 +130,16 @@ def test_citation_formats():
     assert chicago_date("2023-04-19") == "April 19, 2023"
     assert chicago_date("2023-04") == "April 2023"
     assert chicago_date("2023") == "2023"
+
+
+@pytest.mark.parametrize(
+    ("name", "cited"),
+    [("Margaret Hale", "Hale, Margaret"), ("Mary Ann Smith", "Smith, Mary Ann"),
+     ("Martin Luther King Jr.", "King, Martin Luther, Jr."), ("José García", "García, José"),
+     ("林晓峰", "林晓峰"), ("Madonna", "Madonna"), ("Hale, Margaret", "Hale, Margaret")],
+)  # fmt: skip
+def test_chicago_puts_a_western_family_name_first(name, cited):
+    assert chicago_author(name) == cited
 
 
 @pytest.mark.parametrize(
