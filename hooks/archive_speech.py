@@ -82,6 +82,10 @@ def speech_view(
     source = _source(record)
     if source:
         rows.append(("source", labels["source"], source))
+    if original and record.source_file:
+        # The name the file had in the archive's sources: what a citation of the original, or a request
+        # for it, names (the published copy is named after the page's address).
+        rows.append(("original", labels["original_file"], escape(posixpath.basename(record.source_file))))
     if record.length is not None:
         unit = "words" if record.length_unit == "words" else "characters"
         rows.append(("length", labels["length"], escape(labels[unit].format(n=f"{record.length:,}"))))
@@ -155,8 +159,20 @@ def _download(record: SpeechRecord, original: dict | None, url: str, labels: dic
         "href": escape(relative(original["url"], url)),
         "label": escape(labels["download"]),
         "detail": escape(f"{labels['format'].format(fmt=fmt)}, {_size(original['size'])}"),
-        "filename": escape(original["url"].rsplit("/", 1)[-1]),
+        "filename": escape(_download_name(record, original)),
     }
+
+
+def _download_name(record: SpeechRecord, original: dict) -> str:
+    """The source's own file name, with the published copy's extension when that differs (a web page is
+    published as .html.txt, which no browser runs): 2021年6月30日 乡村振兴工作会议讲话.pdf, not its slug."""
+    published = original["url"].rsplit("/", 1)[-1]
+    name = posixpath.basename(record.source_file or "")
+    if not name:
+        return published
+    published_ext = published.rsplit(".", 1)[-1] if "." in published else ""
+    source_ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    return name if published_ext.lower() == source_ext.lower() else f"{name}.{published_ext}"
 
 
 def _size(size: int) -> str:

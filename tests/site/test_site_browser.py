@@ -107,6 +107,7 @@ def test_speech_page_shows_its_metadata(page, fixture_url):
         "活动": "2023年工业经济发展推进会",
         "地点": "县会议中心",
         "来源": "县人民政府门户网站",
+        "原始文件": "工业经济发展推进会讲话.docx",
         "篇幅": "1,234 字",
         "阅读时间": "约 3 分钟",
         "主题": "工业 经济",
@@ -146,7 +147,9 @@ def test_download_the_original(page, fixture_url, fixture_build):
     with page.expect_download() as info:
         link.click()
     download = info.value
-    assert download.suggested_filename == "gongye-2023-04-19.docx"
+    # saved under the name it had in the sources, which the metadata box shows too
+    assert download.suggested_filename == "工业经济发展推进会讲话.docx"
+    assert meta_rows(page)["原始文件"] == "工业经济发展推进会讲话.docx"
     expected = (fixture_build.workdir / "docs" / DOCX_ORIGINAL).read_bytes()
     assert Path(download.path()).read_bytes() == expected
     assert_clean(page)
@@ -158,6 +161,7 @@ def test_html_original_downloads_as_text(page, fixture_url, fixture_build):
         page.locator("a.sa-download").click()
     expected = (fixture_build.workdir / "docs/originals/nongye-2022-06.html.txt").read_bytes()
     assert Path(info.value.path()).read_bytes() == expected
+    assert info.value.suggested_filename == "农业农村工作会议.html.txt"  # as published: no browser runs it
     assert_clean(page)
 
 
