@@ -413,6 +413,16 @@ def _catalog_rows(sources: Path, where: str, rows: list[list[str]], messages: li
                     "extra cells were ignored. Check for a ',' that should be in quotes.",
                 )
             )
+        swallowed = _swallowed_rows(sources, cells)
+        if swallowed:
+            messages.append(
+                warning(
+                    "catalog-bad-csv",
+                    f"{where} row {number}: a cell runs over several lines and holds what reads as the row of "
+                    f'{", ".join(map(repr, swallowed))}, which was not read as a row: a quote (") is probably '
+                    "not closed. Close it and convert again.",
+                )
+            )
         raw = {h: c for h, c in zip(header, cells, strict=False) if h}
         rel, problem = _catalog_source(sources, raw.get("file", ""), f"{where} line {number}")
         if problem:
@@ -432,6 +442,20 @@ def _catalog_rows(sources: Path, where: str, rows: list[list[str]], messages: li
         fields, row_messages = validate_fields(values, f"{where} line {number} ({rel})")
         result[rel] = _Row(number, values, fields, row_messages)
     return result, messages
+
+
+def _swallowed_rows(sources: Path, cells: list[str]) -> list[str]:
+    """Source files named at the start of a line inside a multi-line cell, before a comma: the rows that an
+    unclosed quote took into one cell (a cell may hold line breaks; one that holds a row is a mistake)."""
+    found = []
+    for cell in cells:
+        for line in cell.splitlines()[1:]:
+            name = line.split(",", 1)[0].strip().strip('"')
+            pure = PurePosixPath(name.replace("\\", "/"))
+            inside = name and not pure.is_absolute() and ".." not in pure.parts
+            if "," in line and inside and (sources / pure).is_file():
+                found.append(name)
+    return found
 
 
 def _catalog_source(sources: Path, value: str, where: str) -> tuple[str, Message | None]:

@@ -305,6 +305,17 @@ def test_bad_catalog_rows(tmp_path, rows, code, word):
     assert word in message.text
 
 
+def test_an_unclosed_quote_that_swallows_a_row_is_named(tmp_path):
+    """a.txt's title opens a quote that never closes: CSV reads sub/b.docx's row as the rest of that
+    title. A cell may hold line breaks, but not a row of another source: the warning names it."""
+    loaded = _catalog(tmp_path, 'a.txt,"没有结束的引号\nsub/b.docx,乙\n', header="file,title\n")
+    [message] = [m for m in loaded.messages if m.code == "catalog-bad-csv"]
+    assert "'sub/b.docx'" in message.text and "quote" in message.text
+    # a cell of several lines that names no source is fine
+    loaded = _catalog(tmp_path / "ok", 'a.txt,"第一行\n第二行, 还有逗号"\n', header="file,title\n")
+    assert loaded.messages == []
+
+
 def test_catalog_duplicate_row_keeps_the_first(tmp_path):
     loaded = _catalog(tmp_path, "a.txt,first\na.txt,second\n", header="file,title\n")
     assert loaded.for_source("a.txt")[0] == {"title": "first"}
