@@ -271,3 +271,31 @@ def test_print_style_shows_only_the_speech(page, fixture_url):
 def test_every_browse_page_is_clean(page, fixture_url, url):
     page.goto(fixture_url + url)
     assert_clean(page)
+
+
+TAB_STYLE = """links => links.map(a => {
+    const style = getComputedStyle(a);
+    return [a.textContent.trim(), style.fontWeight, style.textDecorationLine];
+})"""
+
+
+@pytest.mark.parametrize(
+    ("url", "tab"),
+    [("years/", "按年份"), ("years/2023/", "按年份"), ("speakers/", "按讲话人"), ("events/", "按活动"),
+     ("tags/jing-ji/", "按主题")],
+)  # fmt: skip
+def test_the_current_section_tab_is_marked(page, fixture_url, url, tab):
+    """Material marks the current tab by its opacity alone (on its list item), and none on the pages
+    under a section that are not in the navigation: the archive makes the section's tab bold and
+    underlined there too, the other tabs neither, and names the page's own tab as the current page."""
+    open_page(page, fixture_url + url)
+    styles = page.locator(".md-tabs__link").evaluate_all(TAB_STYLE)
+    current = [name for name, weight, line in styles if int(weight) >= 700 and line == "underline"]
+    plain = [name for name, weight, line in styles if int(weight) < 700 and line == "none"]
+    assert current == [tab], styles
+    assert len(plain) == len(styles) - 1, styles
+    is_section_page = url.count("/") == 1
+    assert page.locator(".md-tabs__link[aria-current=page]").all_inner_texts() == (
+        [tab] if is_section_page else []
+    )
+    assert_clean(page)
