@@ -299,3 +299,23 @@ def test_the_current_section_tab_is_marked(page, fixture_url, url, tab):
         [tab] if is_section_page else []
     )
     assert_clean(page)
+
+
+HIT_STYLE = """marks => marks.map(m => {
+    const style = getComputedStyle(m);
+    return [style.backgroundColor, style.outlineStyle, style.color === getComputedStyle(m.parentNode).color];
+})"""
+
+
+def test_print_leaves_out_the_search_highlights(page, fixture_url):
+    """A page reached from a search result marks the phrase in yellow, the current place outlined; on
+    paper the text is plain."""
+    open_page(page, fixture_url + GONGYE + "?h=工业&n=2")
+    page.wait_for_selector("mark.sa-hit--current")
+    assert page.locator("mark.sa-hit").count() >= 2
+    screen = page.locator("mark.sa-hit--current").evaluate_all(HIT_STYLE)
+    assert screen[0][0] != "rgba(0, 0, 0, 0)" and screen[0][1] != "none"  # marked on screen
+    page.emulate_media(media="print")
+    printed = page.locator("mark.sa-hit").evaluate_all(HIT_STYLE)
+    assert {tuple(style) for style in printed} == {("rgba(0, 0, 0, 0)", "none", True)}
+    assert_clean(page)

@@ -104,10 +104,16 @@ def test_a_missing_original_or_bad_date_is_reported_and_the_site_still_builds(tm
 @pytest.mark.parametrize(
     ("setting", "says"),
     [
-        ("latest: many", "extra.archive.latest in mkdocs.yml: must be a whole number of speeches (1 or more), not 'many'"),
+        (
+            "latest: many",
+            "extra.archive.latest in mkdocs.yml: must be a whole number of speeches (1 or more), not 'many'",
+        ),
         ("feed_size: 0", "extra.archive.feed_size in mkdocs.yml: must be a whole number of 1 or more"),
         ("lastest: 3", "extra.archive.lastest in mkdocs.yml: unknown option"),
-        ("strict_pages: maybe", "extra.archive.strict_pages in mkdocs.yml: must be true or false, not 'maybe'"),
+        (
+            "strict_pages: maybe",
+            "extra.archive.strict_pages in mkdocs.yml: must be true or false, not 'maybe'",
+        ),
     ],
 )
 def test_a_bad_archive_setting_is_one_line_naming_the_key(tmp_path, setting, says):
@@ -117,7 +123,9 @@ def test_a_bad_archive_setting_is_one_line_naming_the_key(tmp_path, setting, say
     key = setting.split(":")[0]
     text = config.read_text()
     text = "\n".join(
-        line for i, line in enumerate(text.split("\n")) if not (line.strip().startswith(f"{key}:") and setting not in line)
+        line
+        for i, line in enumerate(text.split("\n"))
+        if not (line.strip().startswith(f"{key}:") and setting not in line)
     )
     config.write_text(text)
     build = mkdocs_build(workdir)
