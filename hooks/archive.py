@@ -10,6 +10,7 @@
 - on_page_context: HTML-escapes every front matter string (Material prints `page.meta.title` and friends
   without escaping) and passes the speech template its `speech` variable (archive_speech) and a browse
   page's template its `browse` variable (archive_browse).
+- on_template_context: gives the 404 page (overrides/404.html) the archive's words and the browse pages.
 - on_post_page / on_post_template: every HTML page without the template's indentation and Material's
   unused search labels (archive_compact).
 - on_post_build: removes Material's source maps and unused search worker (archive_compact), writes
@@ -267,6 +268,18 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     if browse_page is not None:
         context["browse"] = browse_view(browse_page, page.content or "")
     context["archive_labels"] = escaped_labels(state.labels)
+    return context
+
+
+def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
+    if template_name == "404.html":
+        # The 404 page is drawn from a template, without a page: it gets the archive's words and the pages
+        # it links to here (overrides/404.html makes each link absolute with the `url` filter).
+        labels = state.labels
+        context["archive_labels"] = escaped_labels(labels)
+        context["archive_ways_in"] = [{"path": "", "label": labels["home"]}] + [
+            {"path": f"{section}/", "label": labels[section]} for section in SECTIONS
+        ]
     return context
 
 

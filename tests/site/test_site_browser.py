@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from site_fixture import DOCX_ORIGINAL, NEWEST_FIRST, XSS_TITLE
+from site_fixture import DOCX_ORIGINAL, NEWEST_FIRST, XSS_TITLE, serve_404_page
 
 pytestmark = pytest.mark.browser
 
@@ -318,4 +318,42 @@ def test_print_leaves_out_the_search_highlights(page, fixture_url):
     page.emulate_media(media="print")
     printed = page.locator("mark.sa-hit").evaluate_all(HIT_STYLE)
     assert {tuple(style) for style in printed} == {("rgba(0, 0, 0, 0)", "none", True)}
+    assert_clean(page)
+
+
+MISSING = "speeches/no-such-speech/deep/page/"
+
+
+def test_404_page_in_the_site_language_from_any_depth(page, fixture_url, fixture_build):
+    """A missing address deep in the site gets the archive's 404 page in its language, with its styles,
+    a search form and links to the home and browse pages that work from there."""
+    serve_404_page(page, fixture_build.site, fixture_url + MISSING + "**")
+    failed = []
+    page.on("requestfinished", lambda r: r.response().status >= 400 and failed.append(r.url))
+    response = page.goto(fixture_url + MISSING)
+    assert response.status == 404
+    assert failed == [fixture_url + MISSING]  # the page itself; its styles, scripts and logo load
+    page.console_errors.remove(
+        "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    )
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert page.title() == "找不到此页 - 讲话档案"
+    assert page.locator("article h1").inner_text() == "找不到此页"
+    header = page.locator(".md-header").evaluate("h => getComputedStyle(h).backgroundColor")
+    assert header == "rgb(165, 29, 29)"  # Material's and the archive's stylesheets were found
+    links = page.locator(".sa-notfound__links a")
+    assert links.all_inner_texts() == ["首页", "按年份", "按讲话人", "按活动", "按主题"]
+    targets = links.evaluate_all("links => links.map(a => a.href)")
+    assert targets == [fixture_url + path for path in ("", "years/", "speakers/", "events/", "tags/")]
+    page.keyboard.press("Tab")  # the first stop is the skip link, to the page's heading
+    assert page.evaluate("document.activeElement.classList.contains('md-skip')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#sa-not-found'")
+    page.get_by_label("搜索讲话全文").fill("工业")
+    page.get_by_label("搜索讲话全文").press("Enter")
+    page.wait_for_url(fixture_url + "search/?q=*")
+    page.wait_for_selector("#sa-search-page[data-ms]")
+    assert page.locator(".sa-result").count() > 0
+    page.goto(targets[2])
+    assert page.locator("article h1").inner_text().startswith("按讲话人")
     assert_clean(page)

@@ -208,6 +208,12 @@ def test_site_url_makes_data_urls_absolute(tmp_path):
     assert data["speeches"][0]["url"] == "https://archive.example.org/talks/speeches/jingji-2024-01-05/"
     page = (build.site / "speeches/gongye-2023-04-19/index.html").read_text()
     assert json_ld(page)["url"] == "https://archive.example.org/talks/speeches/gongye-2023-04-19/"
+    # The host serves 404.html at any address: its links start from site_url's path.
+    not_found = (build.site / "404.html").read_text()
+    assert 'action="/talks/search/"' in not_found and '<a href="/talks/years/">' in not_found
+    assert (
+        '<a href="/talks/">首页</a>' in not_found and 'href="/talks/assets/archive/archive.css"' in not_found
+    )
 
 
 @pytest.mark.slow
@@ -219,6 +225,11 @@ def test_english_archive_uses_english_labels(tmp_path):
     assert "Latest speeches" in home and "By speaker" in home and 'lang="en"' in home
     speech = (build.site / "speeches/gongye-2023-04-19/index.html").read_text()
     assert 'title="Link to this section"' in speech and "链接到本节" not in speech  # heading permalinks
+    not_found = (build.site / "404.html").read_text()
+    assert (
+        "<title>Page not found - Speech Archive</title>" in not_found and "Search the speeches" in not_found
+    )
+    assert ">By topic</a>" in not_found and "找不到" not in not_found
 
 
 def test_sitemap_locations_are_never_empty(fixture_build):
