@@ -1,7 +1,8 @@
 """MkDocs hook that turns the converter's speech pages into an archive site.
 
 - on_config: reads `extra.archive`, sets the navigation to the browse pages only, and adds QuickInline
-  and QuickToc (archive_markdown: the same HTML in less time) to the Markdown extensions.
+  and QuickToc (archive_markdown: the same HTML in less time) and NamedPermalinks (an accessible name
+  for each heading's permalink) to the Markdown extensions.
 - on_files: reads every speech page's front matter once (archive_catalog), checks the originals, and adds
   the generated browse pages (archive_browse decides which exist) as `File.generated` pages; each names
   its template in overrides/browse/ in its front matter.
@@ -40,7 +41,7 @@ from archive_catalog import Catalog, make_record, read_front_matter
 from archive_compact import compact_page, remove_unpublished_theme_files
 from archive_data import atom_feed, catalog_csv, catalog_json
 from archive_labels import LABELS, labels_for
-from archive_markdown import QuickInline, QuickToc
+from archive_markdown import NamedPermalinks, QuickInline, QuickToc
 from archive_speech import escaped_labels, resolve_original, speech_view, today
 from markupsafe import Markup, escape
 from mkdocs.config import base
@@ -135,7 +136,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         toc["permalink_title"] = state.labels["permalink"]
     if not any(isinstance(ext, QuickInline) for ext in config.markdown_extensions):
         # last: they change the other extensions' steps
-        config.markdown_extensions.extend([QuickInline(), QuickToc()])
+        config.markdown_extensions.extend([QuickInline(), QuickToc(), NamedPermalinks()])
     if not config.site_url:
         log.info("site_url is not set (SITE_URL): sitemap.xml, feed.xml and the catalog use relative URLs")
     if not config.nav:

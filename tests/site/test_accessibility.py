@@ -100,3 +100,25 @@ def test_table_of_contents_and_cite_from_the_keyboard(page, fixture_url):
     copy = page.locator("#sa-cite .sa-copy").first
     copy.focus()
     assert page.evaluate("document.activeElement.classList.contains('sa-copy')")
+
+
+def test_heading_permalinks_have_a_name(page, fixture_url):
+    """Each heading's permalink is a tab stop: a screen reader names it by its title, not by its "#"."""
+    page.goto(fixture_url + SPEECH)
+    permalinks = page.locator("a.headerlink")
+    assert permalinks.count() >= 7
+    assert page.get_by_role("link", name="链接到本节", exact=True).count() == permalinks.count()
+    assert page.get_by_role("link", name="#", exact=True).count() == 0
+
+
+@pytest.mark.parametrize("url", ["", "years/", "speakers/zhang-san/", SPEECH, "search/", "search/?q=工业"])
+def test_the_first_tab_stop_is_a_skip_link_to_the_heading(page, fixture_url, url):
+    """Every page type opens with Material's skip link; the search page had none (it has no heading in
+    its Markdown, and Material's skip link goes to the first heading of the table of contents)."""
+    page.goto(fixture_url + url)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('md-skip')")
+    target = page.evaluate("decodeURIComponent(document.activeElement.hash.slice(1))")
+    assert page.evaluate("id => document.getElementById(id).tagName", target) == "H1"
+    page.keyboard.press("Enter")
+    page.wait_for_function("id => decodeURIComponent(location.hash.slice(1)) === id", arg=target)
