@@ -178,6 +178,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         site_description=config.site_description or "",
         labels=state.labels,
         latest=int(state.options["latest"]),
+        language=str(config.theme.get("language") or "en"),
     )
     nav_pages = {"index.md"} | {f"{s}/index.md" for s in SECTIONS}
     state.browse = browse_pages(catalog, settings, groups)

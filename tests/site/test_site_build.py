@@ -230,6 +230,11 @@ def test_english_archive_uses_english_labels(tmp_path):
         "<title>Page not found - Speech Archive</title>" in not_found and "Search the speeches" in not_found
     )
     assert ">By topic</a>" in not_found and "找不到" not in not_found
+    speakers = (build.site / "speakers/index.html").read_text()  # on an English site the Chinese names
+    assert (
+        '<a href="zhang-san/" lang="zh">张三</a>' in speakers
+        and '<a href="jane-doe/">Jane Doe</a>' in speakers
+    )
 
 
 def test_sitemap_locations_are_never_empty(fixture_build):
@@ -237,6 +242,27 @@ def test_sitemap_locations_are_never_empty(fixture_build):
     sitemap = ET.parse(fixture_build.site / "sitemap.xml").getroot()
     locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert "./" in locs and all(locs), locs
+
+
+def test_names_on_browse_pages_carry_their_language(fixture_build):
+    """The English speech's speaker, event and tags are read as English on the Chinese site's lists and
+    their own pages (as its title and the speech page already are); the Chinese names need no lang."""
+    site = fixture_build.site
+    speakers = (site / "speakers/index.html").read_text()
+    assert '<a href="jane-doe/" lang="en">Jane Doe</a>' in speakers
+    assert '<a href="zhang-san/">张三</a>' in speakers
+    assert (
+        '<a href="county-trade-forum/" lang="en">County Trade Forum</a>'
+        in (site / "events/index.html").read_text()
+    )
+    tags = (site / "tags/index.html").read_text()
+    assert '<a href="trade/" lang="en">trade</a>' in tags and '<a href="jing-ji/">经济</a>' in tags
+    jane = (site / "speakers/jane-doe/index.html").read_text()
+    # the name alone: the permalink beside it is in the site's language
+    assert re.search(r'<h1 id="jane-doe"><span lang="en">Jane Doe</span><a [^>]*class="headerlink"', jane)
+    assert '<span class="sa-byline" lang="en"><span class="sa-speaker">Jane Doe</span>' in jane
+    assert '<h1 id="张三">张三<a ' in (site / "speakers/zhang-san/index.html").read_text()
+    assert 'lang="en"' not in (site / "years/index.html").read_text().split("<article", 1)[1]
 
 
 def test_pager_titles_carry_their_language(fixture_build):
