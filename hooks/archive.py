@@ -138,7 +138,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         # last: they change the other extensions' steps
         config.markdown_extensions.extend([QuickInline(), QuickToc(), NamedPermalinks()])
     if not config.site_url:
-        log.info("site_url is not set (SITE_URL): sitemap.xml, feed.xml and the catalog use relative URLs")
+        # info, not warning: a build without an address (a preview, the tests) is no mistake under --strict
+        log.info(
+            "site_url is not set: no sitemap.xml is written (the sitemap protocol needs absolute URLs), and "
+            "feed.xml, speeches.json and speeches.csv use relative URLs. To publish, set SITE_URL to the "
+            "site's address, e.g. SITE_URL=https://example.org/speeches/"
+        )
     if not config.nav:
         labels = state.labels
         config.nav = [{labels["home"]: "index.md"}] + [{labels[s]: f"{s}/index.md"} for s in SECTIONS]
@@ -179,6 +184,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         labels=state.labels,
         latest=int(state.options["latest"]),
         language=str(config.theme.get("language") or "en"),
+        sitemap=bool(config.site_url),  # overrides/sitemap.xml writes one only with site_url
     )
     nav_pages = {"index.md"} | {f"{s}/index.md" for s in SECTIONS}
     state.browse = browse_pages(catalog, settings, groups)

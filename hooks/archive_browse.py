@@ -37,6 +37,7 @@ class Settings:
     labels: dict[str, str]
     latest: int = 12
     language: str = ""  # the site's (theme.language): a name in another language is marked with its lang
+    sitemap: bool = True  # whether the site has a sitemap.xml (it needs site_url) for the home page to link
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,7 @@ def _home_data(catalog: Catalog, groups: dict[str, list[Group]], settings: Setti
         ("feed.xml", labels["feed"]),
         ("speeches.json", labels["json"]),
         ("speeches.csv", labels["csv"]),
-        ("sitemap.xml", labels["sitemap"]),
-    ]
+    ] + ([("sitemap.xml", labels["sitemap"])] if settings.sitemap else [])
     return {
         "kind": "home",
         "description": settings.site_description,
