@@ -211,6 +211,8 @@ def test_site_url_makes_data_urls_absolute(tmp_path):
     assert {f"https://archive.example.org/talks/speeches/{slug}/" for slug in NEWEST_FIRST} <= set(locs)
     assert (build.site / "sitemap.xml.gz").exists()
     assert '<a href="sitemap.xml">网站地图</a>' in (build.site / "index.html").read_text()
+    feed_link = '<link rel="alternate" type="application/atom+xml" title="讲话档案" href="../../feed.xml">'
+    assert feed_link in page
     # The host serves 404.html at any address: its links start from site_url's path.
     not_found = (build.site / "404.html").read_text()
     assert 'action="/talks/search/"' in not_found and '<a href="/talks/years/">' in not_found
@@ -249,6 +251,9 @@ def test_no_sitemap_without_site_url(fixture_build):
     home = (fixture_build.site / "index.html").read_text()
     assert "sitemap.xml" not in home and "网站地图" not in home
     assert "no sitemap.xml is written" in fixture_build.output and "set SITE_URL" in fixture_build.output
+    # Material fetches sitemap.xml beside every link rel=alternate: the feed's is left out without one.
+    for page in html_pages(fixture_build.site):
+        assert 'rel="alternate"' not in page.read_text(encoding="utf-8"), page
 
 
 def test_names_on_browse_pages_carry_their_language(fixture_build):
