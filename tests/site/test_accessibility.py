@@ -66,6 +66,15 @@ def test_more_page_types_have_no_wcag_violations(sized_page, fixture_url):
     assert violations(sized_page) == []
 
 
+def test_phone_contents_open_have_no_wcag_violations(page, fixture_url):
+    page.set_viewport_size({"width": WIDTHS["phone"], "height": 900})
+    page.goto(fixture_url + SPEECH)
+    page.locator("details.sa-toc summary").focus()
+    page.keyboard.press("Enter")  # a summary opens from the keyboard
+    assert page.locator("details.sa-toc nav a").first.is_visible()
+    assert violations(page) == []
+
+
 def test_citation_open_has_no_wcag_violations(page, fixture_url):
     page.goto(fixture_url + SPEECH + "#sa-cite")
     assert page.locator("#sa-cite").is_visible()

@@ -357,3 +357,57 @@ def test_404_page_in_the_site_language_from_any_depth(page, fixture_url, fixture
     page.goto(targets[2])
     assert page.locator("article h1").inner_text().startswith("按讲话人")
     assert_clean(page)
+
+
+SPEECH_TOC = ["一、总体情况", "（一）主要指标", "（二）存在的问题", "二、下一步工作", "首先，抓项目建设",
+              "其次，抓企业服务", "三、工作要求"]  # fmt: skip
+
+
+def test_phones_get_the_speech_contents_above_the_text(page, fixture_url):
+    """Under 60em Material hides the sidebar with the table of contents, and a speech page (outside the
+    navigation) has none in the drawer: a collapsible block above the speech holds it there."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_page(page, fixture_url + GONGYE)
+    contents = page.locator("details.sa-toc")
+    assert contents.is_visible() and not contents.evaluate("d => d.open")
+    assert contents.locator("summary").inner_text() == "目录"
+    assert (
+        page.evaluate("document.querySelector('.sa-toc').nextElementSibling.className") == "sa-speech__body"
+    )
+    contents.locator("summary").click()
+    links = contents.locator("nav[aria-label='目录'] a")
+    assert links.all_inner_texts() == SPEECH_TOC
+    assert contents.locator("li li a").all_inner_texts() == SPEECH_TOC[1:3] + SPEECH_TOC[4:6]  # nested
+    links.filter(has_text="三、工作要求").click()
+    page.wait_for_function("decodeURIComponent(location.hash) === '#三工作要求'")
+    box = page.locator("h2", has_text="三、工作要求").bounding_box()
+    assert 0 <= box["y"] < 250, box
+    page.emulate_media(media="print")
+    assert not contents.is_visible()
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 800})  # the sidebar shows it
+    assert (
+        not contents.is_visible() and page.locator(".md-sidebar--secondary .md-nav__link").first.is_visible()
+    )
+    assert_clean(page)
+
+
+def test_the_phone_contents_leave_the_search_highlights_to_the_text(page, fixture_url):
+    """A search result's link (?h=…&n=k) goes to the k-th place in the text: the contents' copy of the
+    headings must hold no highlighted place."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_page(page, fixture_url + GONGYE + "?h=下一步工作")
+    page.wait_for_selector("mark.sa-hit--current")
+    assert page.locator("h2 mark.sa-hit--current").inner_text() == "下一步工作"
+    page.locator("details.sa-toc summary").click()
+    assert page.locator("details.sa-toc a", has_text="下一步工作").count() == 1
+    assert page.locator("details.sa-toc mark").count() == 0
+    assert_clean(page)
+
+
+def test_a_speech_without_headings_gets_no_contents_block(page, fixture_url):
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_page(page, fixture_url + "speeches/anquan-undated/")
+    assert page.locator(".md-sidebar--secondary [data-md-component=toc] a").count() < 2
+    assert page.locator(".sa-toc").count() == 0
+    assert_clean(page)
