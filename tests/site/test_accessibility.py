@@ -71,7 +71,7 @@ def test_phone_contents_open_have_no_wcag_violations(page, fixture_url):
     page.goto(fixture_url + SPEECH)
     page.locator("details.sa-toc summary").focus()
     page.keyboard.press("Enter")  # a summary opens from the keyboard
-    assert page.locator("details.sa-toc nav a").first.is_visible()
+    page.locator("details.sa-toc nav a").first.wait_for(state="visible")  # made on the toggle event
     assert violations(page) == []
 
 

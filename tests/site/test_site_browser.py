@@ -349,8 +349,8 @@ def test_404_page_in_the_site_language_from_any_depth(page, fixture_url, fixture
     assert page.evaluate("document.activeElement.classList.contains('md-skip')")
     page.keyboard.press("Enter")
     page.wait_for_function("location.hash === '#sa-not-found'")
-    page.get_by_label("搜索讲话全文").fill("工业")
-    page.get_by_label("搜索讲话全文").press("Enter")
+    page.get_by_role("searchbox", name="搜索讲话全文").fill("工业")
+    page.get_by_role("searchbox", name="搜索讲话全文").press("Enter")
     page.wait_for_url(fixture_url + "search/?q=*")
     page.wait_for_selector("#sa-search-page[data-ms]")
     assert page.locator(".sa-result").count() > 0
@@ -376,6 +376,7 @@ def test_phones_get_the_speech_contents_above_the_text(page, fixture_url):
     )
     contents.locator("summary").click()
     links = contents.locator("nav[aria-label='目录'] a")
+    links.first.wait_for(state="visible")  # made on the toggle event, once the block is open
     assert links.all_inner_texts() == SPEECH_TOC
     assert contents.locator("li li a").all_inner_texts() == SPEECH_TOC[1:3] + SPEECH_TOC[4:6]  # nested
     links.filter(has_text="三、工作要求").click()
@@ -400,7 +401,7 @@ def test_the_phone_contents_leave_the_search_highlights_to_the_text(page, fixtur
     page.wait_for_selector("mark.sa-hit--current")
     assert page.locator("h2 mark.sa-hit--current").inner_text() == "下一步工作"
     page.locator("details.sa-toc summary").click()
-    assert page.locator("details.sa-toc a", has_text="下一步工作").count() == 1
+    page.locator("details.sa-toc a", has_text="下一步工作").wait_for(state="visible")
     assert page.locator("details.sa-toc mark").count() == 0
     assert_clean(page)
 
