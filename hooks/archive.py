@@ -1,7 +1,8 @@
 """MkDocs hook that turns the converter's speech pages into an archive site.
 
 - on_config: reads `extra.archive`, sets the navigation to the browse pages only, and adds QuickInline
-  and QuickToc (archive_markdown: the same HTML in less time) to the Markdown extensions.
+  and QuickToc (archive_markdown: the same HTML in less time) and NamedPermalinks (an accessible name
+  for each heading's permalink) to the Markdown extensions.
 - on_files: reads every speech page's front matter once (archive_catalog), checks the originals, and adds
   the generated browse pages (archive_browse decides which exist) as `File.generated` pages; each names
   its template in overrides/browse/ in its front matter.
@@ -10,6 +11,7 @@
 - on_page_context: HTML-escapes every front matter string (Material prints `page.meta.title` and friends
   without escaping) and passes the speech template its `speech` variable (archive_speech) and a browse
   page's template its `browse` variable (archive_browse).
+- on_template_context: gives the 404 page (overrides/404.html) the archive's words and the browse pages.
 - on_post_page / on_post_template: every HTML page without the template's indentation and Material's
   unused search labels (archive_compact).
 - on_post_build: removes Material's source maps and unused search worker (archive_compact), writes
@@ -39,7 +41,7 @@ from archive_catalog import Catalog, make_record, read_front_matter
 from archive_compact import compact_page, remove_unpublished_theme_files
 from archive_data import atom_feed, catalog_csv, catalog_json
 from archive_labels import LABELS, labels_for
-from archive_markdown import QuickInline, QuickToc
+from archive_markdown import NamedPermalinks, QuickInline, QuickToc
 from archive_speech import escaped_labels, resolve_original, speech_view, today
 from markupsafe import Markup, escape
 from mkdocs.config import base
@@ -134,9 +136,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         toc["permalink_title"] = state.labels["permalink"]
     if not any(isinstance(ext, QuickInline) for ext in config.markdown_extensions):
         # last: they change the other extensions' steps
-        config.markdown_extensions.extend([QuickInline(), QuickToc()])
+        config.markdown_extensions.extend([QuickInline(), QuickToc(), NamedPermalinks()])
     if not config.site_url:
-        log.info("site_url is not set (SITE_URL): sitemap.xml, feed.xml and the catalog use relative URLs")
+        # info, not warning: a build without an address (a preview, the tests) is no mistake under --strict
+        log.info(
+            "site_url is not set: no sitemap.xml is written (the sitemap protocol needs absolute URLs), and "
+            "feed.xml, speeches.json and speeches.csv use relative URLs. To publish, set SITE_URL to the "
+            "site's address, e.g. SITE_URL=https://example.org/speeches/"
+        )
     if not config.nav:
         labels = state.labels
         config.nav = [{labels["home"]: "index.md"}] + [{labels[s]: f"{s}/index.md"} for s in SECTIONS]
@@ -176,6 +183,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         site_description=config.site_description or "",
         labels=state.labels,
         latest=int(state.options["latest"]),
+        language=str(config.theme.get("language") or "en"),
+        sitemap=bool(config.site_url),  # overrides/sitemap.xml writes one only with site_url
     )
     nav_pages = {"index.md"} | {f"{s}/index.md" for s in SECTIONS}
     state.browse = browse_pages(catalog, settings, groups)
@@ -267,6 +276,18 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     if browse_page is not None:
         context["browse"] = browse_view(browse_page, page.content or "")
     context["archive_labels"] = escaped_labels(state.labels)
+    return context
+
+
+def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
+    if template_name == "404.html":
+        # The 404 page is drawn from a template, without a page: it gets the archive's words and the pages
+        # it links to here (overrides/404.html makes each link absolute with the `url` filter).
+        labels = state.labels
+        context["archive_labels"] = escaped_labels(labels)
+        context["archive_ways_in"] = [{"path": "", "label": labels["home"]}] + [
+            {"path": f"{section}/", "label": labels[section]} for section in SECTIONS
+        ]
     return context
 
 

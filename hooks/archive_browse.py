@@ -36,6 +36,8 @@ class Settings:
     site_description: str
     labels: dict[str, str]
     latest: int = 12
+    language: str = ""  # the site's (theme.language): a name in another language is marked with its lang
+    sitemap: bool = True  # whether the site has a sitemap.xml (it needs site_url) for the home page to link
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,8 @@ def browse_pages(
     groups = groups or catalog.groups()
     pages = [_home(catalog, groups, settings)]
     for section in SECTIONS:
-        pages.append(_section_index(section, groups[section], labels))
-        pages.extend(_group_page(section, group, labels) for group in groups[section])
+        pages.append(_section_index(section, groups[section], labels, settings.language))
+        pages.extend(_group_page(section, group, labels, settings.language) for group in groups[section])
     return {page.src_uri: page for page in pages}
 
 
@@ -145,8 +147,7 @@ def _home_data(catalog: Catalog, groups: dict[str, list[Group]], settings: Setti
         ("feed.xml", labels["feed"]),
         ("speeches.json", labels["json"]),
         ("speeches.csv", labels["csv"]),
-        ("sitemap.xml", labels["sitemap"]),
-    ]
+    ] + ([("sitemap.xml", labels["sitemap"])] if settings.sitemap else [])
     return {
         "kind": "home",
         "description": settings.site_description,
@@ -157,19 +158,38 @@ def _home_data(catalog: Catalog, groups: dict[str, list[Group]], settings: Setti
     }
 
 
-def _section_index(section: str, groups: list[Group], labels: dict[str, str]) -> BrowsePage:
+def _section_index(section: str, groups: list[Group], labels: dict[str, str], language: str) -> BrowsePage:
     markdown = _markdown("section", labels[section], [f"# {md_text(labels[section])}\n\n"], ["navigation"])
-    data = partial(_section_data, section, groups, labels)
+    data = partial(_section_data, section, groups, labels, language)
     return BrowsePage(f"{section}/index.md", markdown, ("title",), data)
 
 
-def _section_data(section: str, groups: list[Group], labels: dict[str, str]) -> dict:
+def name_language(section: str, group: Group, site_language: str) -> str:
+    """The language of a speaker's, event's or tag's name, for the `lang` that tells a screen reader how
+    to read it (and a browser which font to use): its speeches' language when they all have the same one
+    and it is not the site's, as a speech page marks its own text; "" otherwise (a year, a name shown in
+    the site's language, speeches in several languages or without one)."""
+    if section == "years":
+        return ""
+    languages = {speech.language for speech in group.speeches}
+    if len(languages) != 1:
+        return ""
+    language = languages.pop()
+    return language if language and _primary(language) != _primary(site_language) else ""
+
+
+def _primary(language: str) -> str:
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def _section_data(section: str, groups: list[Group], labels: dict[str, str], language: str = "") -> dict:
     url = page_url(f"{section}/index.md")
     most = max((len(g.speeches) for g in groups), default=1)
     items = [
         {
             "name": group.name,
             "title": group_title(section, group, labels),
+            "lang": name_language(section, group, language),
             "href": relative(page_url(group_src_uri(section, group)), url),
             "count": len(group.speeches),
             "count_text": speeches_count(labels, len(group.speeches)),
@@ -180,20 +200,24 @@ def _section_data(section: str, groups: list[Group], labels: dict[str, str]) -> 
     return {"kind": "section", "section": section, "intro": labels[section + "_intro"], "groups": items}
 
 
-def _group_page(section: str, group: Group, labels: dict[str, str]) -> BrowsePage:
+def _group_page(section: str, group: Group, labels: dict[str, str], language: str) -> BrowsePage:
     src_uri = group_src_uri(section, group)
     title = group_title(section, group, labels)
-    markdown = _markdown("group", title, [f"# {md_text(title)}\n\n"], ["navigation"])
-    return BrowsePage(src_uri, markdown, ("title",), partial(group_data, section, group, labels))
+    lang = name_language(section, group, language)
+    # The name alone carries its lang: the heading's permalink, added inside the h1, is in the site's.
+    heading = f'<span lang="{html.escape(lang)}">{md_text(title)}</span>' if lang else md_text(title)
+    markdown = _markdown("group", title, [f"# {heading}\n\n"], ["navigation"])
+    return BrowsePage(src_uri, markdown, ("title",), partial(group_data, section, group, labels, language))
 
 
-def group_data(section: str, group: Group, labels: dict[str, str]) -> dict:
+def group_data(section: str, group: Group, labels: dict[str, str], language: str = "") -> dict:
     url = page_url(group_src_uri(section, group))
     return {
         "kind": "group",
         "section": section,
         "name": group.name,
         "title": group_title(section, group, labels),
+        "lang": name_language(section, group, language),
         "count_text": speeches_count(labels, len(group.speeches)),
         "back_href": relative(page_url(f"{section}/index.md"), url),
         "speeches": speech_items(group.speeches, url),

@@ -57,6 +57,10 @@ LABELS = {
         "accessed": "引用日期",
         "other_style": "其他格式",
         "permalink": "链接到本节",
+        "not_found": "找不到此页",
+        "not_found_text": "这个地址没有页面：链接可能有误，或页面已经移动。可以搜索讲话全文，或从下面的入口浏览。",
+        "not_found_search": "搜索讲话全文",
+        "not_found_browse": "浏览档案",
     },
     "en": {
         "home": "Home",
@@ -113,6 +117,11 @@ LABELS = {
         "accessed": "Accessed",
         "other_style": "Other style",
         "permalink": "Link to this section",
+        "not_found": "Page not found",
+        "not_found_text": "There is no page at this address: the link may be wrong, or the page has moved. "
+        "Search the full text of the speeches, or browse from one of the pages below.",
+        "not_found_search": "Search the speeches",
+        "not_found_browse": "Browse the archive",
     },
 }
 

@@ -17,6 +17,8 @@ QuickToc: Python-Markdown's toc extension also writes the table of contents as H
 `[TOC]` marker in the page, and looks for that marker in every element: about a tenth of a speech
 page's Markdown time. MkDocs reads only the headings' list (`md.toc_tokens`) and Material draws the
 table of contents from it, so for a page without the marker QuickToc leaves `md.toc` an empty <div>.
+
+NamedPermalinks is no shortcut: it gives each heading's permalink an accessible name (its title).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
 from markdown.extensions.toc import TocTreeprocessor
-from markdown.treeprocessors import InlineProcessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
 
 # name -> (class, a regular expression that finds every place where the pattern could start to match)
@@ -124,3 +126,28 @@ class QuickToc(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         if "toc" in md.treeprocessors and type(md.treeprocessors["toc"]) is TocTreeprocessor:
             md.treeprocessors["toc"].__class__ = QuickTocProcessor
+
+
+class NamedPermalinksProcessor(Treeprocessor):
+    """Gives each heading's permalink (`<a class="headerlink" title="链接到本节">#</a>`, made by the toc
+    extension) its title as its accessible name: a link is named by its text, here "#", and a title names
+    it only when it has none, so a screen reader announced "#" at every heading. The toc extension has no
+    option for it."""
+
+    def run(self, doc: etree.Element) -> None:
+        if "toc" not in self.md.treeprocessors:  # a Registry, without dict's get
+            return
+        toc = self.md.treeprocessors["toc"]
+        title = getattr(toc, "permalink_title", "")
+        if not title or not getattr(toc, "use_permalinks", False):
+            return
+        for link in doc.iter("a"):
+            if link.get("class") == toc.permalink_class and link.get("title") == title:
+                link.set("aria-label", title)
+
+
+class NamedPermalinks(Extension):
+    """Registers NamedPermalinksProcessor just after the toc extension's step (priority 5)."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(NamedPermalinksProcessor(md), "named_permalinks", 4)

@@ -44,6 +44,8 @@ hide:
   - toc
 ---
 
+# {title}
+
 <div id="sa-search-page" class="sa-page" markdown="0"></div>
 <noscript>{noscript}</noscript>
 """

@@ -77,6 +77,14 @@ def test_github_workflow_runs_the_readme_command_and_publishes_its_folder():
     assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")
 
 
+def test_both_ci_files_build_with_the_sites_address():
+    """SITE_URL gives the feed, the catalog and citations absolute URLs, and without it no sitemap is
+    written: it must reach the step that builds (it once sat on the step after it)."""
+    build = next(step for step in github_steps() if step.get("run") == readme_build_command())
+    assert build["env"]["SITE_URL"].startswith("https://") and build["env"]["SITE_URL"].endswith("/")
+    assert gitlab()["variables"]["SITE_URL"] == "$CI_PAGES_URL/"
+
+
 def test_github_workflow_caches_the_environment_and_the_converter_state(tmp_path):
     caches = [s for s in github_steps() if s.get("uses", "").startswith("actions/cache")]
     paths = {p.strip() for s in caches for p in s["with"]["path"].split("\n") if p.strip()}

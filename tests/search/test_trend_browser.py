@@ -363,8 +363,11 @@ def test_csv_downloads_of_the_results_and_the_table(page, trend_url, trend_site)
     site, speeches, texts = trend_site
     by_title = indexed_texts(site)
     open_trend(page, trend_url, OLD)
+    today = page.evaluate("(d => [d.getFullYear(), d.getMonth() + 1, d.getDate()])(new Date())")
+    today = "{}-{:02d}-{:02d}".format(*today)  # the reader's day, not UTC's
     with page.expect_download() as download:
         page.get_by_role("button", name="下载逐年统计（CSV）").click()
+    assert download.value.suggested_filename == f"逐年统计_{OLD}_{today}.csv"
     raw = Path(download.value.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -374,6 +377,7 @@ def test_csv_downloads_of_the_results_and_the_table(page, trend_url, trend_site)
 
     with page.expect_download() as download:
         page.get_by_role("button", name="下载结果列表（CSV）").click()
+    assert download.value.suggested_filename == f"搜索结果_{OLD}_{today}.csv"
     raw = Path(download.value.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -390,6 +394,28 @@ def test_csv_downloads_of_the_results_and_the_table(page, trend_url, trend_site)
     assert {r[0]: (r[1], int(r[5])) for r in rows[1:]} == expected
     assert any(r[0].startswith("'=SUM") for r in rows[1:])  # the formula is guarded
     assert all(r[4].startswith(trend_url) and r[4].endswith("/") for r in rows[1:])
+
+
+CSV_NAMES = [
+    (["乡村振兴"], "逐年统计_乡村振兴_2026-11-30.csv"),
+    ([OLD, NEW], f"逐年统计_{OLD}+{NEW}_2026-11-30.csv"),
+    (["rural  revitalization "], "逐年统计_rural-revitalization_2026-11-30.csv"),
+    (['a/b\\c:d*e?f"g<h>i|j'], "逐年统计_abcdefghij_2026-11-30.csv"),
+    (["\u202egpj.exe", "tab\there", "..hidden.."], "逐年统计_gpj.exe+tab-here+hidden_2026-11-30.csv"),
+    (["///", "\x00\x1f"], "逐年统计_2026-11-30.csv"),
+    (["发" * 300], "逐年统计_" + "发" * 40 + "_2026-11-30.csv"),
+    (["😀" * 50], "逐年统计_" + "😀" * 40 + "_2026-11-30.csv"),  # never half a character
+]
+
+
+@pytest.mark.parametrize(("queries", "name"), CSV_NAMES)
+def test_csv_file_names_are_safe_on_every_system(page, trend_url, queries, name):
+    """The name holds the phrases without what Windows, macOS or Linux refuse in a file name or what could
+    disguise its end (a right-to-left override), and stays well under 255 bytes."""
+    open_trend(page, trend_url, OLD)
+    got = page.evaluate("q => archiveTrend.csvName('逐年统计', q, new Date(2026, 10, 30, 23, 30))", queries)
+    assert got == name
+    assert len(got.encode("utf-8")) < 255
 
 
 @pytest.mark.parametrize("width", [1280, 375])

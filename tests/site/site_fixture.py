@@ -84,3 +84,11 @@ NEWEST_FIRST = [
     "anquan-undated",
 ]
 XSS_TITLE = '<script>alert("t")</script> {{ config.site_name }} {% if true %}jinja{% endif %} & </script>'
+
+
+def serve_404_page(page, site: Path, url_pattern: str) -> None:
+    """Answer every request for `url_pattern` in the browser `page` with the site's 404.html and status
+    404, as GitHub Pages, Netlify and nginx's `error_page 404` do for a missing address (the test server
+    answers with its own error page)."""
+    body = (site / "404.html").read_bytes()
+    page.route(url_pattern, lambda route: route.fulfill(status=404, body=body, content_type="text/html"))

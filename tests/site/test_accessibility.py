@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from site_fixture import serve_404_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +24,7 @@ PAGES = {
     "events": "events/",
     "tags": "tags/",
     "speech": SPEECH,
-    "404": "no-such-page/",
+    "404": "no/such/page/",  # answered with the site's 404.html, as a host does
 }
 WIDTHS = {"desktop": 1280, "phone": 375}
 
@@ -44,8 +45,11 @@ def sized_page(request, page):
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_type_has_no_wcag_violations(sized_page, fixture_url, name):
+def test_page_type_has_no_wcag_violations(sized_page, fixture_url, fixture_build, name):
+    if name == "404":
+        serve_404_page(sized_page, fixture_build.site, fixture_url + PAGES[name])
     sized_page.goto(fixture_url + PAGES[name])
+    assert sized_page.locator("article h1").count() == 1
     assert violations(sized_page) == []
 
 
@@ -60,6 +64,15 @@ def test_more_page_types_have_no_wcag_violations(sized_page, fixture_url):
     sized_page.wait_for_selector("#sa-search-page[data-ms]")
     assert sized_page.locator(".sa-result").count() > 0
     assert violations(sized_page) == []
+
+
+def test_phone_contents_open_have_no_wcag_violations(page, fixture_url):
+    page.set_viewport_size({"width": WIDTHS["phone"], "height": 900})
+    page.goto(fixture_url + SPEECH)
+    page.locator("details.sa-toc summary").focus()
+    page.keyboard.press("Enter")  # a summary opens from the keyboard
+    page.locator("details.sa-toc nav a").first.wait_for(state="visible")  # made on the toggle event
+    assert violations(page) == []
 
 
 def test_citation_open_has_no_wcag_violations(page, fixture_url):
@@ -96,3 +109,25 @@ def test_table_of_contents_and_cite_from_the_keyboard(page, fixture_url):
     copy = page.locator("#sa-cite .sa-copy").first
     copy.focus()
     assert page.evaluate("document.activeElement.classList.contains('sa-copy')")
+
+
+def test_heading_permalinks_have_a_name(page, fixture_url):
+    """Each heading's permalink is a tab stop: a screen reader names it by its title, not by its "#"."""
+    page.goto(fixture_url + SPEECH)
+    permalinks = page.locator("a.headerlink")
+    assert permalinks.count() >= 7
+    assert page.get_by_role("link", name="链接到本节", exact=True).count() == permalinks.count()
+    assert page.get_by_role("link", name="#", exact=True).count() == 0
+
+
+@pytest.mark.parametrize("url", ["", "years/", "speakers/zhang-san/", SPEECH, "search/", "search/?q=工业"])
+def test_the_first_tab_stop_is_a_skip_link_to_the_heading(page, fixture_url, url):
+    """Every page type opens with Material's skip link; the search page had none (it has no heading in
+    its Markdown, and Material's skip link goes to the first heading of the table of contents)."""
+    page.goto(fixture_url + url)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('md-skip')")
+    target = page.evaluate("decodeURIComponent(document.activeElement.hash.slice(1))")
+    assert page.evaluate("id => document.getElementById(id).tagName", target) == "H1"
+    page.keyboard.press("Enter")
+    page.wait_for_function("id => decodeURIComponent(location.hash.slice(1)) === id", arg=target)

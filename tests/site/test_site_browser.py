@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from site_fixture import DOCX_ORIGINAL, NEWEST_FIRST, XSS_TITLE
+from site_fixture import DOCX_ORIGINAL, NEWEST_FIRST, XSS_TITLE, serve_404_page
 
 pytestmark = pytest.mark.browser
 
@@ -274,4 +274,145 @@ def test_print_style_shows_only_the_speech(page, fixture_url):
 @pytest.mark.parametrize("url", ["", "years/", "speakers/", "events/", "tags/", "404.html"])
 def test_every_browse_page_is_clean(page, fixture_url, url):
     page.goto(fixture_url + url)
+    assert_clean(page)
+
+
+TAB_STYLE = """links => links.map(a => {
+    const style = getComputedStyle(a);
+    return [a.textContent.trim(), style.fontWeight, style.textDecorationLine];
+})"""
+
+
+@pytest.mark.parametrize(
+    ("url", "tab"),
+    [("years/", "按年份"), ("years/2023/", "按年份"), ("speakers/", "按讲话人"), ("events/", "按活动"),
+     ("tags/jing-ji/", "按主题")],
+)  # fmt: skip
+def test_the_current_section_tab_is_marked(page, fixture_url, url, tab):
+    """Material marks the current tab by its opacity alone (on its list item), and none on the pages
+    under a section that are not in the navigation: the archive makes the section's tab bold and
+    underlined there too, the other tabs neither, and names the page's own tab as the current page."""
+    open_page(page, fixture_url + url)
+    styles = page.locator(".md-tabs__link").evaluate_all(TAB_STYLE)
+    current = [name for name, weight, line in styles if int(weight) >= 700 and line == "underline"]
+    plain = [name for name, weight, line in styles if int(weight) < 700 and line == "none"]
+    assert current == [tab], styles
+    assert len(plain) == len(styles) - 1, styles
+    is_section_page = url.count("/") == 1
+    assert page.locator(".md-tabs__link[aria-current=page]").all_inner_texts() == (
+        [tab] if is_section_page else []
+    )
+    assert_clean(page)
+
+
+HIT_STYLE = """marks => marks.map(m => {
+    const style = getComputedStyle(m);
+    return [style.backgroundColor, style.outlineStyle, style.color === getComputedStyle(m.parentNode).color];
+})"""
+
+
+def test_print_leaves_out_the_search_highlights(page, fixture_url):
+    """A page reached from a search result marks the phrase in yellow, the current place outlined; on
+    paper the text is plain."""
+    open_page(page, fixture_url + GONGYE + "?h=工业&n=2")
+    page.wait_for_selector("mark.sa-hit--current")
+    assert page.locator("mark.sa-hit").count() >= 2
+    screen = page.locator("mark.sa-hit--current").evaluate_all(HIT_STYLE)
+    assert screen[0][0] != "rgba(0, 0, 0, 0)" and screen[0][1] != "none"  # marked on screen
+    page.emulate_media(media="print")
+    printed = page.locator("mark.sa-hit").evaluate_all(HIT_STYLE)
+    assert {tuple(style) for style in printed} == {("rgba(0, 0, 0, 0)", "none", True)}
+    assert_clean(page)
+
+
+MISSING = "speeches/no-such-speech/deep/page/"
+
+
+def test_404_page_in_the_site_language_from_any_depth(page, fixture_url, fixture_build):
+    """A missing address deep in the site gets the archive's 404 page in its language, with its styles,
+    a search form and links to the home and browse pages that work from there."""
+    serve_404_page(page, fixture_build.site, fixture_url + MISSING + "**")
+    failed = []
+    page.on("requestfinished", lambda r: r.response().status >= 400 and failed.append(r.url))
+    response = page.goto(fixture_url + MISSING)
+    assert response.status == 404
+    assert failed == [fixture_url + MISSING]  # the page itself; its styles, scripts and logo load
+    page.console_errors.remove(
+        "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    )
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert page.title() == "找不到此页 - 讲话档案"
+    assert page.locator("article h1").inner_text() == "找不到此页"
+    header = page.locator(".md-header").evaluate("h => getComputedStyle(h).backgroundColor")
+    assert header == "rgb(165, 29, 29)"  # Material's and the archive's stylesheets were found
+    links = page.locator(".sa-notfound__links a")
+    assert links.all_inner_texts() == ["首页", "按年份", "按讲话人", "按活动", "按主题"]
+    targets = links.evaluate_all("links => links.map(a => a.href)")
+    assert targets == [fixture_url + path for path in ("", "years/", "speakers/", "events/", "tags/")]
+    page.keyboard.press("Tab")  # the first stop is the skip link, to the page's heading
+    assert page.evaluate("document.activeElement.classList.contains('md-skip')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#sa-not-found'")
+    page.get_by_role("searchbox", name="搜索讲话全文").fill("工业")
+    page.get_by_role("searchbox", name="搜索讲话全文").press("Enter")
+    page.wait_for_url(fixture_url + "search/?q=*")
+    page.wait_for_selector("#sa-search-page[data-ms]")
+    assert page.locator(".sa-result").count() > 0
+    page.goto(targets[2])
+    assert page.locator("article h1").inner_text().startswith("按讲话人")
+    assert_clean(page)
+
+
+SPEECH_TOC = ["一、总体情况", "（一）主要指标", "（二）存在的问题", "二、下一步工作", "首先，抓项目建设",
+              "其次，抓企业服务", "三、工作要求"]  # fmt: skip
+
+
+def test_phones_get_the_speech_contents_above_the_text(page, fixture_url):
+    """Under 60em Material hides the sidebar with the table of contents, and a speech page (outside the
+    navigation) has none in the drawer: a collapsible block above the speech holds it there."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_page(page, fixture_url + GONGYE)
+    contents = page.locator("details.sa-toc")
+    assert contents.is_visible() and not contents.evaluate("d => d.open")
+    assert contents.locator("summary").inner_text() == "目录"
+    assert (
+        page.evaluate("document.querySelector('.sa-toc').nextElementSibling.className") == "sa-speech__body"
+    )
+    contents.locator("summary").click()
+    links = contents.locator("nav[aria-label='目录'] a")
+    links.first.wait_for(state="visible")  # made on the toggle event, once the block is open
+    assert links.all_inner_texts() == SPEECH_TOC
+    assert contents.locator("li li a").all_inner_texts() == SPEECH_TOC[1:3] + SPEECH_TOC[4:6]  # nested
+    links.filter(has_text="三、工作要求").click()
+    page.wait_for_function("decodeURIComponent(location.hash) === '#三工作要求'")
+    box = page.locator("h2", has_text="三、工作要求").bounding_box()
+    assert 0 <= box["y"] < 250, box
+    page.emulate_media(media="print")
+    assert not contents.is_visible()
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 800})  # the sidebar shows it
+    assert (
+        not contents.is_visible() and page.locator(".md-sidebar--secondary .md-nav__link").first.is_visible()
+    )
+    assert_clean(page)
+
+
+def test_the_phone_contents_leave_the_search_highlights_to_the_text(page, fixture_url):
+    """A search result's link (?h=…&n=k) goes to the k-th place in the text: the contents' copy of the
+    headings must hold no highlighted place."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_page(page, fixture_url + GONGYE + "?h=下一步工作")
+    page.wait_for_selector("mark.sa-hit--current")
+    assert page.locator("h2 mark.sa-hit--current").inner_text() == "下一步工作"
+    page.locator("details.sa-toc summary").click()
+    page.locator("details.sa-toc a", has_text="下一步工作").wait_for(state="visible")
+    assert page.locator("details.sa-toc mark").count() == 0
+    assert_clean(page)
+
+
+def test_a_speech_without_headings_gets_no_contents_block(page, fixture_url):
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_page(page, fixture_url + "speeches/anquan-undated/")
+    assert page.locator(".md-sidebar--secondary [data-md-component=toc] a").count() < 2
+    assert page.locator(".sa-toc").count() == 0
     assert_clean(page)

@@ -104,10 +104,16 @@ def test_a_missing_original_or_bad_date_is_reported_and_the_site_still_builds(tm
 @pytest.mark.parametrize(
     ("setting", "says"),
     [
-        ("latest: many", "extra.archive.latest in mkdocs.yml: must be a whole number of speeches (1 or more), not 'many'"),
+        (
+            "latest: many",
+            "extra.archive.latest in mkdocs.yml: must be a whole number of speeches (1 or more), not 'many'",
+        ),
         ("feed_size: 0", "extra.archive.feed_size in mkdocs.yml: must be a whole number of 1 or more"),
         ("lastest: 3", "extra.archive.lastest in mkdocs.yml: unknown option"),
-        ("strict_pages: maybe", "extra.archive.strict_pages in mkdocs.yml: must be true or false, not 'maybe'"),
+        (
+            "strict_pages: maybe",
+            "extra.archive.strict_pages in mkdocs.yml: must be true or false, not 'maybe'",
+        ),
     ],
 )
 def test_a_bad_archive_setting_is_one_line_naming_the_key(tmp_path, setting, says):
@@ -117,7 +123,9 @@ def test_a_bad_archive_setting_is_one_line_naming_the_key(tmp_path, setting, say
     key = setting.split(":")[0]
     text = config.read_text()
     text = "\n".join(
-        line for i, line in enumerate(text.split("\n")) if not (line.strip().startswith(f"{key}:") and setting not in line)
+        line
+        for i, line in enumerate(text.split("\n"))
+        if not (line.strip().startswith(f"{key}:") and setting not in line)
     )
     config.write_text(text)
     build = mkdocs_build(workdir)
@@ -185,12 +193,6 @@ def test_catalog_json_and_csv(fixture_build):
     assert rows[2]["tags"] == "工业; 经济" and rows[2]["speaker"] == "张三"
 
 
-def test_sitemap_lists_every_speech(fixture_build):
-    sitemap = (fixture_build.site / "sitemap.xml").read_text()
-    for slug in NEWEST_FIRST:
-        assert f"speeches/{slug}/" in sitemap
-
-
 @pytest.mark.slow
 def test_site_url_makes_data_urls_absolute(tmp_path):
     workdir = make_fixture_workdir(tmp_path / "abs")
@@ -200,6 +202,23 @@ def test_site_url_makes_data_urls_absolute(tmp_path):
     assert data["speeches"][0]["url"] == "https://archive.example.org/talks/speeches/jingji-2024-01-05/"
     page = (build.site / "speeches/gongye-2023-04-19/index.html").read_text()
     assert json_ld(page)["url"] == "https://archive.example.org/talks/speeches/gongye-2023-04-19/"
+    # The sitemap lists every page at its absolute URL, the home page too.
+    sitemap = ET.parse(build.site / "sitemap.xml").getroot()
+    locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://archive.example.org/talks/" in locs and all(
+        loc.startswith("https://archive.example.org/talks/") for loc in locs
+    ), locs
+    assert {f"https://archive.example.org/talks/speeches/{slug}/" for slug in NEWEST_FIRST} <= set(locs)
+    assert (build.site / "sitemap.xml.gz").exists()
+    assert '<a href="sitemap.xml">网站地图</a>' in (build.site / "index.html").read_text()
+    feed_link = '<link rel="alternate" type="application/atom+xml" title="讲话档案" href="../../feed.xml">'
+    assert feed_link in page
+    # The host serves 404.html at any address: its links start from site_url's path.
+    not_found = (build.site / "404.html").read_text()
+    assert 'action="/talks/search/"' in not_found and '<a href="/talks/years/">' in not_found
+    assert (
+        '<a href="/talks/">首页</a>' in not_found and 'href="/talks/assets/archive/archive.css"' in not_found
+    )
 
 
 @pytest.mark.slow
@@ -211,13 +230,51 @@ def test_english_archive_uses_english_labels(tmp_path):
     assert "Latest speeches" in home and "By speaker" in home and 'lang="en"' in home
     speech = (build.site / "speeches/gongye-2023-04-19/index.html").read_text()
     assert 'title="Link to this section"' in speech and "链接到本节" not in speech  # heading permalinks
+    not_found = (build.site / "404.html").read_text()
+    assert (
+        "<title>Page not found - Speech Archive</title>" in not_found and "Search the speeches" in not_found
+    )
+    assert ">By topic</a>" in not_found and "找不到" not in not_found
+    speakers = (build.site / "speakers/index.html").read_text()  # on an English site the Chinese names
+    assert (
+        '<a href="zhang-san/" lang="zh">张三</a>' in speakers
+        and '<a href="jane-doe/">Jane Doe</a>' in speakers
+    )
 
 
-def test_sitemap_locations_are_never_empty(fixture_build):
-    """Without site_url the home page's <loc> was empty (the sitemap protocol needs a URL in each)."""
-    sitemap = ET.parse(fixture_build.site / "sitemap.xml").getroot()
-    locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert "./" in locs and all(locs), locs
+def test_no_sitemap_without_site_url(fixture_build):
+    """The sitemap protocol needs an absolute URL in every <loc>: without site_url a sitemap of relative
+    paths (or empty ones, before) was invalid, so none is written, the home page does not link one, and
+    the build's log says what to set."""
+    assert not (fixture_build.site / "sitemap.xml").exists()
+    assert not (fixture_build.site / "sitemap.xml.gz").exists()
+    home = (fixture_build.site / "index.html").read_text()
+    assert "sitemap.xml" not in home and "网站地图" not in home
+    assert "no sitemap.xml is written" in fixture_build.output and "set SITE_URL" in fixture_build.output
+    # Material fetches sitemap.xml beside every link rel=alternate: the feed's is left out without one.
+    for page in html_pages(fixture_build.site):
+        assert 'rel="alternate"' not in page.read_text(encoding="utf-8"), page
+
+
+def test_names_on_browse_pages_carry_their_language(fixture_build):
+    """The English speech's speaker, event and tags are read as English on the Chinese site's lists and
+    their own pages (as its title and the speech page already are); the Chinese names need no lang."""
+    site = fixture_build.site
+    speakers = (site / "speakers/index.html").read_text()
+    assert '<a href="jane-doe/" lang="en">Jane Doe</a>' in speakers
+    assert '<a href="zhang-san/">张三</a>' in speakers
+    assert (
+        '<a href="county-trade-forum/" lang="en">County Trade Forum</a>'
+        in (site / "events/index.html").read_text()
+    )
+    tags = (site / "tags/index.html").read_text()
+    assert '<a href="trade/" lang="en">trade</a>' in tags and '<a href="jing-ji/">经济</a>' in tags
+    jane = (site / "speakers/jane-doe/index.html").read_text()
+    # the name alone: the permalink beside it is in the site's language
+    assert re.search(r'<h1 id="jane-doe"><span lang="en">Jane Doe</span><a [^>]*class="headerlink"', jane)
+    assert '<span class="sa-byline" lang="en"><span class="sa-speaker">Jane Doe</span>' in jane
+    assert '<h1 id="张三">张三<a ' in (site / "speakers/zhang-san/index.html").read_text()
+    assert 'lang="en"' not in (site / "years/index.html").read_text().split("<article", 1)[1]
 
 
 def test_pager_titles_carry_their_language(fixture_build):

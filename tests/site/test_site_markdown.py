@@ -1,8 +1,9 @@
 """QuickInline and QuickToc (hooks/archive_markdown.py) render every Markdown text exactly as Python-Markdown
-does, with the same headings for the table of contents."""
+does, with the same headings for the table of contents; NamedPermalinks names the heading permalinks."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 import markdown
@@ -15,6 +16,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 
 from archive_markdown import (  # noqa: E402
     KNOWN_PATTERNS,
+    NamedPermalinks,
     QuickInline,
     QuickInlineProcessor,
     QuickToc,
@@ -122,3 +124,16 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, max_size=40).map("".join))
 def test_any_text_renders_the_same(text):
     assert render(text, quick=True) == render(text, quick=False)
+
+
+def test_heading_permalinks_are_named_by_their_title():
+    """The toc extension's permalink is named "#" by its text; NamedPermalinks names it by its title."""
+    md = markdown.Markdown(
+        extensions=NAMES + [QuickInline(), QuickToc(), NamedPermalinks()], extension_configs=CONFIGS
+    )
+    html = md.convert('# 标题\n\n## 一、总体情况\n\n文字，[链接](https://example.org "题")\n')
+    links = re.findall(r"<a [^>]*>", html)
+    title = CONFIGS["toc"]["permalink_title"]
+    named = f'<a aria-label="{title}" class="headerlink" href="#一总体情况" title="{title}">'
+    assert named in links and len([x for x in links if f'aria-label="{title}"' in x]) == 2
+    assert '<a href="https://example.org" title="题">' in links  # other links are left as they are

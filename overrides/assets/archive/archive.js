@@ -1,5 +1,5 @@
-/* speech-archive: complete the citations (this page's address, today's date) and copy them.
-   No libraries, no network. */
+/* speech-archive: complete the citations (this page's address, today's date) and copy them; a speech's
+   table of contents on narrow screens. No libraries, no network. */
 (function () {
   "use strict";
 
@@ -62,7 +62,54 @@
     });
   }
 
+  /* Phones and narrow windows (under 60em) never saw a speech's table of contents: Material shows it in
+     the right sidebar from 60em up, and below that only in the drawer, under the page's entry in the
+     navigation, which a speech page has not. A speech gets it as a collapsible block above its text,
+     made from the sidebar's (no bytes in every page); archive.css hides the block from 60em up and in
+     print. Its entries are made when it is first opened: the search highlights (archive-search.js)
+     are placed when the page loads, before this runs, and must not count places in a copy of the
+     headings. */
+  function addContents() {
+    var body = document.querySelector(".sa-speech__body");
+    var toc = document.querySelector(".md-sidebar--secondary .md-nav--secondary");
+    var list = toc && toc.querySelector("[data-md-component=toc]");
+    if (!body || !list || list.querySelectorAll("a").length < 2) { return; }
+    var label = (toc.getAttribute("aria-label") || "").trim();
+    var details = document.createElement("details");
+    details.className = "sa-toc";
+    var summary = document.createElement("summary");
+    summary.textContent = label;
+    details.appendChild(summary);
+    details.addEventListener("toggle", function () {
+      if (!details.open || details.querySelector("nav")) { return; }
+      var nav = document.createElement("nav");
+      nav.setAttribute("aria-label", label);
+      nav.appendChild(copyOfList(list));
+      details.appendChild(nav);
+    });
+    body.parentNode.insertBefore(details, body);
+  }
+
+  // The sidebar's nested list as plain links (its own classes are styled and watched by Material).
+  function copyOfList(list) {
+    var copy = document.createElement("ul");
+    Array.prototype.forEach.call(list.children, function (item) {
+      var link = item.querySelector(":scope > a");
+      if (!link) { return; }
+      var entry = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = link.getAttribute("href");
+      a.textContent = link.textContent.trim();
+      entry.appendChild(a);
+      var children = item.querySelector(":scope > nav > ul");
+      if (children) { entry.appendChild(copyOfList(children)); }
+      copy.appendChild(entry);
+    });
+    return copy;
+  }
+
   function init() {
+    addContents();
     completeCitations();
     document.querySelectorAll(".sa-copy").forEach(function (button) {
       button.addEventListener("click", onCopy);

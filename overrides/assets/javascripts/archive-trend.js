@@ -36,7 +36,7 @@
     bar: function (q, y, n, pct) { return y + " 年：" + n + " 篇讲话包含“" + q + "”（占当年 " + pct + "%）"; },
     alone: function (q) { return "只搜索“" + q + "”"; },
     listed: function (q) { return "下方列出的是包含“" + q + "”的讲话。"; },
-    csvResults: "下载结果列表（CSV）", csvYears: "下载逐年统计（CSV）",
+    csvResults: "下载结果列表（CSV）", csvYears: "下载逐年统计（CSV）", resultsFile: "搜索结果", yearsFile: "逐年统计",
     preparing: function (read, all) { return "正在准备 CSV：" + read + " / " + all; },
     kwic: "上下文：每一处出现", kwicCaption: function (t) { return "“" + t + "”中的出现位置"; },
     before: "前文", phrase: "词语", after: "后文", moreSpeeches: "更多讲话",
@@ -56,7 +56,8 @@
     bar: function (q, y, n, pct) { return y + ": " + n + " speeches contain “" + q + "” (" + pct + "% of that year)"; },
     alone: function (q) { return "Search “" + q + "” alone"; },
     listed: function (q) { return "The results below are the speeches containing “" + q + "”."; },
-    csvResults: "Download the results (CSV)", csvYears: "Download the table (CSV)",
+    csvResults: "Download the results (CSV)", csvYears: "Download the table (CSV)", resultsFile: "results",
+    yearsFile: "by-year",
     preparing: function (read, all) { return "Preparing the CSV: " + read + " of " + all; },
     kwic: "In context: every place it occurs", kwicCaption: function (t) { return "Places in “" + t + "”"; },
     before: "Before", phrase: "Phrase", after: "After", moreSpeeches: "More speeches",
@@ -238,12 +239,12 @@
     var resultsButton = el("button", { type: "button", class: "md-button", text: L.csvResults });
     var csvNote = el("span", { class: "sa-trend__csv-status", role: "status" });
     yearsButton.addEventListener("click", function () {
-      download("years.csv", yearsCsv(rows, queries));
+      download(csvName(L.yearsFile, queries), yearsCsv(rows, queries));
     });
     resultsButton.addEventListener("click", function () {
       resultsButton.disabled = true;
       resultsCsv(counted[0], function (read, all) { csvNote.textContent = L.preparing(read, all); })
-        .then(function (csv) { download("results.csv", csv); csvNote.textContent = ""; })
+        .then(function (csv) { download(csvName(L.resultsFile, [queries[0]]), csv); csvNote.textContent = ""; })
         .catch(function (err) { console.warn(err); csvNote.textContent = L.failed; })
         .finally(function () { resultsButton.disabled = false; });
     });
@@ -506,6 +507,26 @@
     });
   }
 
+  // What no file name may hold on some system (Windows refuses \ / : * ? " < > |, and control characters),
+  // and the invisible characters a name could hide its real end behind (bidirectional controls, zero widths).
+  var UNSAFE_IN_NAME = /[\\/:*?"<>|\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+  var NAME_PHRASES_MAX = 40; // characters: a CJK character is 3 bytes of the 255 a file system allows
+
+  /* A CSV's file name: what it holds, the phrases and the reader's date, e.g. 逐年统计_乡村振兴_2026-11-30.csv,
+     so a reader who downloads several keeps them apart; safe to save on every system. */
+  function csvName(kind, queries, date) {
+    var phrases = queries.map(function (q) {
+      return String(q).trim().replace(/\s+/g, "-").replace(UNSAFE_IN_NAME, "").replace(/^[.-]+|[.-]+$/g, "");
+    }).filter(Boolean).join("+");
+    phrases = Array.from(phrases).slice(0, NAME_PHRASES_MAX).join("").replace(/[.+-]+$/, "");
+    return [kind, phrases, localDate(date || new Date())].filter(Boolean).join("_") + ".csv";
+  }
+
+  function localDate(date) {
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return date.getFullYear() + "-" + two(date.getMonth() + 1) + "-" + two(date.getDate());
+  }
+
   function download(name, text) {
     var url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
     var link = el("a", { href: url, download: name, hidden: "" });
@@ -515,5 +536,7 @@
     setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
   }
 
-  window.archiveTrend = { show: show, count: count, yearRows: yearRows, placesIn: placesIn, inFlight: BATCH };
+  window.archiveTrend = {
+    show: show, count: count, yearRows: yearRows, placesIn: placesIn, csvName: csvName, inFlight: BATCH,
+  };
 })();
