@@ -202,8 +202,16 @@ def test_site_url_makes_data_urls_absolute(tmp_path):
     assert data["speeches"][0]["url"] == "https://archive.example.org/talks/speeches/jingji-2024-01-05/"
     page = (build.site / "speeches/gongye-2023-04-19/index.html").read_text()
     assert json_ld(page)["url"] == "https://archive.example.org/talks/speeches/gongye-2023-04-19/"
-    # The sitemap lists every page at its absolute URL, the home page too.
-    sitemap = ET.parse(build.site / "sitemap.xml").getroot()
+    # sitemap.xml is an index of one sitemap: Material's script reads sitemap.xml on every first visit
+    # (beside the feed's link rel=alternate), so it holds no list of pages
+    index = ET.parse(build.site / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    assert [loc.text for loc in index.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")] == [
+        "https://archive.example.org/talks/sitemap-pages.xml"
+    ]
+    assert (build.site / "sitemap.xml").stat().st_size < 400
+    # The sitemap it names lists every page at its absolute URL, the home page too.
+    sitemap = ET.parse(build.site / "sitemap-pages.xml").getroot()
     locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert "https://archive.example.org/talks/" in locs and all(
         loc.startswith("https://archive.example.org/talks/") for loc in locs
@@ -248,6 +256,7 @@ def test_no_sitemap_without_site_url(fixture_build):
     the build's log says what to set."""
     assert not (fixture_build.site / "sitemap.xml").exists()
     assert not (fixture_build.site / "sitemap.xml.gz").exists()
+    assert not (fixture_build.site / "sitemap-pages.xml").exists()
     home = (fixture_build.site / "index.html").read_text()
     assert "sitemap.xml" not in home and "网站地图" not in home
     assert "no sitemap.xml is written" in fixture_build.output and "set SITE_URL" in fixture_build.output
