@@ -39,7 +39,7 @@ from . import __version__, ledger, libreoffice, safety
 from .dates import split_stem_date
 from .markdown import media_file_name
 from .model import ConversionError, Message, warning
-from .overrides import load_overrides
+from .overrides import RESERVED_SLUGS, load_overrides
 from .pipeline import Converted, Task, convert_task, identity_of, original_name
 from .readers import office
 from .safety import atomic_write
@@ -216,7 +216,6 @@ def remove_outputs(docs: Path, outputs: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- slugs
 
 
-RESERVED_SLUGS = {"index"}  # speeches/index.md would be published as the folder's own page
 MAX_SLUG = 80  # characters a slug made from a file name may have (an explicit slug may have up to 100)
 
 # The slug scheme for sources nothing remembers (README, "Addresses"): a file name that opens or closes

@@ -65,6 +65,9 @@ MAX_CATALOG_BYTES = 32 * 1024 * 1024
 MAX_TEXT_LENGTH = {"summary": 2000}
 MAX_LINE_LENGTH = 500
 MAX_SLUG_LENGTH = 100
+# Slugs no speech may have, whoever asks: speeches/index.md would be published as the folder's own page
+# (speeches/), not as a speech of its own. The converter gives a file named index.* another slug.
+RESERVED_SLUGS = frozenset({"index"})
 
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-+[a-z0-9]+)*")
 _LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -170,6 +173,11 @@ def _slug(value) -> str:
         raise ValueError(
             f"{_short(value)} is not a slug: use only lowercase a-z, digits 0-9 and '-' (not at either end), "
             f"at most {MAX_SLUG_LENGTH} characters, e.g. 2023-industry-meeting"
+        )
+    if value.strip() in RESERVED_SLUGS:
+        raise ValueError(
+            f"{_short(value)} is reserved: the page would be published as the speeches folder's own page, "
+            "not as a speech; choose another slug"
         )
     return value.strip()
 

@@ -119,6 +119,7 @@ BAD_SIDECARS = [
     ("slug: -leading", "override-bad-value", "slug"),
     ("slug: a_b", "override-bad-value", "slug"),
     ("slug: 2023", "override-bad-value", "slug"),
+    ("slug: index", "override-bad-value", "slug"),  # reserved: speeches/index.md is the folder's page
     ("language: chinese language", "override-bad-value", "language"),
     ("source_url: javascript:alert(1)", "override-bad-value", "source_url"),
     ("source_url: 'data:text/html,<script>alert(1)</script>'", "override-bad-value", "source_url"),

@@ -278,3 +278,23 @@ def test_an_explicit_slug_wins_over_the_dated_one_and_needs_no_redirect(tmp_path
     (sources / "catalog.csv").write_text(f"file,slug\n{RURAL},rural-2021\n", encoding="utf-8")
     assert convert(sources, docs)[RURAL]["output"] == "speeches/rural-2021.md"
     assert redirects(docs) == {}
+
+
+# ---------------------------------------------------------------- reserved slugs
+# speeches/index.md would be published as the speeches folder's own page (speeches/), not as a speech.
+
+
+@pytest.mark.parametrize("where", ["sidecar", "catalog"])
+def test_a_reserved_slug_asked_for_by_an_override_is_refused(tmp_path, where):
+    sources, docs = tmp_path / "sources", tmp_path / "docs"
+    sources.mkdir()
+    (sources / "speech.txt").write_text(SPEECH.format(""), encoding="utf-8")
+    if where == "sidecar":
+        (sources / "speech.yml").write_text("slug: index\n", encoding="utf-8")
+    else:
+        (sources / "catalog.csv").write_text("file,slug\nspeech.txt,index\n", encoding="utf-8")
+    entry = convert(sources, docs)["speech.txt"]
+    assert entry["output"] == "speeches/speech.md"
+    assert [m["code"] for m in entry["messages"]] == ["override-bad-value"]
+    assert "'index'" in entry["messages"][0]["text"] and "reserved" in entry["messages"][0]["text"]
+    assert pages(docs) == ["speech"]
