@@ -12,7 +12,8 @@ Overrides win over everything the converter finds. When both set a field for the
 sidecar wins (it sits beside the file, so it is the more specific of the two); fields that only the
 catalog sets still apply.
 
-Fields: title, date, speaker, event, location, language, tags, summary, source_name, source_url, slug.
+Fields: title, date, speaker, event, location, language, tags, summary, source_name, source_url, slug,
+replaces (old addresses of the speech that should redirect to it: see batch.claim_old_addresses).
 Everything is checked: YAML is read with `yaml.safe_load` rules only (a `!!python/...` tag is reported,
 never executed), values must have the right type, dates are YYYY-MM-DD, YYYY-MM or YYYY (2023/4/19 and
 2023年4月19日 are normalised to 2023-04-19), slugs use only a-z, 0-9 and `-`, URLs are http(s), and catalog
@@ -182,6 +183,22 @@ def _slug(value) -> str:
     return value.strip()
 
 
+def _replaces(value) -> tuple[str, ...]:
+    """The old addresses (slugs) a speech claims: one slug, a list, or slugs separated by ';'."""
+    if isinstance(value, str):
+        items = [item.strip() for item in _TAG_SPLIT_RE.split(value) if item.strip()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise ValueError(f"must be a slug or a list of slugs like [old-slug], not {_type_name(value)}")
+    slugs: list[str] = []
+    for item in items:
+        slug = _slug(item)
+        if slug not in slugs:
+            slugs.append(slug)
+    return tuple(slugs)
+
+
 def _language(value) -> str:
     if not isinstance(value, str) or not _LANGUAGE_RE.fullmatch(value.strip()):
         raise ValueError(f"{_short(value)} is not a language code; write e.g. zh, en or zh-Hant")
@@ -209,6 +226,7 @@ _VALIDATORS = {
     "date": normalize_date,
     "tags": _tags,
     "slug": _slug,
+    "replaces": _replaces,
     "language": _language,
     "source_url": _url,
 }
