@@ -613,7 +613,7 @@ def convert_folder(
         for rel, (slug, _) in vanished.items()
         if rel not in edited.values() and slug not in moved and slug not in current_slugs
     }
-    retire_removed_pages(removed_pages, moved, gone, known)
+    retire_removed_pages(removed_pages, moved, gone, known, present)
     state["redirects"] = resolve_redirects(moved, known)
     _complete_identities(docs, known)
     save_state(docs, state)
@@ -710,11 +710,13 @@ def follow_renames(moved: dict[str, str], renamed: dict[str, str]) -> None:
 
 def resolve_redirects(moved: dict[str, str], known: dict) -> dict[str, str]:
     """Old slug -> current slug of every page that moved, for the site to leave a redirect at the old
-    URL. A redirect goes when its speech is deleted or when a page takes the old slug again."""
+    URL. A redirect goes when a page takes the old slug again (its speech's, as no other may); one whose
+    speech is deleted was made a "removed" notice (retire_removed_pages), and one whose speech has no
+    page yet (it failed) waits for it."""
     current = {record["slug"] for record in known.values() if "slug" in record}
-    for old in [old for old, rel in moved.items() if rel not in known or old in current]:
+    for old in [old for old in moved if old in current]:
         del moved[old]
-    return {old: known[rel]["slug"] for old, rel in sorted(moved.items())}
+    return {old: known[rel]["slug"] for old, rel in sorted(moved.items()) if rel in known}
 
 
 def retired_slugs(moved: dict, gone: dict, claims: dict[str, tuple], present: set[str]) -> dict[str, str]:
@@ -755,12 +757,16 @@ def claim_old_addresses(
     return messages
 
 
-def retire_removed_pages(removed_pages: dict[str, str], moved: dict, gone: dict, known: dict) -> None:
+def retire_removed_pages(
+    removed_pages: dict[str, str], moved: dict, gone: dict, known: dict, present: set[str]
+) -> None:
     """Remember the slugs of pages this run removed (`removed_pages`: source -> slug), with the old
-    slugs that redirected to them: the site leaves a notice there that the speech was removed, and no
-    other speech is ever given those URLs. A slug that is a page again (its source restored) is dropped."""
+    slugs that redirected to a source that is gone: the site leaves a notice there that the speech was
+    removed, and no other speech is ever given those URLs. A slug that is a page again (its source
+    restored) is dropped. The old slugs of a source that is here but not converted yet (it failed) stay
+    in `moved`, to redirect once it is."""
     gone.update({slug: rel for rel, slug in removed_pages.items()})
-    for old in [old for old, owner in moved.items() if owner not in known]:
+    for old in [old for old, owner in moved.items() if owner not in known and owner not in present]:
         gone[old] = moved.pop(old)
     current = {record["slug"] for record in known.values() if "slug" in record}
     for slug in [slug for slug in gone if slug in current or slug in moved]:

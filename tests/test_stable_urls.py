@@ -451,3 +451,16 @@ def test_a_removed_page_s_address_is_given_back_only_with_a_replaces_claim(archi
     entry = convert(sources, docs)["again.txt"]
     assert entry["output"] == "speeches/other.md" and entry["messages"] == []
     assert "gone" not in ledger(docs) and redirects(docs)["again"] == "other"
+
+
+def test_a_source_that_fails_on_the_first_run_gets_its_redirect_once_it_converts(tmp_path):
+    """The first run redirects a dated source's file-name slug; a source that failed keeps the redirect
+    waiting for its page, not a "removed" notice."""
+    sources, docs = tmp_path / "sources", tmp_path / "docs"
+    sources.mkdir()
+    (sources / RURAL).write_bytes(b"\x00\x01\x02\xff" * 64)  # binary: not-text
+    (sources / "other.txt").write_text("另一篇讲话\n同志们：\n今天开会。\n", encoding="utf-8")
+    assert run_converter(sources, docs).returncode == 1
+    (sources / RURAL).write_text(SPEECH.format(""), encoding="utf-8")
+    assert convert(sources, docs)[RURAL]["output"] == f"speeches/{RURAL_DATED}.md"
+    assert redirects(docs) == {RURAL_LEGACY: RURAL_DATED} and "gone" not in ledger(docs)
