@@ -296,7 +296,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site_dir / name).write_text(text, encoding="utf-8", newline="")
     converter_state = read_converter_state(config)
     redirects = write_redirects(config, site_dir, converter_state)
-    removed = write_removed_notices(config, site_dir, converter_state)
+    removed = write_removed_notices(site_dir, converter_state)
     log.info(
         f"{len(state.catalog.speeches)} speeches; wrote {', '.join(outputs)}; {redirects} redirects; "
         f"{removed} notices of removed speeches"
@@ -340,7 +340,7 @@ def write_redirects(config: MkDocsConfig, site_dir: Path, converter_state: dict)
     return written
 
 
-def write_removed_notices(config: MkDocsConfig, site_dir: Path, converter_state: dict) -> int:
+def write_removed_notices(site_dir: Path, converter_state: dict) -> int:
     """A small page at the URL of each speech a conversion removed (its source deleted, or not
     recognised): a citation or bookmark then finds a notice that the speech was removed from the
     archive, with a way to the archive's home page, instead of a bare "not found". It names no title:
