@@ -13,6 +13,7 @@
 
 Message codes:
   - slug-changed: an override asked for a slug another source already has; a suffix was added.
+<<<<<<< HEAD
   Entries under SOURCES that are not converted (see `find_sources`), errors:
   - name-not-utf8: the file's name (or its folder's) is not UTF-8, as a zip from Chinese Windows leaves it.
   - link-outside-sources: a link to a file or folder outside SOURCES (never followed).
@@ -23,6 +24,12 @@ Message codes:
   - hidden-file-skipped: a hidden file (.NAME) with a source's extension.
   - lock-file-skipped: ~$NAME, the lock file Word and WPS leave beside an open document.
   - catalog-not-at-top: a catalog.csv in a subfolder (only SOURCES/catalog.csv is read).
+=======
+  - slug-refused: an override asked for a slug another speech had (a URL that now redirects, or a removed
+    page's); it was ignored.
+  - replaces-refused: a `replaces` claim names another speech's page or old URL (ignored).
+  - page-removed: a source is gone, so its page was removed; its URL keeps a notice (see `gone`).
+>>>>>>> fix-urls
 """
 
 from __future__ import annotations
@@ -51,7 +58,7 @@ from . import __version__, ledger, libreoffice, safety
 from .dates import split_stem_date
 from .markdown import media_file_name
 from .model import ConversionError, Message, error, warning
-from .overrides import CATALOG_NAME, SOURCE_SUFFIXES, load_overrides
+from .overrides import CATALOG_NAME, RESERVED_SLUGS, SOURCE_SUFFIXES, load_overrides
 from .pipeline import Converted, Task, convert_task, identity_of, original_name
 from .readers import office
 from .safety import atomic_write, printable
@@ -329,7 +336,6 @@ def remove_outputs(docs: Path, outputs: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- slugs
 
 
-RESERVED_SLUGS = {"index"}  # speeches/index.md would be published as the folder's own page
 MAX_SLUG = 80  # characters a slug made from a file name may have (an explicit slug may have up to 100)
 
 # The slug scheme for sources nothing remembers (README, "Addresses"): a file name that opens or closes
@@ -368,9 +374,14 @@ def assign_slugs(
     wanted: dict[str, str],
     previous: dict[str, str],
     name_slug: Callable[[str], str] = base_slug,
+    retired: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """A unique slug per source. Kept from the last run where possible, so URLs do not move;
-    otherwise the override's or `name_slug` of the file name, with a short hash of the path on a clash."""
+    otherwise the override's or `name_slug` of the file name, with a short hash of the path on a clash.
+    `retired` (an old slug -> the source it was published for: the slugs that redirect, and those of
+    removed pages) are taken too for a slug made from a file name, except for their own source: a URL that
+    was handed out for one speech must never show another. The caller checks the overrides' slugs."""
+    retired = retired or {}
     slugs: dict[str, str] = {}
     taken: set[str] = set()
     for rel in rels:  # sources that keep last run's slug go first
@@ -382,11 +393,25 @@ def assign_slugs(
         if rel in slugs:
             continue
         slug = wanted.get(rel) or name_slug(rel)
-        if slug in taken:
+        if slug in taken or (rel not in wanted and retired.get(slug, rel) != rel):
             slug = f"{slug}-{hashlib.sha1(rel.encode('utf-8')).hexdigest()[:6]}"
         slugs[rel] = slug
         taken.add(slug)
     return slugs
+
+
+def slug_owner(slug: str, rel: str, slugs: dict[str, str]) -> str:
+    """The other source whose page has `slug`, which `rel` asked for."""
+    return next((other for other, other_slug in slugs.items() if other_slug == slug and other != rel), "")
+
+
+def slug_refused(rel: str, slug: str, owner: str, used: str) -> Message:
+    return warning(
+        "slug-refused",
+        f"{rel}: the slug {slug!r} was ignored: speeches/{slug}/ was published for {owner}, another "
+        f"speech (it now redirects to that speech, or says it was removed), and a published URL is never "
+        f"given to another speech. This page uses {used!r}; choose another slug.",
+    )
 
 
 def legacy_addresses(rels: list[str], wanted: dict[str, str], slugs: dict[str, str]) -> dict[str, str]:
@@ -599,7 +624,7 @@ def convert_folder(
     state = load_state(docs)
     ledger.remember(state, ledger.load_ledger(docs))  # URLs survive a lost docs/.speech-archive.json
     known = state["sources"]
-    remembers_nothing = not known and not state.get("moved")
+    remembers_nothing = not known and not state.get("moved") and not state.get("gone")
     found, refused = find_sources(sources, docs, overrides.is_override_file)
     rels = [rel for rel, _ in found]
 
@@ -608,9 +633,25 @@ def convert_folder(
     per_source = {rel: overrides.for_source(rel) for rel in rels}
     wanted = {rel: ov["slug"] for rel, (ov, _) in per_source.items() if ov.get("slug")}
     previous = {rel: s["slug"] for rel, s in known.items() if "slug" in s}
-    slugs = assign_slugs(rels, wanted, previous)
     moved = state.setdefault("moved", {})  # an old slug -> the source whose page now has another
+    gone = state.setdefault("gone", {})  # the slug of a page a run removed -> the source it was
     follow_renames(moved, renamed)
+    # The pages of sources gone since the last run are removed below; their slugs are not free either.
+    present = set(rels)
+    leaving = {
+        record["slug"]: rel for rel, record in known.items() if rel not in present and "slug" in record
+    }
+    claims = {rel: ov["replaces"] for rel, (ov, _) in per_source.items() if ov.get("replaces")}
+    retired = retired_slugs(moved, gone, claims, present)
+    # An override may name the slug of a page this run removes (its source renamed and edited, the
+    # catalog row following it): it is the same speech, by the user's word. Not one that now redirects
+    # or was removed by an earlier run: that takes a `replaces` claim.
+    refused_slugs = {rel: slug for rel, slug in wanted.items() if retired.get(slug, rel) != rel}
+    wanted = {rel: slug for rel, slug in wanted.items() if rel not in refused_slugs}
+    slugs = assign_slugs(rels, wanted, previous, retired={**leaving, **retired})
+    claim_messages = claim_old_addresses(claims, slugs, retired, moved, gone)
+    for rel, slug in refused_slugs.items():
+        claim_messages.setdefault(rel, []).append(slug_refused(rel, slug, retired[slug], slugs[rel]))
     moved.update({old: rel for rel, old in previous.items() if rel in slugs and slugs[rel] != old})
     if remembers_nothing:
         moved.update(legacy_addresses(rels, wanted, slugs))
@@ -636,13 +677,13 @@ def convert_folder(
                 prev.get("repairs", {}),
             )
             continue
-        slug_messages = []
+        slug_messages = claim_messages.get(rel, [])
         if rel in wanted and slugs[rel] != wanted[rel]:
             slug_messages.append(
                 warning(
                     "slug-changed",
-                    f"{rel}: the slug {wanted[rel]!r} is taken by another "
-                    f"source; this page uses {slugs[rel]!r}.",
+                    f"{rel}: the slug {wanted[rel]!r} is taken by another source "
+                    f"({slug_owner(wanted[rel], rel, slugs)}); this page uses {slugs[rel]!r}.",
                 )
             )
         entries[rel] = Entry(
@@ -691,10 +732,18 @@ def convert_folder(
     follow_renames(moved, edited)
     # A page that kept its slug through the rename needs no redirect: resolve_redirects drops that one.
     moved.update({vanished[old][0]: new for new, old in edited.items()})
+    current_slugs = {record["slug"] for record in known.values() if "slug" in record}
+    removed_pages = {
+        rel: slug
+        for rel, (slug, _) in vanished.items()
+        if rel not in edited.values() and slug not in moved and slug not in current_slugs
+    }
+    retire_removed_pages(removed_pages, moved, gone, known, present)
     state["redirects"] = resolve_redirects(moved, known)
     _complete_identities(docs, known)
     save_state(docs, state)
     messages = [m for _, m in refused if m.level == "warning"] + list(overrides.messages)
+    messages += [page_removed(rel, slug) for rel, slug in removed_pages.items()]
     not_saved = ledger.save_ledger(docs, ledger.ledger_of(state))
     if not_saved:
         messages.append(not_saved)
@@ -789,11 +838,77 @@ def follow_renames(moved: dict[str, str], renamed: dict[str, str]) -> None:
 
 def resolve_redirects(moved: dict[str, str], known: dict) -> dict[str, str]:
     """Old slug -> current slug of every page that moved, for the site to leave a redirect at the old
-    URL. A redirect goes when its speech is deleted or when a page takes the old slug again."""
+    URL. A redirect goes when a page takes the old slug again (its speech's, as no other may); one whose
+    speech is deleted was made a "removed" notice (retire_removed_pages), and one whose speech has no
+    page yet (it failed) waits for it."""
     current = {record["slug"] for record in known.values() if "slug" in record}
-    for old in [old for old, rel in moved.items() if rel not in known or old in current]:
+    for old in [old for old in moved if old in current]:
         del moved[old]
-    return {old: known[rel]["slug"] for old, rel in sorted(moved.items())}
+    return {old: known[rel]["slug"] for old, rel in sorted(moved.items()) if rel in known}
+
+
+def retired_slugs(moved: dict, gone: dict, claims: dict[str, tuple], present: set[str]) -> dict[str, str]:
+    """Old slug -> the source it was published for: every slug that redirects or belongs to a page an
+    earlier run removed. A `replaces` claim takes over a slug whose speech is no longer here (a removed
+    page's, a redirect of a deleted source, one nothing remembers); one that still redirects to a present
+    speech stays that speech's."""
+    retired = {**gone, **moved}
+    for rel, olds in claims.items():
+        for old in olds:
+            if retired.get(old) not in present:
+                retired[old] = rel
+    return retired
+
+
+def claim_old_addresses(
+    claims: dict[str, tuple], slugs: dict[str, str], retired: dict[str, str], moved: dict, gone: dict
+) -> dict[str, list[Message]]:
+    """Redirect the old slugs each source `replaces` to its page (moved), unless the slug is another
+    speech's page or old address; returns the warnings about claims refused, by source."""
+    current = {slug: rel for rel, slug in slugs.items()}
+    messages: dict[str, list[Message]] = {}
+    for rel, olds in claims.items():
+        for old in olds:
+            owner = current.get(old, retired.get(old))
+            if owner == rel and current.get(old) != rel:
+                moved[old] = rel
+                gone.pop(old, None)
+            elif owner != rel:
+                what = "the page" if old in current else "an old address"
+                messages.setdefault(rel, []).append(
+                    warning(
+                        "replaces-refused",
+                        f"{rel}: 'replaces: {old}' was ignored: speeches/{old}/ is {what} of {owner}, "
+                        "another speech, and a published URL is never given to another speech.",
+                    )
+                )
+    return messages
+
+
+def retire_removed_pages(
+    removed_pages: dict[str, str], moved: dict, gone: dict, known: dict, present: set[str]
+) -> None:
+    """Remember the slugs of pages this run removed (`removed_pages`: source -> slug), with the old
+    slugs that redirected to a source that is gone: the site leaves a notice there that the speech was
+    removed, and no other speech is ever given those URLs. A slug that is a page again (its source
+    restored) is dropped. The old slugs of a source that is here but not converted yet (it failed) stay
+    in `moved`, to redirect once it is."""
+    gone.update({slug: rel for rel, slug in removed_pages.items()})
+    for old in [old for old, owner in moved.items() if owner not in known and owner not in present]:
+        gone[old] = moved.pop(old)
+    current = {record["slug"] for record in known.values() if "slug" in record}
+    for slug in [slug for slug in gone if slug in current or slug in moved]:
+        del gone[slug]
+
+
+def page_removed(rel: str, slug: str) -> Message:
+    return warning(
+        "page-removed",
+        f"{rel}: the source is gone (deleted, or renamed and edited so that it was not recognised), so its "
+        f"page speeches/{slug}/ was removed; that URL now shows a notice that the speech was removed. "
+        f"If the speech is still in the archive under another file, add 'replaces: {slug}' to its sidecar "
+        "or catalog row, so the old URL leads to it; or restore the source.",
+    )
 
 
 def _remove_deleted_sources(docs: Path, known: dict, present: set[str]) -> list[str]:

@@ -4,7 +4,7 @@ The converter's memory between runs (DOCS/.speech-archive.json) says which page 
 that a renamed source keeps its URL and a page that moves leaves a redirect. But DOCS is build output: a
 fresh checkout, or a CI cache that expired (GitHub drops caches unused for a week), starts without it,
 and a source renamed since would then get a new URL and no redirect. The ledger keeps just what URLs need
-(each source's slug, content digest, title and date, and the slugs that moved) in one small file in DOCS
+(each source's slug, content digest, title and date, the slugs that moved, and those of removed pages) in one small file in DOCS
 that is meant to be committed, like a lock file, while the rest of DOCS is not (.gitignore). A run reads
 both and writes the ledger back when it changed. It sits in DOCS, not beside the sources, because the
 converter writes nowhere else; mkdocs.yml keeps it out of the published site.
@@ -29,7 +29,8 @@ IDENTITY_FIELDS = ("slug", "digest", "title", "date")
 
 
 def load_ledger(docs: Path) -> dict:
-    """{"speeches": {source path: {slug, digest, title, date}}, "moved": {old slug: source path}};
+    """{"speeches": {source path: {slug, digest, title, date}}, "moved": {old slug: source path},
+    "gone": {slug of a removed page: its source path}};
     empty when there is no ledger or it cannot be read (the converter's memory still applies)."""
     try:
         data = json.loads((docs / LEDGER_FILE).read_text(encoding="utf-8"))
@@ -39,29 +40,36 @@ def load_ledger(docs: Path) -> dict:
         data = {}
     speeches = data.get("speeches") if isinstance(data.get("speeches"), dict) else {}
     moved = data.get("moved") if isinstance(data.get("moved"), dict) else {}
+    gone = data.get("gone") if isinstance(data.get("gone"), dict) else {}
     return {
         "speeches": {
             rel: {k: str(v[k]) for k in IDENTITY_FIELDS if isinstance(v, dict) and v.get(k)}
             for rel, v in speeches.items()
             if isinstance(v, dict) and isinstance(v.get("slug"), str) and v["slug"]
         },
-        "moved": {old: rel for old, rel in moved.items() if isinstance(old, str) and isinstance(rel, str)},
+        "moved": _slug_to_source(moved),
+        "gone": _slug_to_source(gone),
     }
+
+
+def _slug_to_source(mapping: dict) -> dict[str, str]:
+    return {slug: rel for slug, rel in mapping.items() if isinstance(slug, str) and isinstance(rel, str)}
 
 
 def remember(state: dict, ledger: dict) -> None:
     """Add what the ledger knows and the converter's memory does not: a source it has no record of gets
-    one without a fingerprint (so it is converted, keeping its slug), and the ledger's moved slugs join
-    the memory's."""
+    one without a fingerprint (so it is converted, keeping its slug), and the ledger's moved slugs and
+    removed pages' slugs join the memory's."""
     known = state["sources"]
     taken = {r.get("slug") for r in known.values()}
     for rel, record in ledger["speeches"].items():
         if rel not in known and record["slug"] not in taken:
             known[rel] = dict(record)
             taken.add(record["slug"])
-    moved = state.setdefault("moved", {})
-    for old, rel in ledger["moved"].items():
-        moved.setdefault(old, rel)
+    for key in ("moved", "gone"):
+        kept = state.setdefault(key, {})
+        for old, rel in ledger[key].items():
+            kept.setdefault(old, rel)
 
 
 def ledger_of(state: dict) -> dict:
@@ -73,6 +81,9 @@ def ledger_of(state: dict) -> dict:
             if record.get("slug")
         },
         "moved": dict(sorted(state.get("moved", {}).items())),
+        # Only when a page was ever removed, so the ledgers of archives that never removed one stay as
+        # they were.
+        **({"gone": dict(sorted(state["gone"].items()))} if state.get("gone") else {}),
     }
 
 

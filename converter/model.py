@@ -277,7 +277,8 @@ def is_chinese(language: str | None) -> bool:
 
 
 # Fields a sidecar file or a catalog.csv row may set, besides those of Metadata.
-OVERRIDE_ONLY_FIELDS = ("slug",)
+# `replaces` names old slugs of the speech (a removed page's), to redirect to it.
+OVERRIDE_ONLY_FIELDS = ("slug", "replaces")
 
 
 @dataclass(frozen=True)

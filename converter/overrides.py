@@ -12,7 +12,8 @@ Overrides win over everything the converter finds. When both set a field for the
 sidecar wins (it sits beside the file, so it is the more specific of the two); fields that only the
 catalog sets still apply.
 
-Fields: title, date, speaker, event, location, language, tags, summary, source_name, source_url, slug.
+Fields: title, date, speaker, event, location, language, tags, summary, source_name, source_url, slug,
+replaces (old addresses of the speech that should redirect to it: see batch.claim_old_addresses).
 Everything is checked: YAML is read with `yaml.safe_load` rules only (a `!!python/...` tag is reported,
 never executed), values must have the right type, dates are YYYY-MM-DD, YYYY-MM or YYYY (2023/4/19 and
 2023年4月19日 are normalised to 2023-04-19), slugs use only a-z, 0-9 and `-`, URLs are http(s), and catalog
@@ -66,6 +67,9 @@ MAX_CATALOG_BYTES = 32 * 1024 * 1024
 MAX_TEXT_LENGTH = {"summary": 2000}
 MAX_LINE_LENGTH = 500
 MAX_SLUG_LENGTH = 100
+# Slugs no speech may have, whoever asks: speeches/index.md would be published as the folder's own page
+# (speeches/), not as a speech of its own. The converter gives a file named index.* another slug.
+RESERVED_SLUGS = frozenset({"index"})
 
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-+[a-z0-9]+)*")
 _LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -172,7 +176,28 @@ def _slug(value) -> str:
             f"{_short(value)} is not a slug: use only lowercase a-z, digits 0-9 and '-' (not at either end), "
             f"at most {MAX_SLUG_LENGTH} characters, e.g. 2023-industry-meeting"
         )
+    if value.strip() in RESERVED_SLUGS:
+        raise ValueError(
+            f"{_short(value)} is reserved: the page would be published as the speeches folder's own page, "
+            "not as a speech; choose another slug"
+        )
     return value.strip()
+
+
+def _replaces(value) -> tuple[str, ...]:
+    """The old addresses (slugs) a speech claims: one slug, a list, or slugs separated by ';'."""
+    if isinstance(value, str):
+        items = [item.strip() for item in _TAG_SPLIT_RE.split(value) if item.strip()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise ValueError(f"must be a slug or a list of slugs like [old-slug], not {_type_name(value)}")
+    slugs: list[str] = []
+    for item in items:
+        slug = _slug(item)
+        if slug not in slugs:
+            slugs.append(slug)
+    return tuple(slugs)
 
 
 def _language(value) -> str:
@@ -202,6 +227,7 @@ _VALIDATORS = {
     "date": normalize_date,
     "tags": _tags,
     "slug": _slug,
+    "replaces": _replaces,
     "language": _language,
     "source_url": _url,
 }

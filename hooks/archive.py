@@ -15,8 +15,9 @@
 - on_post_page / on_post_template: every HTML page without the template's indentation and Material's
   unused search labels (archive_compact).
 - on_post_build: removes Material's source maps and unused search worker (archive_compact), writes
-  feed.xml, speeches.json and speeches.csv (archive_data), and a redirect page at the old URL of every
-  speech whose page moved (the converter lists them in docs/.speech-archive.json).
+  feed.xml, speeches.json and speeches.csv (archive_data), a redirect page at the old URL of every
+  speech whose page moved, and a notice at the URL of every speech a conversion removed (the converter
+  lists both in docs/.speech-archive.json: `redirects`, `gone`).
 
 Configuration (mkdocs.yml):
     extra:
@@ -314,19 +315,29 @@ def on_post_build(config: MkDocsConfig) -> None:
     }
     for name, text in outputs.items():
         (site_dir / name).write_text(text, encoding="utf-8", newline="")
-    redirects = write_redirects(config, site_dir)
-    log.info(f"{len(state.catalog.speeches)} speeches; wrote {', '.join(outputs)}; {redirects} redirects")
+    converter_state = read_converter_state(config)
+    redirects = write_redirects(config, site_dir, converter_state)
+    removed = write_removed_notices(site_dir, converter_state)
+    log.info(
+        f"{len(state.catalog.speeches)} speeches; wrote {', '.join(outputs)}; {redirects} redirects; "
+        f"{removed} notices of removed speeches"
+    )
 
 
-def write_redirects(config: MkDocsConfig, site_dir: Path) -> int:
+def read_converter_state(config: MkDocsConfig) -> dict:
+    """The converter's memory (docs/.speech-archive.json): its `redirects` and `gone` slugs."""
+    try:
+        converter_state = json.loads((Path(config.docs_dir) / CONVERTER_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return converter_state if isinstance(converter_state, dict) else {}
+
+
+def write_redirects(config: MkDocsConfig, site_dir: Path, converter_state: dict) -> int:
     """A small page at each old speech URL that sends readers (and search engines, by its canonical link)
     to where the speech is now: the converter keeps a speech's URL when its source is renamed, and
     records the old slug when a page moves anyway (a new slug in the catalog, a source renamed and
     edited at once)."""
-    try:
-        converter_state = json.loads((Path(config.docs_dir) / CONVERTER_STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return 0
     speeches_dir = str(state.options["speeches"]).strip("/")
     current = {record.slug for record in state.catalog.speeches}
     written = 0
@@ -350,6 +361,26 @@ def write_redirects(config: MkDocsConfig, site_dir: Path) -> int:
     return written
 
 
+def write_removed_notices(site_dir: Path, converter_state: dict) -> int:
+    """A small page at the URL of each speech a conversion removed (its source deleted, or not
+    recognised): a citation or bookmark then finds a notice that the speech was removed from the
+    archive, with a way to the archive's home page, instead of a bare "not found". It names no title:
+    a speech may have been removed on purpose. Search engines are asked not to index it."""
+    speeches_dir = str(state.options["speeches"]).strip("/")
+    home = "../" * (len(speeches_dir.split("/")) + 1)
+    current = {record.slug for record in state.catalog.speeches}
+    gone = converter_state.get("gone")
+    written = 0
+    for slug in gone if isinstance(gone, dict) else {}:
+        folder = site_dir / speeches_dir / str(slug)
+        if not _SLUG.fullmatch(str(slug)) or slug in current or (folder / "index.html").exists():
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.html").write_text(REMOVED_PAGE.format(home=home), encoding="utf-8")
+        written += 1
+    return written
+
+
 CONVERTER_STATE = ".speech-archive.json"
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,120}")
 REDIRECT_PAGE = """<!doctype html>
@@ -358,4 +389,10 @@ REDIRECT_PAGE = """<!doctype html>
 <meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url={target}">
 </head><body><p><a href="{target}">This speech has moved / 本讲话已移至新地址</a></p></body></html>
+"""
+REMOVED_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Removed / 已移除</title>
+<meta name="robots" content="noindex">
+</head><body><p>This speech has been removed from the archive. / 本讲话已从档案中移除。</p>
+<p><a href="{home}">Go to the archive / 返回档案首页</a></p></body></html>
 """

@@ -57,6 +57,8 @@ GOOD_SIDECARS = [
     ("source_url: https://www.example.gov.cn/a.html", {"source_url": "https://www.example.gov.cn/a.html"}),
     ("source_name: 县人民政府门户网站", {"source_name": "县人民政府门户网站"}),
     ("slug: 2023-industry-meeting", {"slug": "2023-industry-meeting"}),
+    ("replaces: old-address", {"replaces": ("old-address",)}),
+    ("replaces: [old-a, old-b, old-a]", {"replaces": ("old-a", "old-b")}),
     ("Title: 大写的键", {"title": "大写的键"}),
     ("speaker:\nevent: ''", {}),
     ("", {}),
@@ -120,6 +122,13 @@ BAD_SIDECARS = [
     ("slug: -leading", "override-bad-value", "slug"),
     ("slug: a_b", "override-bad-value", "slug"),
     ("slug: 2023", "override-bad-value", "slug"),
+    ("slug: index", "override-bad-value", "slug"),
+    ("replaces: [Old Address]", "override-bad-value", "replaces"),
+    (
+        "replaces: {a: 1}",
+        "override-bad-value",
+        "replaces",
+    ),  # reserved: speeches/index.md is the folder's page
     ("language: chinese language", "override-bad-value", "language"),
     ("source_url: javascript:alert(1)", "override-bad-value", "source_url"),
     ("source_url: 'data:text/html,<script>alert(1)</script>'", "override-bad-value", "source_url"),
@@ -251,6 +260,11 @@ def test_catalog_rows(tmp_path):
         "title": "Title, with comma", "date": "2023-04", "language": "en", "slug": "b-slug"
     }  # fmt: skip
     assert loaded.for_source("other.txt") == ({}, [])
+
+
+def test_catalog_replaces_lists_slugs_separated_by_semicolons(tmp_path):
+    loaded = _catalog(tmp_path, "a.txt,old-a; old-b\n", header="file,replaces\n")
+    assert loaded.for_source("a.txt") == ({"replaces": ("old-a", "old-b")}, [])
 
 
 def test_catalog_without_bom_and_with_windows_paths(tmp_path):

@@ -278,3 +278,189 @@ def test_an_explicit_slug_wins_over_the_dated_one_and_needs_no_redirect(tmp_path
     (sources / "catalog.csv").write_text(f"file,slug\n{RURAL},rural-2021\n", encoding="utf-8")
     assert convert(sources, docs)[RURAL]["output"] == "speeches/rural-2021.md"
     assert redirects(docs) == {}
+
+
+# ---------------------------------------------------------------- reserved slugs
+# speeches/index.md would be published as the speeches folder's own page (speeches/), not as a speech.
+
+
+@pytest.mark.parametrize("where", ["sidecar", "catalog"])
+def test_a_reserved_slug_asked_for_by_an_override_is_refused(tmp_path, where):
+    sources, docs = tmp_path / "sources", tmp_path / "docs"
+    sources.mkdir()
+    (sources / "speech.txt").write_text(SPEECH.format(""), encoding="utf-8")
+    if where == "sidecar":
+        (sources / "speech.yml").write_text("slug: index\n", encoding="utf-8")
+    else:
+        (sources / "catalog.csv").write_text("file,slug\nspeech.txt,index\n", encoding="utf-8")
+    entry = convert(sources, docs)["speech.txt"]
+    assert entry["output"] == "speeches/speech.md"
+    assert [m["code"] for m in entry["messages"]] == ["override-bad-value"]
+    assert "'index'" in entry["messages"][0]["text"] and "reserved" in entry["messages"][0]["text"]
+    assert pages(docs) == ["speech"]
+
+
+# ---------------------------------------------------------------- an address once handed out stays its speech's
+# A slug that redirects, or that a removed page had, was published for one speech: citations and search
+# engines hold it. No other speech is ever given it, whether by its file name or by an override.
+
+EDUCATION = "2024-05-20-jiao-yu-da-hui-jiang-hua"  # the archive fixture's dated speech
+
+
+def messages(report: Path) -> list[dict]:
+    return json.loads(report.read_text(encoding="utf-8"))["messages"]
+
+
+def test_a_new_source_is_not_given_an_address_that_redirects(archive):
+    sources, docs, page = archive
+    give_a_new_slug(sources, docs)  # EDUCATION now redirects to education-2024
+    (sources / "2024-05-20 教育大会讲话.txt").write_text(
+        "另一篇讲话\n同志们：\n别的会议。\n", encoding="utf-8"
+    )
+    entries = convert(sources, docs)
+    new = entries["2024-05-20 教育大会讲话.txt"]["output"]
+    assert new.startswith(f"speeches/{EDUCATION}-") and new != page
+    assert redirects(docs)[EDUCATION] == "education-2024"
+    assert ledger(docs)["moved"][EDUCATION] == "2024年5月20日 教育大会讲话.txt"
+
+
+def test_an_override_asking_for_another_speech_s_old_address_is_refused(archive):
+    sources, docs, _ = archive
+    give_a_new_slug(sources, docs)
+    (sources / "other.yml").write_text(f"slug: {EDUCATION}\n", encoding="utf-8")
+    entry = convert(sources, docs)["other.txt"]
+    assert entry["output"] == "speeches/other.md"  # it keeps its own address
+    (warned,) = [m for m in entry["messages"] if m["code"] == "slug-refused"]
+    assert "other.txt" in warned["text"] and "2024年5月20日 教育大会讲话.txt" in warned["text"]
+    assert redirects(docs)[EDUCATION] == "education-2024"
+
+
+def test_a_removed_page_s_address_is_not_given_to_a_new_speech(archive):
+    sources, docs, _ = archive
+    (sources / "other.txt").unlink()
+    convert(sources, docs)
+    (sources / "sub").mkdir()
+    (sources / "sub" / "other.txt").write_text("又一篇讲话\n同志们：\n今天开会。\n", encoding="utf-8")
+    new = convert(sources, docs)["sub/other.txt"]["output"]
+    assert new.startswith("speeches/other-") and ledger(docs)["gone"] == {"other": "other.txt"}
+
+
+def test_a_restored_source_gets_its_address_back(archive):
+    sources, docs, _ = archive
+    text = (sources / "other.txt").read_text(encoding="utf-8")
+    (sources / "other.txt").unlink()
+    convert(sources, docs)
+    (sources / "other.txt").write_text(text, encoding="utf-8")
+    assert convert(sources, docs)["other.txt"]["output"] == "speeches/other.md"
+    assert "gone" not in ledger(docs)
+
+
+# ---------------------------------------------------------------- a removed page is never silent
+
+
+def test_a_source_renamed_and_edited_past_recognition_is_reported(tmp_path):
+    """The catalog's title no longer applies to the renamed file, so its title and date differ too."""
+    sources, docs = tmp_path / "sources", tmp_path / "docs"
+    sources.mkdir()
+    (sources / "speech.txt").write_text(SPEECH.format(""), encoding="utf-8")
+    (sources / "catalog.csv").write_text("file,title\nspeech.txt,教育大会讲话\n", encoding="utf-8")
+    convert(sources, docs)
+    (sources / "speech.txt").unlink()
+    (sources / "renamed.txt").write_text(SPEECH.format("会议开得很成功。"), encoding="utf-8")
+    report = docs.parent / "report.json"
+    assert run_converter(sources, docs, "--report", str(report)).returncode == 0
+    removed = [m for m in messages(report) if m["code"] == "page-removed"]
+    assert len(removed) == 1 and "speech.txt" in removed[0]["text"]
+    assert "speeches/speech/" in removed[0]["text"] and "replaces: speech" in removed[0]["text"]
+    assert redirects(docs) == {} and ledger(docs)["gone"] == {"speech": "speech.txt"}
+    # What the warning says to do: the renamed file claims its old address, which then redirects.
+    (sources / "renamed.yml").write_text("replaces: speech\n", encoding="utf-8")
+    assert run_converter(sources, docs, "--report", str(report)).returncode == 0
+    assert not [m for m in messages(report) if m["code"] == "page-removed"]
+    assert redirects(docs) == {"speech": "renamed"} and "gone" not in ledger(docs)
+
+
+def test_a_deleted_source_is_reported_and_strict_fails(archive):
+    sources, docs, _ = archive
+    (sources / "other.txt").unlink()
+    report = docs.parent / "report.json"
+    done = run_converter(sources, docs, "--report", str(report), "--strict")
+    assert done.returncode == 1
+    assert [m["code"] for m in messages(report)] == ["page-removed"]
+    assert json.loads(report.read_text(encoding="utf-8"))["removed"]  # the files it removed
+    assert run_converter(sources, docs, "--report", str(report)).returncode == 0
+    assert messages(report) == []  # said once, by the run that removed it
+
+
+def test_a_replaces_claim_on_another_speech_s_page_is_refused(archive):
+    sources, docs, page = archive
+    (sources / "other.yml").write_text(f"replaces: [{Path(page).stem}]\n", encoding="utf-8")
+    entry = convert(sources, docs)["other.txt"]
+    (refused,) = [m for m in entry["messages"] if m["code"] == "replaces-refused"]
+    assert "2024年5月20日 教育大会讲话.txt" in refused["text"]
+    assert redirects(docs) == {LEGACY: Path(page).stem}
+
+
+def test_a_removed_speech_s_url_shows_a_notice_even_after_a_fresh_checkout(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "speech.txt").write_text(SPEECH.format(""), encoding="utf-8")
+    (sources / "other.txt").write_text("另一篇讲话\n同志们：\n今天开会。\n", encoding="utf-8")
+    first = tmp_path / "first"
+    first.mkdir()
+    build_site(sources, first)
+    (sources / "other.txt").unlink()
+    second = tmp_path / "second"
+    shutil.copytree(first / "docs", second / "docs")
+    fresh_checkout(second / "docs")  # only the ledger remembers
+    site = build_site(sources, second)
+    assert (site / "speeches" / "speech" / "index.html").is_file()
+    notice = (site / "speeches" / "other" / "index.html").read_text(encoding="utf-8")
+    assert "removed from the archive" in notice and 'content="noindex"' in notice
+    assert 'href="../../"' in notice  # the archive's home page
+    assert "另一篇讲话" not in notice  # a speech may have been removed on purpose: no title
+
+
+def test_a_source_renamed_and_edited_keeps_the_slug_its_catalog_row_follows_it_with(tmp_path):
+    """The user's word that it is the same speech: the row names the new file with the old slug."""
+    sources, docs = tmp_path / "sources", tmp_path / "docs"
+    sources.mkdir()
+    (sources / "speech.txt").write_text(SPEECH.format(""), encoding="utf-8")
+    (sources / "catalog.csv").write_text("file,slug\nspeech.txt,education\n", encoding="utf-8")
+    convert(sources, docs)
+    (sources / "speech.txt").unlink()
+    (sources / "renamed.txt").write_text("新标题\n\n同志们：\n\n今天开会。\n", encoding="utf-8")
+    (sources / "catalog.csv").write_text("file,slug\nrenamed.txt,education\n", encoding="utf-8")
+    report = docs.parent / "report.json"
+    assert run_converter(sources, docs, "--report", str(report)).returncode == 0
+    (entry,) = json.loads(report.read_text(encoding="utf-8"))["documents"]
+    assert entry["output"] == "speeches/education.md" and entry["messages"] == []
+    assert messages(report) == [] and redirects(docs) == {} and "gone" not in ledger(docs)
+
+
+def test_a_removed_page_s_address_is_given_back_only_with_a_replaces_claim(archive):
+    sources, docs, _ = archive
+    (sources / "other.txt").unlink()
+    convert(sources, docs)
+    (sources / "again.txt").write_text("另一篇讲话\n同志们：\n今天开了会。\n", encoding="utf-8")
+    (sources / "again.yml").write_text("slug: other\n", encoding="utf-8")
+    entry = convert(sources, docs)["again.txt"]
+    assert entry["output"] == "speeches/again.md"
+    assert [m["code"] for m in entry["messages"]] == ["slug-refused"]
+    (sources / "again.yml").write_text("slug: other\nreplaces: other\n", encoding="utf-8")
+    entry = convert(sources, docs)["again.txt"]
+    assert entry["output"] == "speeches/other.md" and entry["messages"] == []
+    assert "gone" not in ledger(docs) and redirects(docs)["again"] == "other"
+
+
+def test_a_source_that_fails_on_the_first_run_gets_its_redirect_once_it_converts(tmp_path):
+    """The first run redirects a dated source's file-name slug; a source that failed keeps the redirect
+    waiting for its page, not a "removed" notice."""
+    sources, docs = tmp_path / "sources", tmp_path / "docs"
+    sources.mkdir()
+    (sources / RURAL).write_bytes(b"\x00\x01\x02\xff" * 64)  # binary: not-text
+    (sources / "other.txt").write_text("另一篇讲话\n同志们：\n今天开会。\n", encoding="utf-8")
+    assert run_converter(sources, docs).returncode == 1
+    (sources / RURAL).write_text(SPEECH.format(""), encoding="utf-8")
+    assert convert(sources, docs)[RURAL]["output"] == f"speeches/{RURAL_DATED}.md"
+    assert redirects(docs) == {RURAL_LEGACY: RURAL_DATED} and "gone" not in ledger(docs)
