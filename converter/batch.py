@@ -152,8 +152,9 @@ def find_sources(
     skipped on purpose (a hidden file, Word's ~$ lock file, a catalog.csv below the top).
 
     Not sources, without a message: hidden folders, sidecars and the top-level catalog.csv, hidden files
-    with no source extension and macOS's ._NAME files, the NAME_files folders browsers save beside a
-    page, and DOCS itself (if it lies inside SOURCES). Links are never followed (see `link_problem`)."""
+    with no source extension and macOS's ._NAME files, the files Windows Explorer writes into folders
+    (Thumbs.db, desktop.ini), the NAME_files folders browsers save beside a page, and DOCS itself (if it
+    lies inside SOURCES). Links are never followed (see `link_problem`)."""
     found, refused = [], []
     root, docs = sources.resolve(), docs.resolve()
 
@@ -176,7 +177,7 @@ def find_sources(
         for name in sorted(files + links):
             path = folder_path / name
             rel = path.relative_to(sources).as_posix()
-            if is_override_file(rel):
+            if is_override_file(rel) or name.lower() in SYSTEM_FILES:
                 continue
             problem = _hidden_file(name, rel) if name.startswith(".") else source_problem(root, path, rel)
             if problem:
@@ -184,6 +185,11 @@ def find_sources(
             elif not name.startswith("."):  # a hidden file is never a source, even without a message
                 found.append((rel, path))
     return sorted(found), sorted(refused, key=lambda item: item[0])
+
+
+# Windows Explorer's thumbnail caches and folder settings: in every folder a Windows zip was made from,
+# never a speech (they failed as unsupported-format errors, one for each folder).
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini"})
 
 
 def _hidden_file(name: str, rel: str) -> Message | None:

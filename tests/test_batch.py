@@ -693,11 +693,12 @@ def test_links_are_never_followed(tmp_path):
 def test_what_is_skipped_is_named(tmp_path):
     """Nothing that looks like a source vanishes silently: a broken link, a link loop and a pipe fail
     (the pipe is never opened, so the run cannot block on it); a hidden speech, Word's ~$ lock file and a
-    catalog.csv below the top are skipped with a warning. Hidden files with no source extension (.DS_Store)
-    and macOS's ._NAME files stay silent."""
+    catalog.csv below the top are skipped with a warning. Hidden files with no source extension (.DS_Store),
+    macOS's ._NAME files and Windows Explorer's Thumbs.db and desktop.ini stay silent."""
     sources = tmp_path / "sources"
     (sources / "sub").mkdir(parents=True)
-    for rel in ["speech.txt", ".hidden-speech.txt", "._speech.txt", ".DS_Store", "~$speech.docx"]:
+    for rel in ["speech.txt", ".hidden-speech.txt", "._speech.txt", ".DS_Store", "~$speech.docx", "Thumbs.db",
+                "desktop.ini"]:  # fmt: skip
         (sources / rel).write_text(SPEECH, encoding="utf-8")
     (sources / "sub" / "catalog.csv").write_text("file,title\nspeech.txt,标题\n", encoding="utf-8")
     os.symlink("missing.txt", sources / "broken.txt")
