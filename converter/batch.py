@@ -13,7 +13,10 @@
 
 Message codes:
   - slug-changed: an override asked for a slug another source already has; a suffix was added.
-<<<<<<< HEAD
+  - slug-refused: an override asked for a slug another speech had (a URL that now redirects, or a removed
+    page's); it was ignored.
+  - replaces-refused: a `replaces` claim names another speech's page or old URL (ignored).
+  - page-removed: a source is gone, so its page was removed; its URL keeps a notice (see `gone`).
   Entries under SOURCES that are not converted (see `find_sources`), errors:
   - name-not-utf8: the file's name (or its folder's) is not UTF-8, as a zip from Chinese Windows leaves it.
   - link-outside-sources: a link to a file or folder outside SOURCES (never followed).
@@ -24,12 +27,6 @@ Message codes:
   - hidden-file-skipped: a hidden file (.NAME) with a source's extension.
   - lock-file-skipped: ~$NAME, the lock file Word and WPS leave beside an open document.
   - catalog-not-at-top: a catalog.csv in a subfolder (only SOURCES/catalog.csv is read).
-=======
-  - slug-refused: an override asked for a slug another speech had (a URL that now redirects, or a removed
-    page's); it was ignored.
-  - replaces-refused: a `replaces` claim names another speech's page or old URL (ignored).
-  - page-removed: a source is gone, so its page was removed; its URL keeps a notice (see `gone`).
->>>>>>> fix-urls
 """
 
 from __future__ import annotations
