@@ -735,7 +735,7 @@ def convert_folder(
     follow_renames(moved, edited)
     # A page that kept its slug through the rename needs no redirect: resolve_redirects drops that one.
     moved.update({vanished[old][0]: new for new, old in edited.items()})
-    current_slugs = {record["slug"] for record in known.values() if "slug" in record}
+    current_slugs = page_slugs(known)
     removed_pages = {
         rel: slug
         for rel, (slug, _) in vanished.items()
@@ -839,12 +839,17 @@ def follow_renames(moved: dict[str, str], renamed: dict[str, str]) -> None:
         moved[slug] = new_paths.get(rel, rel)
 
 
+def page_slugs(known: dict) -> set[str]:
+    """The slugs the remembered sources' pages have now."""
+    return {record["slug"] for record in known.values() if "slug" in record}
+
+
 def resolve_redirects(moved: dict[str, str], known: dict) -> dict[str, str]:
     """Old slug -> current slug of every page that moved, for the site to leave a redirect at the old
     URL. A redirect goes when a page takes the old slug again (its speech's, as no other may); one whose
     speech is deleted was made a "removed" notice (retire_removed_pages), and one whose speech has no
     page yet (it failed) waits for it."""
-    current = {record["slug"] for record in known.values() if "slug" in record}
+    current = page_slugs(known)
     for old in [old for old in moved if old in current]:
         del moved[old]
     return {old: known[rel]["slug"] for old, rel in sorted(moved.items()) if rel in known}
@@ -899,7 +904,7 @@ def retire_removed_pages(
     gone.update({slug: rel for rel, slug in removed_pages.items()})
     for old in [old for old, owner in moved.items() if owner not in known and owner not in present]:
         gone[old] = moved.pop(old)
-    current = {record["slug"] for record in known.values() if "slug" in record}
+    current = page_slugs(known)
     for slug in [slug for slug in gone if slug in current or slug in moved]:
         del gone[slug]
 
