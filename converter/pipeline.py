@@ -22,12 +22,7 @@ from pathlib import Path
 from . import __version__, safety
 from .han import han_count, is_chinese_speech
 from .markdown import render_page, speech_text
-from .metadata import (
-    build_metadata,
-    check_declared_date,
-    check_file_name_date,
-    split_title,
-)
+from .metadata import build_metadata, check_declared_date, check_file_name_date, split_title
 from .model import ConversionError, Document, Media, Message, Speech, is_chinese, warning
 from .readers import FORMAT_NAMES, office, reader_for
 from .sections import find_sections
