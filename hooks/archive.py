@@ -342,22 +342,12 @@ def write_redirects(config: MkDocsConfig, site_dir: Path, converter_state: dict)
     current = {record.slug for record in state.catalog.speeches}
     written = 0
     for old, new in (converter_state.get("redirects") or {}).items():
-        if (
-            not (_SLUG.fullmatch(str(old)) and _SLUG.fullmatch(str(new)))
-            or old in current
-            or new not in current
-        ):
+        if not _SLUG.fullmatch(str(new)) or new not in current:
             continue
-        folder = site_dir / speeches_dir / old
-        if (folder / "index.html").exists():
-            continue
-        folder.mkdir(parents=True, exist_ok=True)
         target = f"../{new}/"
         absolute = f"{config.site_url.rstrip('/')}/{speeches_dir}/{new}/" if config.site_url else target
-        (folder / "index.html").write_text(
-            REDIRECT_PAGE.format(target=target, canonical=absolute), encoding="utf-8"
-        )
-        written += 1
+        page = REDIRECT_PAGE.format(target=target, canonical=absolute)
+        written += _write_stand_in(site_dir / speeches_dir, old, page, current)
     return written
 
 
@@ -367,18 +357,22 @@ def write_removed_notices(site_dir: Path, converter_state: dict) -> int:
     archive, with a way to the archive's home page, instead of a bare "not found". It names no title:
     a speech may have been removed on purpose. Search engines are asked not to index it."""
     speeches_dir = str(state.options["speeches"]).strip("/")
-    home = "../" * (len(speeches_dir.split("/")) + 1)
+    page = REMOVED_PAGE.format(home="../" * (len(speeches_dir.split("/")) + 1))
     current = {record.slug for record in state.catalog.speeches}
     gone = converter_state.get("gone")
-    written = 0
-    for slug in gone if isinstance(gone, dict) else {}:
-        folder = site_dir / speeches_dir / str(slug)
-        if not _SLUG.fullmatch(str(slug)) or slug in current or (folder / "index.html").exists():
-            continue
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "index.html").write_text(REMOVED_PAGE.format(home=home), encoding="utf-8")
-        written += 1
-    return written
+    slugs = gone if isinstance(gone, dict) else {}
+    return sum(_write_stand_in(site_dir / speeches_dir, slug, page, current) for slug in slugs)
+
+
+def _write_stand_in(speeches: Path, slug, page: str, current: set[str]) -> bool:
+    """Write `page` at speeches/<slug>/ (a redirect, or a notice), unless `slug` is not a slug or a
+    speech's page (or another stand-in) is there: the converter's memory is read, not trusted."""
+    folder = speeches / str(slug)
+    if not _SLUG.fullmatch(str(slug)) or slug in current or (folder / "index.html").exists():
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    return True
 
 
 CONVERTER_STATE = ".speech-archive.json"
