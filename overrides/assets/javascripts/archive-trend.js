@@ -235,13 +235,11 @@
       legend.appendChild(el("li", {}, [swatch, label]));
     });
     var downloads = el("p", { class: "sa-trend__downloads" });
-    var yearsButton = el("button", { type: "button", class: "md-button", text: L.csvYears });
-    var resultsButton = el("button", { type: "button", class: "md-button", text: L.csvResults });
     var csvNote = el("span", { class: "sa-trend__csv-status", role: "status" });
-    yearsButton.addEventListener("click", function () {
+    var yearsButton = button(L.csvYears, function () {
       download(csvName(L.yearsFile, queries), yearsCsv(rows, queries));
     });
-    resultsButton.addEventListener("click", function () {
+    var resultsButton = button(L.csvResults, function () {
       resultsButton.disabled = true;
       resultsCsv(counted[0], function (read, all) { csvNote.textContent = L.preparing(read, all); })
         .then(function (csv) { download(csvName(L.resultsFile, [queries[0]]), csv); csvNote.textContent = ""; })
