@@ -1468,13 +1468,14 @@
           var k = blockAt(head, at);
           return loadBlocks(head, [k]).then(function (texts) {
             var w = windows(head, [k], texts)[0];
-            at = pastTitle(head, w, at, phrases);
+            var re = phraseRegex(phrases);
+            var title = head.lines[0], titleEnd = title ? title[0] + title[1] : 0;
+            at = pastTitle(w, at, titleEnd, re);
             var section = null;
             meta.h.forEach(function (h) { if (h[0] <= at) section = h; });
-            var title = head.lines[0], titleEnd = title ? title[0] + title[1] : 0;
             var floor = at >= titleEnd ? Math.max(0, titleEnd - w.from) : 0; // the title is shown already
             return { doc: result.doc, meta: meta, section: section,
-              snippet: cutSnippet(w.text, at - w.from, phraseRegex(phrases), w.from > 0, w.own[1] < head.units, floor) };
+              snippet: cutSnippet(w.text, at - w.from, re, w.from > 0, w.own[1] < head.units, floor) };
           });
         });
       });
@@ -1528,11 +1529,9 @@
 
   /* A place in the title shows only what the result's title shows: the next place in the same window of
    * text, when it holds one, makes the snippet instead (and names the section). */
-  function pastTitle(head, w, at, phrases) {
-    var title = head.lines[0];
-    if (!title || at >= title[0] + title[1]) return at;
-    var re = phraseRegex(phrases);
-    re.lastIndex = Math.max(0, title[0] + title[1] - w.from);
+  function pastTitle(w, at, titleEnd, re) {
+    if (at >= titleEnd) return at;
+    re.lastIndex = Math.max(0, titleEnd - w.from);
     var m = re.exec(w.text);
     return m && m[0].length ? w.from + m.index : at;
   }
