@@ -358,15 +358,22 @@ def test_a_restored_source_gets_its_address_back(archive):
 # ---------------------------------------------------------------- a removed page is never silent
 
 
-def test_a_source_renamed_and_edited_past_recognition_is_reported(tmp_path):
-    """The catalog's title no longer applies to the renamed file, so its title and date differ too."""
+def published_then_renamed(tmp_path: Path, catalog: str, renamed: str) -> tuple[Path, Path]:
+    """speech.txt with `catalog` converted, then renamed to renamed.txt holding `renamed` (not converted)."""
     sources, docs = tmp_path / "sources", tmp_path / "docs"
     sources.mkdir()
     (sources / "speech.txt").write_text(SPEECH.format(""), encoding="utf-8")
-    (sources / "catalog.csv").write_text("file,title\nspeech.txt,教育大会讲话\n", encoding="utf-8")
+    (sources / "catalog.csv").write_text(catalog, encoding="utf-8")
     convert(sources, docs)
     (sources / "speech.txt").unlink()
-    (sources / "renamed.txt").write_text(SPEECH.format("会议开得很成功。"), encoding="utf-8")
+    (sources / "renamed.txt").write_text(renamed, encoding="utf-8")
+    return sources, docs
+
+
+def test_a_source_renamed_and_edited_past_recognition_is_reported(tmp_path):
+    """The catalog's title no longer applies to the renamed file, so its title and date differ too."""
+    catalog = "file,title\nspeech.txt,教育大会讲话\n"
+    sources, docs = published_then_renamed(tmp_path, catalog, SPEECH.format("会议开得很成功。"))
     report = docs.parent / "report.json"
     assert run_converter(sources, docs, "--report", str(report)).returncode == 0
     removed = [m for m in messages(report) if m["code"] == "page-removed"]
@@ -423,13 +430,8 @@ def test_a_removed_speech_s_url_shows_a_notice_even_after_a_fresh_checkout(tmp_p
 
 def test_a_source_renamed_and_edited_keeps_the_slug_its_catalog_row_follows_it_with(tmp_path):
     """The user's word that it is the same speech: the row names the new file with the old slug."""
-    sources, docs = tmp_path / "sources", tmp_path / "docs"
-    sources.mkdir()
-    (sources / "speech.txt").write_text(SPEECH.format(""), encoding="utf-8")
-    (sources / "catalog.csv").write_text("file,slug\nspeech.txt,education\n", encoding="utf-8")
-    convert(sources, docs)
-    (sources / "speech.txt").unlink()
-    (sources / "renamed.txt").write_text("新标题\n\n同志们：\n\n今天开会。\n", encoding="utf-8")
+    catalog = "file,slug\nspeech.txt,education\n"
+    sources, docs = published_then_renamed(tmp_path, catalog, "新标题\n\n同志们：\n\n今天开会。\n")
     (sources / "catalog.csv").write_text("file,slug\nrenamed.txt,education\n", encoding="utf-8")
     report = docs.parent / "report.json"
     assert run_converter(sources, docs, "--report", str(report)).returncode == 0
